@@ -1,0 +1,145 @@
+// The task file (`strop optimize <task-file>`): JSON or YAML. One schema, used by the CLI and its docs.
+import { z } from "zod";
+
+const positiveInt = z.number().int().positive();
+const fraction = z.number().gt(0).lt(1);
+
+export const modelParamsSchema = z
+  .object({
+    temperature: z.number().min(0).max(2).optional(),
+    maxOutputTokens: positiveInt.optional(),
+    topP: z.number().gt(0).max(1).optional(),
+    seed: z.number().int().optional(),
+  })
+  .strict();
+
+export const priceSchema = z
+  .object({
+    /** USD per million input tokens. */
+    input: z.number().min(0),
+    /** USD per million output tokens. */
+    output: z.number().min(0),
+  })
+  .strict();
+
+export const modelConfigSchema = z
+  .object({
+    /** "provider:model": openai, anthropic, vertex, openai-compatible, sim. */
+    id: z.string().regex(/^[a-z][a-z0-9-]*:.+$/, 'expected "provider:model", e.g. "openai:gpt-4o-mini"'),
+    baseURL: z.url().optional(),
+    /** Name of the environment variable holding the API key (defaults per provider). */
+    apiKeyEnv: z.string().optional(),
+    concurrency: positiveInt.max(256).default(8),
+    params: modelParamsSchema.default({}),
+    price: priceSchema.optional(),
+  })
+  .strict();
+
+export const metricConfigSchema = z
+  .object({
+    name: z.string().min(1),
+    options: z.record(z.string(), z.unknown()).default({}),
+    weight: z.number().positive().default(1),
+  })
+  .strict();
+
+export const demoSchema = z
+  .object({ input: z.record(z.string(), z.string()), output: z.string() })
+  .strict();
+
+export const promptSchema = z
+  .object({
+    system: z.string().default(""),
+    output: z.string().min(1, "the output prompt template must not be empty"),
+    demos: z.array(demoSchema).default([]),
+    params: modelParamsSchema.default({}),
+  })
+  .strict();
+
+export const datasetRefSchema = z
+  .object({
+    /** CSV, JSONL or JSON file, relative to the task file. */
+    path: z.string().min(1),
+    /** Column (CSV) or key (JSONL) holding the expected output. */
+    expected: z.string().default("expected"),
+    /** Columns used as input variables; default: every column but `expected` and `id`. */
+    inputs: z.array(z.string().min(1)).optional(),
+    /** Column holding a stable example id; default: the row number. */
+    id: z.string().optional(),
+  })
+  .strict();
+
+export const splitsSchema = z
+  .object({
+    /** Fractions of the dataset (the rest is training data). */
+    validation: fraction.default(0.25),
+    test: fraction.default(0.25),
+    /** Examples per iteration drawn from the training split; default: all of it. */
+    minibatch: positiveInt.optional(),
+    /** k-fold cross-validation of acceptance instead of one fixed validation split. */
+    folds: z.number().int().min(2).max(20).optional(),
+  })
+  .strict()
+  .refine((s) => s.validation + s.test < 0.9, { message: "validation + test must leave at least 10% for training" });
+
+export const optimizerConfigSchema = z
+  .object({
+    strategy: z.string().default("critique-rewrite"),
+    /** Candidates proposed per iteration. */
+    candidates: positiveInt.max(16).default(3),
+    /** Failing examples shown to the optimizer. */
+    failures: positiveInt.max(100).default(8),
+  })
+  .strict();
+
+export const acceptanceSchema = z
+  .object({
+    /** Confidence of the paired bootstrap interval of the validation gain. */
+    confidence: z.number().gt(0.5).lt(1).default(0.95),
+    /** The interval's lower bound must exceed this gain. */
+    minGain: z.number().min(0).default(0),
+    bootstrapSamples: z.number().int().min(200).max(100_000).default(2000),
+    /** How many of the best candidates on training data are checked on validation. */
+    validateTop: positiveInt.max(16).default(2),
+  })
+  .strict();
+
+export const stopSchema = z
+  .object({
+    maxIterations: positiveInt.max(100).default(5),
+    /** Iterations without an accepted candidate before stopping. */
+    patience: positiveInt.default(2),
+    /** Stop once the incumbent's validation score reaches this. */
+    targetScore: z.number().min(0).max(1).optional(),
+  })
+  .strict();
+
+export const budgetSchema = z
+  .object({
+    calls: positiveInt.optional(),
+    tokens: positiveInt.optional(),
+    costUsd: z.number().positive().optional(),
+    wallSeconds: z.number().positive().optional(),
+  })
+  .strict();
+
+export const taskFileSchema = z
+  .object({
+    name: z.string().regex(/^[a-zA-Z0-9][\w.-]*$/, "use letters, digits, '-', '_' or '.'"),
+    description: z.string().default(""),
+    prompt: promptSchema,
+    dataset: datasetRefSchema,
+    models: z.object({ task: modelConfigSchema, optimizer: modelConfigSchema }).strict(),
+    metrics: z.array(metricConfigSchema).min(1, "name at least one metric"),
+    optimizer: optimizerConfigSchema.default({ strategy: "critique-rewrite", candidates: 3, failures: 8 }),
+    splits: splitsSchema.default({ validation: 0.25, test: 0.25 }),
+    acceptance: acceptanceSchema.default({ confidence: 0.95, minGain: 0, bootstrapSamples: 2000, validateTop: 2 }),
+    stop: stopSchema.default({ maxIterations: 5, patience: 2 }),
+    budget: budgetSchema.default({}),
+    seed: z.number().int().default(42),
+  })
+  .strict();
+
+export type TaskFile = z.infer<typeof taskFileSchema>;
+export type ModelConfig = z.infer<typeof modelConfigSchema>;
+export type MetricConfig = z.infer<typeof metricConfigSchema>;
