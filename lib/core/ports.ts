@@ -68,6 +68,4 @@ export interface Progress {
   etaMs: number | null;
 }
 
-export interface ProgressSink {
-  (progress: Progress): void;
-}
+export type ProgressSink = (progress: Progress) => void;
