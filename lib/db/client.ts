@@ -1,0 +1,90 @@
+// The Prisma client for Strop: SQLite (default, zero setup) or PostgreSQL, chosen by DATABASE_URL.
+// Only lib/db imports Prisma or the generated clients; everything else receives a `Db`.
+import fs from "node:fs";
+import path from "node:path";
+import type { Prisma, PrismaClient as SqlitePrismaClient } from "./generated/sqlite/client";
+import { type DbProvider, migrate, providerOf, redact, sqlitePath } from "./migrate";
+
+/**
+ * The database client type used across lib/db. Both generated clients come from the same models and
+ * have the same query API; Prisma 7 still emits one client per provider, so we pick the SQLite one as
+ * *the* type (its API is the narrower of the two: code that type-checks against it runs on both) and
+ * cast the PostgreSQL client to it.
+ */
+export type Db = SqlitePrismaClient;
+/** The client inside `db.$transaction(async (tx) => …)`. */
+export type Tx = Prisma.TransactionClient;
+
+/** SQLite file used when DATABASE_URL is unset: `${STROP_DATA_DIR ?? ".strop"}/strop.db`. */
+export function defaultDatabaseUrl(): string {
+  const dir = path.resolve(process.env.STROP_DATA_DIR ?? ".strop");
+  return `file:${path.join(dir, "strop.db")}`;
+}
+
+/** DATABASE_URL, or the default SQLite file. */
+export function databaseUrl(): string {
+  const url = process.env.DATABASE_URL?.trim();
+  return url ? url : defaultDatabaseUrl();
+}
+
+export function databaseProvider(url = databaseUrl()): DbProvider {
+  return providerOf(url);
+}
+
+/** A client for `url` without touching the schema. The caller disconnects it. */
+export async function createClient(url: string): Promise<Db> {
+  if (providerOf(url) === "sqlite") {
+    const file = sqlitePath(url);
+    if (file !== ":memory:") fs.mkdirSync(path.dirname(file), { recursive: true });
+    const [{ PrismaClient }, { PrismaBetterSqlite3 }] = await Promise.all([
+      import("./generated/sqlite/client"),
+      import("@prisma/adapter-better-sqlite3"),
+    ]);
+    return new PrismaClient({ adapter: new PrismaBetterSqlite3({ url: `file:${file}`, timeout: 10_000 }) });
+  }
+  const [{ PrismaClient }, { PrismaPg }] = await Promise.all([
+    import("./generated/postgres/client"),
+    import("@prisma/adapter-pg"),
+  ]);
+  // Same models, same API (see `Db`): only the provider-specific internals differ.
+  return new PrismaClient({ adapter: new PrismaPg({ connectionString: url }) }) as unknown as Db;
+}
+
+/**
+ * Applies pending migrations to `url`, then returns a new client (the caller disconnects it).
+ * Used by tests and tools; the app uses `getDb()`.
+ */
+export async function openDb(url: string, options: { migrate?: boolean } = {}): Promise<Db> {
+  if (options.migrate !== false) await migrate(url);
+  return createClient(url);
+}
+
+// Kept on globalThis so that Next.js hot reloads reuse one client per process.
+const holder = globalThis as typeof globalThis & { __stropDb?: Promise<Db> };
+
+/**
+ * The process-wide client for DATABASE_URL (default: the SQLite file under STROP_DATA_DIR). The first
+ * call applies pending migrations (unless STROP_AUTO_MIGRATE=0), so a fresh install just works.
+ */
+export function getDb(): Promise<Db> {
+  if (!holder.__stropDb) {
+    const url = databaseUrl();
+    const pending = openDb(url, { migrate: process.env.STROP_AUTO_MIGRATE !== "0" }).catch(
+      (error: unknown) => {
+        holder.__stropDb = undefined;
+        throw new Error(`cannot open the database ${redact(url)}: ${(error as Error).message}`, {
+          cause: error,
+        });
+      },
+    );
+    holder.__stropDb = pending;
+  }
+  return holder.__stropDb;
+}
+
+/** Disconnects the process-wide client (next `getDb()` opens a new one). */
+export async function closeDb(): Promise<void> {
+  const pending = holder.__stropDb;
+  holder.__stropDb = undefined;
+  if (pending) await (await pending.catch(() => undefined))?.$disconnect();
+}
