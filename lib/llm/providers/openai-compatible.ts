@@ -1,0 +1,43 @@
+// Any server speaking OpenAI's Chat Completions and Embeddings wire format: Ollama, vLLM, llama.cpp,
+// LM Studio, LiteLLM, the loopback fake in lib/llm/testing. Keyless by default.
+import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
+import { findApiKey, MissingCredentialError, readEnv } from "./credentials";
+import type { ProviderEntry, ProviderModelOptions } from "./types";
+
+/** Ollama's OpenAI-compatible endpoint. */
+export const DEFAULT_OPENAI_COMPATIBLE_BASE_URL = "http://127.0.0.1:11434/v1";
+
+function client(options: ProviderModelOptions) {
+  const { key, envVar } = findApiKey(options, "OPENAI_COMPATIBLE_API_KEY");
+  // A key is optional, unless the model config names its own variable: then that variable must be set.
+  if (key === undefined && options.apiKeyEnv !== undefined) {
+    throw new MissingCredentialError("openai-compatible", envVar);
+  }
+  return createOpenAICompatible({
+    name: "openai-compatible",
+    baseURL:
+      options.baseURL ??
+      readEnv(options.env, "OPENAI_COMPATIBLE_BASE_URL") ??
+      DEFAULT_OPENAI_COMPATIBLE_BASE_URL,
+    apiKey: key,
+    includeUsage: true,
+  });
+}
+
+export const openaiCompatibleProvider: ProviderEntry = {
+  id: "openai-compatible",
+  envVars: [
+    {
+      name: "OPENAI_COMPATIBLE_BASE_URL",
+      required: false,
+      description: `endpoint, default ${DEFAULT_OPENAI_COMPATIBLE_BASE_URL} (Ollama)`,
+    },
+    { name: "OPENAI_COMPATIBLE_API_KEY", required: false, description: "API key, if the server wants one" },
+  ],
+  languageModel(options) {
+    return client(options).chatModel(options.modelName);
+  },
+  embeddingModel(options) {
+    return client(options).embeddingModel(options.modelName);
+  },
+};

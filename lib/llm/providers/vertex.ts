@@ -1,0 +1,63 @@
+// Google Vertex AI (Gemini models). Two ways in:
+// - a service account / application default credentials: GOOGLE_VERTEX_PROJECT (+ GOOGLE_VERTEX_LOCATION,
+//   default us-central1; GOOGLE_APPLICATION_CREDENTIALS = path of a key file, else ADC). The SDK signs
+//   a token before every request, so this path needs Google's auth servers.
+// - express mode: GOOGLE_VERTEX_API_KEY (sent as x-goog-api-key); with `baseURL` it can target a stub.
+import { createVertex } from "@ai-sdk/google-vertex";
+import { findApiKey, MissingCredentialError, readEnv } from "./credentials";
+import type { ProviderEntry, ProviderModelOptions } from "./types";
+
+export const DEFAULT_VERTEX_LOCATION = "us-central1";
+
+function client(options: ProviderModelOptions) {
+  const { key, envVar } = findApiKey(options, "GOOGLE_VERTEX_API_KEY");
+  if (key !== undefined) return createVertex({ apiKey: key, baseURL: options.baseURL });
+  if (options.apiKeyEnv !== undefined) throw new MissingCredentialError("vertex", envVar);
+  const project = readEnv(options.env, "GOOGLE_VERTEX_PROJECT");
+  if (project === undefined) {
+    throw new MissingCredentialError(
+      "vertex",
+      "GOOGLE_VERTEX_PROJECT",
+      " (with GOOGLE_VERTEX_LOCATION and GOOGLE_APPLICATION_CREDENTIALS), or GOOGLE_VERTEX_API_KEY for express mode",
+    );
+  }
+  const keyFilename = readEnv(options.env, "GOOGLE_APPLICATION_CREDENTIALS");
+  return createVertex({
+    project,
+    location: readEnv(options.env, "GOOGLE_VERTEX_LOCATION") ?? DEFAULT_VERTEX_LOCATION,
+    baseURL: options.baseURL,
+    googleAuthOptions: keyFilename ? { keyFilename } : undefined,
+  });
+}
+
+export const vertexProvider: ProviderEntry = {
+  id: "vertex",
+  envVars: [
+    {
+      name: "GOOGLE_VERTEX_PROJECT",
+      required: true,
+      description: "Google Cloud project (unless express mode)",
+    },
+    {
+      name: "GOOGLE_VERTEX_LOCATION",
+      required: false,
+      description: `region, default ${DEFAULT_VERTEX_LOCATION}`,
+    },
+    {
+      name: "GOOGLE_APPLICATION_CREDENTIALS",
+      required: false,
+      description: "service-account key file; default: application default credentials",
+    },
+    {
+      name: "GOOGLE_VERTEX_API_KEY",
+      required: false,
+      description: "express-mode API key, instead of the above",
+    },
+  ],
+  languageModel(options) {
+    return client(options).languageModel(options.modelName);
+  },
+  embeddingModel(options) {
+    return client(options).embeddingModel(options.modelName);
+  },
+};

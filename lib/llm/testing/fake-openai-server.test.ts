@@ -1,0 +1,70 @@
+// The fake server's own contract: OpenAI wire format, SSE streaming, recording, scripting.
+import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
+import { streamText } from "ai";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type FakeServer, startFakeOpenAIServer } from "./fake-openai-server";
+
+let server: FakeServer;
+
+beforeAll(async () => {
+  server = await startFakeOpenAIServer({
+    models: ["tiny"],
+    respond: (call) => (call.kind === "embeddings" ? undefined : { content: "one two three" }),
+  });
+});
+afterAll(() => server.close());
+
+describe("fake OpenAI server", () => {
+  it("answers /v1/chat/completions in OpenAI's format", async () => {
+    const res = await fetch(`${server.baseURL}/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: "Bearer sk-secret" },
+      body: JSON.stringify({ model: "tiny", messages: [{ role: "user", content: "hello there" }] }),
+    });
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(body).toMatchObject({
+      object: "chat.completion",
+      model: "tiny",
+      choices: [
+        { index: 0, message: { role: "assistant", content: "one two three" }, finish_reason: "stop" },
+      ],
+      usage: { prompt_tokens: 3, completion_tokens: 4, total_tokens: 7 },
+    });
+    expect(typeof body.id).toBe("string");
+    expect(typeof body.created).toBe("number");
+    const recorded = server.requests.at(-1)!;
+    expect(recorded).toMatchObject({ method: "POST", path: "/v1/chat/completions" });
+    expect(recorded.headers.authorization).toBe("[redacted]");
+  });
+
+  it("streams server-sent events, readable by the AI SDK", async () => {
+    const provider = createOpenAICompatible({ name: "fake", baseURL: server.baseURL, includeUsage: true });
+    const result = streamText({ model: provider.chatModel("tiny"), prompt: "hi" });
+    let text = "";
+    for await (const delta of result.textStream) text += delta;
+    expect(text).toBe("one two three");
+    expect((await result.usage).outputTokens).toBe(4);
+  });
+
+  it("lists models", async () => {
+    const body = await (await fetch(`${server.baseURL}/models`)).json();
+    expect(body).toMatchObject({ object: "list", data: [{ id: "tiny", object: "model" }] });
+  });
+
+  it("answers 404 for unknown routes and 400 for bodies that are not JSON", async () => {
+    expect((await fetch(`${server.baseURL}/completions`, { method: "POST", body: "{}" })).status).toBe(404);
+    const bad = await fetch(`${server.baseURL}/chat/completions`, { method: "POST", body: "not json" });
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).error.message).toMatch(/JSON/);
+  });
+
+  it("can be started on a fixed port and closed", async () => {
+    const probe = await startFakeOpenAIServer();
+    const port = Number(new URL(probe.url).port);
+    await probe.close();
+    const fixed = await startFakeOpenAIServer({ port });
+    expect(fixed.url).toBe(`http://127.0.0.1:${port}`);
+    await fixed.close();
+  });
+});
