@@ -62,7 +62,8 @@ export interface Progress {
   done: number;
   total: number;
   calls: number;
-  tokens: number;
+  inputTokens: number;
+  outputTokens: number;
   costUsd: number;
   elapsedMs: number;
   etaMs: number | null;

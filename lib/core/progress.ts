@@ -42,7 +42,8 @@ export class ProgressTracker {
       done: this.done,
       total: this.total,
       calls: this.totals.calls,
-      tokens: this.totals.inputTokens + this.totals.outputTokens,
+      inputTokens: this.totals.inputTokens,
+      outputTokens: this.totals.outputTokens,
       costUsd: this.totals.costUsd,
       elapsedMs: now - this.runStartedAt,
       // ETA of the current step, from its pace so far.

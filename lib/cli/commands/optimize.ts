@@ -1,0 +1,63 @@
+import { InputError } from "@/lib/core/errors";
+import type { Progress } from "@/lib/core/ports";
+import { getDb } from "@/lib/db";
+import { evaluateTaskFile, optimizeTaskFile } from "@/lib/services/optimization";
+import { intFlag, type ParsedArgs } from "../args";
+import { evaluationSummary, optimizationSummary, progressLine } from "../report";
+
+/** A live progress line on stderr: rewritten in place on a terminal, a line per step otherwise. */
+function progressPrinter(args: ParsedArgs) {
+  if (args.flags.quiet) return { sink: undefined, done: () => {} };
+  const tty = process.stderr.isTTY;
+  if (args.flags.json && !tty) return { sink: undefined, done: () => {} };
+  let lastStep = "";
+  let lastWrite = 0;
+  return {
+    sink: (p: Progress) => {
+      const key = `${p.iteration}/${p.step}`;
+      if (tty) {
+        if (Date.now() - lastWrite < 80 && p.done !== p.total) return;
+        lastWrite = Date.now();
+        process.stderr.write(`\r\x1b[2K${progressLine(p)}`);
+      } else if (key !== lastStep && p.done === p.total) {
+        lastStep = key;
+        process.stderr.write(`${progressLine(p)}\n`);
+      }
+    },
+    done: () => {
+      if (tty) process.stderr.write("\r\x1b[2K");
+    },
+  };
+}
+
+function taskFileArg(args: ParsedArgs): string {
+  const [file, extra] = args.positionals;
+  if (!file) throw new InputError("name a task file, e.g. `strop optimize examples/sentiment/task.yaml`");
+  if (extra) throw new InputError(`unexpected argument "${extra}"`);
+  return file;
+}
+
+export async function optimizeCommand(args: ParsedArgs): Promise<number> {
+  const file = taskFileArg(args);
+  const printer = progressPrinter(args);
+  const outcome = await optimizeTaskFile(file, { db: await getDb(), progress: printer.sink }).finally(
+    printer.done,
+  );
+  if (args.flags.json) console.log(JSON.stringify(outcome, null, 2));
+  else console.log(optimizationSummary(outcome.report, outcome.runId, outcome.savedVersion));
+  return 0;
+}
+
+export async function evalCommand(args: ParsedArgs): Promise<number> {
+  const file = taskFileArg(args);
+  const printer = progressPrinter(args);
+  const version = intFlag(args, "version");
+  const outcome = await evaluateTaskFile(file, {
+    db: await getDb(),
+    progress: printer.sink,
+    version,
+  }).finally(printer.done);
+  if (args.flags.json) console.log(JSON.stringify(outcome, null, 2));
+  else console.log(evaluationSummary(outcome.report, outcome.runId, `prompt version ${outcome.version}`));
+  return 0;
+}

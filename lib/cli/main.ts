@@ -1,0 +1,56 @@
+// `strop`: optimize and evaluate prompts from task files, inspect runs, manage the database.
+import { AppError } from "@/lib/core/errors";
+import { closeDb } from "@/lib/db";
+import { parseArgs } from "./args";
+import { dbCommand } from "./commands/db";
+import { evalCommand, optimizeCommand } from "./commands/optimize";
+import { runsCommand } from "./commands/runs";
+
+const USAGE = `strop — make LLM prompts measurably better
+
+Usage:
+  strop optimize <task-file> [--json] [--quiet]   run the 5-step optimization loop on a task file
+  strop eval <task-file> [--version N] [--json]   score a prompt (the file's, or stored version N) on its dataset
+  strop runs list [--limit N] [--json]            recent runs
+  strop runs show <run-id> [--json]               one run: iterations, candidates, report
+  strop db migrate                                apply database migrations
+  strop help                                      this text
+
+Task files are JSON or YAML; see the README's task-file reference.
+Database: DATABASE_URL (postgresql://… or file:…); default: SQLite at .strop/strop.db.`;
+
+const VALUE_FLAGS = ["version", "limit"] as const;
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    const args = parseArgs(argv, VALUE_FLAGS);
+    const [command, ...rest] = args.positionals;
+    const sub = { ...args, positionals: rest };
+    switch (command) {
+      case "optimize":
+        return await optimizeCommand(sub);
+      case "eval":
+        return await evalCommand(sub);
+      case "runs":
+        return await runsCommand(sub);
+      case "db":
+        return await dbCommand(sub);
+      case undefined:
+      case "help":
+        console.log(USAGE);
+        return 0;
+      default:
+        console.error(`strop: unknown command "${command}"\n\n${USAGE}`);
+        return 2;
+    }
+  } catch (error) {
+    if (error instanceof AppError) {
+      console.error(`strop: ${error.message}`);
+      return 2;
+    }
+    console.error(`strop: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    return 1;
+  } finally {
+    await closeDb();
+  }
+}

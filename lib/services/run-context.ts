@@ -1,0 +1,88 @@
+// What a run needs from a checked task file: the LLM gateway, the scorer and the workflow settings.
+import { InputError } from "@/lib/core/errors";
+import type { Scorer } from "@/lib/core/evaluate";
+import type { OptimizerStrategy } from "@/lib/core/optimizer";
+import type { LlmPort } from "@/lib/core/ports";
+import { promptVariables } from "@/lib/core/prompt";
+import type { PromptState } from "@/lib/core/types";
+import type { OptimizationSettings } from "@/lib/core/workflow";
+import { createLlm } from "@/lib/llm/gateway";
+import { parseModelId } from "@/lib/llm/model-id";
+import { createScorer, resolveMetrics } from "@/lib/metrics/registry";
+import { getOptimizer } from "@/lib/optimizers/registry";
+import type { ModelConfig, TaskFile } from "@/lib/validation/task-file";
+
+export interface RunContext {
+  prompt: PromptState;
+  variables: string[];
+  llm: LlmPort;
+  scorer: Scorer;
+  optimizer: OptimizerStrategy;
+  settings: OptimizationSettings;
+}
+
+export function promptFromTask(task: TaskFile): PromptState {
+  return {
+    systemPrompt: task.prompt.system,
+    outputPrompt: task.prompt.output,
+    demos: task.prompt.demos,
+    params: task.prompt.params,
+  };
+}
+
+function checked<T>(file: string, field: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    throw new InputError(`${file}: ${field}: ${(error as Error).message}`);
+  }
+}
+
+function gatewayConfig(model: ModelConfig) {
+  return { baseURL: model.baseURL, apiKeyEnv: model.apiKeyEnv, price: model.price };
+}
+
+/** Resolves every name in the task file (providers, metrics, strategy) or fails naming the field. */
+export function buildRunContext(
+  file: string,
+  task: TaskFile,
+  prompt: PromptState = promptFromTask(task),
+): RunContext {
+  checked(file, "models.task.id", () => parseModelId(task.models.task.id));
+  checked(file, "models.optimizer.id", () => parseModelId(task.models.optimizer.id));
+  const optimizer = checked(file, "optimizer.strategy", () => getOptimizer(task.optimizer.strategy));
+  const resolved = checked(file, "metrics", () => resolveMetrics(task.metrics));
+  const scorer = createScorer(task.metrics, { defaultModel: task.models.optimizer.id });
+  const variables = promptVariables(prompt);
+  if (variables.length === 0) {
+    throw new InputError(
+      `${file}: prompt.output: the template uses no {{variable}}, so every example would look the same`,
+    );
+  }
+  for (const [i, demo] of prompt.demos.entries()) {
+    for (const v of variables) {
+      if (demo.input[v] === undefined)
+        throw new InputError(`${file}: prompt.demos.${i}.input: missing variable "${v}"`);
+    }
+  }
+  const llm = createLlm({
+    models: {
+      [task.models.task.id]: gatewayConfig(task.models.task),
+      [task.models.optimizer.id]: gatewayConfig(task.models.optimizer),
+    },
+  });
+  const settings: OptimizationSettings = {
+    prompt,
+    taskModel: { id: task.models.task.id, concurrency: task.models.task.concurrency },
+    optimizerModel: { id: task.models.optimizer.id },
+    candidates: task.optimizer.candidates,
+    failures: task.optimizer.failures,
+    splits: task.splits,
+    acceptance: task.acceptance,
+    stop: task.stop,
+    budget: task.budget,
+    seed: task.seed,
+    scoringCallsPerExample: resolved.filter((m) => m.metric.usesLlm).length,
+  };
+  return { prompt, variables, llm, scorer, optimizer, settings };
+}

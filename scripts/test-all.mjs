@@ -1,0 +1,62 @@
+#!/usr/bin/env node
+// The whole test suite: lint, typecheck and every vitest test (unit, integration on SQLite and
+// PostgreSQL, the CLI end to end). Ends with the line CI reads: "N passed, N failed".
+import { spawnSync } from "node:child_process";
+import { mkdirSync, readFileSync, rmSync } from "node:fs";
+
+const resultsFile = ".strop/test-results.json";
+mkdirSync(".strop", { recursive: true });
+rmSync(resultsFile, { force: true });
+
+let passed = 0;
+let failed = 0;
+const failures = [];
+
+function check(name, command, args) {
+  console.log(`\n▶ ${name}: ${command} ${args.join(" ")}`);
+  const { status } = spawnSync(command, args, { stdio: "inherit" });
+  if (status === 0) passed++;
+  else {
+    failed++;
+    failures.push(name);
+  }
+}
+
+check("lint", "npx", ["biome", "check", "."]);
+check("typecheck", "npx", ["tsc", "--noEmit"]);
+
+console.log("\n▶ vitest");
+const vitest = spawnSync(
+  "npx",
+  [
+    "vitest",
+    "run",
+    "--reporter=default",
+    "--reporter=json",
+    `--outputFile.json=${resultsFile}`,
+    ...process.argv.slice(2),
+  ],
+  { stdio: "inherit" },
+);
+try {
+  const results = JSON.parse(readFileSync(resultsFile, "utf8"));
+  passed += results.numPassedTests;
+  failed += results.numFailedTests;
+  // A file that fails to load has no tests to count: count it as a failure.
+  const broken = results.testResults.filter(
+    (file) => file.status === "failed" && file.assertionResults.length === 0,
+  );
+  failed += broken.length;
+  for (const file of broken) failures.push(`${file.name} (did not load)`);
+  if (results.numTotalTests === 0) {
+    failed++;
+    failures.push("vitest ran no tests");
+  }
+} catch {
+  failed++;
+  failures.push(`vitest produced no results (exit ${vitest.status})`);
+}
+
+if (failures.length) console.log(`\nFailed: ${failures.join(", ")}`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);
