@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { extractJsonObject } from "./json-text";
 import { kFolds, splitExamples } from "./splits";
 import { bootstrapInterval, mean, pairedGainInterval } from "./stats";
 import { MissingVariableError, renderTemplate, templateVariables } from "./template";
@@ -73,14 +72,5 @@ describe("templates", () => {
   it("name the missing variable", () => {
     expect(() => renderTemplate("{{a}} {{b}}", { a: "x" })).toThrow(MissingVariableError);
     expect(() => renderTemplate("{{a}} {{b}}", { a: "x" })).toThrow('"b"');
-  });
-});
-
-describe("extractJsonObject", () => {
-  it("finds the object in plain, fenced and chatty replies", () => {
-    expect(extractJsonObject('{"a":1}')).toEqual({ a: 1 });
-    expect(extractJsonObject('Here:\n```json\n{"a": "}"}\n```')).toEqual({ a: "}" });
-    expect(extractJsonObject('Sure! {"a": {"b": [1, "{"]}} hope it helps')).toEqual({ a: { b: [1, "{"] } });
-    expect(extractJsonObject("no json here")).toBeUndefined();
   });
 });

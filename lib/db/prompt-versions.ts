@@ -1,4 +1,6 @@
 // Prompt versions: immutable, numbered 1, 2, 3… per task. There is deliberately no update function.
+
+import { promptVariables } from "@/lib/core/prompt";
 import type { FewShotDemo, ModelParams, PromptState } from "@/lib/core/types";
 import type { Db } from "./client";
 import type { PromptVersion } from "./generated/sqlite/client";
@@ -17,7 +19,7 @@ export interface PromptVersionRecord extends PromptState {
   id: string;
   taskId: string;
   version: number;
-  /** The `{{variables}}` of the system and output prompts, in order of first use. */
+  /** The `{{variables}}` of the output prompt (the template), in order of first use. */
   variables: string[];
   contentHash: string;
   source: PromptSource;
@@ -36,17 +38,6 @@ export function promptContentHash(content: PromptState): string {
       params: content.params,
     }),
   );
-}
-
-const VARIABLE = /\{\{\s*([A-Za-z_][\w.-]*)\s*\}\}/g;
-
-/** The distinct `{{variable}}` names of the two prompts, in order of first appearance. */
-export function promptVariables(content: Pick<PromptState, "systemPrompt" | "outputPrompt">): string[] {
-  const names = new Set<string>();
-  for (const text of [content.systemPrompt, content.outputPrompt]) {
-    for (const match of text.matchAll(VARIABLE)) names.add(match[1]!);
-  }
-  return [...names];
 }
 
 function toRecord(row: PromptVersion): PromptVersionRecord {

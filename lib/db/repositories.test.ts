@@ -148,7 +148,8 @@ describe.each(TEST_PROVIDERS)("repositories on %s", (provider) => {
       note: "better",
     });
     expect(second.version).toMatchObject({ version: 2, note: "better", source: "optimization" });
-    expect(second.version.variables).toEqual(["tone", "text", "lang"]);
+    // Only the output prompt is a template: "{{tone}}" in the system prompt is literal text.
+    expect(second.version.variables).toEqual(["text", "lang"]);
 
     // createPromptVersion always adds one; findOrCreate then reuses the newest with that content.
     const third = await createPromptVersion(db, task.id, prompt("A"), { source: "manual" });

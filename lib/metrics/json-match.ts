@@ -1,6 +1,6 @@
 // json_match: compares the JSON in the output with the expected JSON, field by field.
 import { z } from "zod";
-import { extractJson, isPlainObject } from "./json-extract";
+import { extractJson, isPlainObject } from "@/lib/core/json-text";
 import { preview } from "./text";
 import type { MetricDefinition } from "./types";
 

@@ -1,7 +1,7 @@
 // llm_judge: a model grades the output against a rubric and the expected answer.
 import { z } from "zod";
+import { extractJson } from "@/lib/core/json-text";
 import type { ChatMessage } from "@/lib/core/types";
-import { extractJson } from "./json-extract";
 import { modelOption } from "./model-option";
 import type { MetricDefinition, MetricInput } from "./types";
 

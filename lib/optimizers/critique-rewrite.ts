@@ -1,6 +1,6 @@
 // The plan's default strategy: the optimizer model critiques the failures and rewrites the prompts.
 import { z } from "zod";
-import { extractJsonObject } from "@/lib/core/json-text";
+import { extractJson } from "@/lib/core/json-text";
 import type { OptimizerInput, OptimizerStrategy, Proposal } from "@/lib/core/optimizer";
 import { LlmError } from "@/lib/core/ports";
 import type { ChatMessage } from "@/lib/core/types";
@@ -100,7 +100,8 @@ export const critiqueRewrite: OptimizerStrategy = {
         if (!error.retryable) break;
         continue;
       }
-      const parsed = replySchema.safeParse(extractJsonObject(raw));
+      const extracted = extractJson(raw, { objectOnly: true });
+      const parsed = replySchema.safeParse(extracted.ok ? extracted.value : undefined);
       if (parsed.success) {
         const candidates = parsed.data.candidates.slice(0, input.k).map((c) => ({
           prompt: { ...input.incumbent, systemPrompt: c.systemPrompt, outputPrompt: c.outputPrompt },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { extractJson } from "./json-extract";
+import { extractJson } from "./json-text";
 
 describe("extractJson", () => {
   it("parses plain JSON", () => {
