@@ -43,9 +43,7 @@ export const metricConfigSchema = z
   })
   .strict();
 
-export const demoSchema = z
-  .object({ input: z.record(z.string(), z.string()), output: z.string() })
-  .strict();
+export const demoSchema = z.object({ input: z.record(z.string(), z.string()), output: z.string() }).strict();
 
 export const promptSchema = z
   .object({
@@ -80,7 +78,9 @@ export const splitsSchema = z
     folds: z.number().int().min(2).max(20).optional(),
   })
   .strict()
-  .refine((s) => s.validation + s.test < 0.9, { message: "validation + test must leave at least 10% for training" });
+  .refine((s) => s.validation + s.test < 0.9, {
+    message: "validation + test must leave at least 10% for training",
+  });
 
 export const optimizerConfigSchema = z
   .object({
@@ -133,7 +133,12 @@ export const taskFileSchema = z
     metrics: z.array(metricConfigSchema).min(1, "name at least one metric"),
     optimizer: optimizerConfigSchema.default({ strategy: "critique-rewrite", candidates: 3, failures: 8 }),
     splits: splitsSchema.default({ validation: 0.25, test: 0.25 }),
-    acceptance: acceptanceSchema.default({ confidence: 0.95, minGain: 0, bootstrapSamples: 2000, validateTop: 2 }),
+    acceptance: acceptanceSchema.default({
+      confidence: 0.95,
+      minGain: 0,
+      bootstrapSamples: 2000,
+      validateTop: 2,
+    }),
     stop: stopSchema.default({ maxIterations: 5, patience: 2 }),
     budget: budgetSchema.default({}),
     seed: z.number().int().default(42),
