@@ -1,6 +1,14 @@
 import type { NextConfig } from "next";
 
+// The browser tests (e2e/server.mjs) build into their own folder, STROP_NEXT_DIST_DIR=.next-e2e, so they
+// never clash with a `next dev` or `next build` running in the same tree. Their build (STROP_E2E_BUILD=1)
+// skips the type check, which `npm test` runs on its own (tsc --noEmit), and writes no Turbopack cache.
+const e2eBuild = process.env.STROP_E2E_BUILD === "1";
+
 const nextConfig: NextConfig = {
+  distDir: process.env.STROP_NEXT_DIST_DIR || ".next",
+  typescript: { ignoreBuildErrors: e2eBuild },
+  experimental: { turbopackFileSystemCacheForBuild: !e2eBuild },
   // Native and engine packages stay outside the server bundle.
   serverExternalPackages: [
     "better-sqlite3",

@@ -4,7 +4,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   resolve: { alias: { "@": path.resolve(import.meta.dirname) } },
   test: {
-    include: ["{lib,inngest,scripts,examples,tests}/**/*.test.ts"],
+    include: ["{lib,app,inngest,scripts,examples,tests}/**/*.test.ts"],
     exclude: ["node_modules", ".next", "e2e"],
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// The whole test suite: lint, typecheck and every vitest test (unit, integration on SQLite and
-// PostgreSQL, the CLI end to end). Ends with the line CI reads: "N passed, N failed".
+// The whole test suite: lint, typecheck, every vitest test (unit, integration on SQLite and
+// PostgreSQL, the CLI end to end) and the Playwright browser tests. Ends with the line CI reads:
+// "N passed, N failed".
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync } from "node:fs";
 
@@ -55,6 +56,35 @@ try {
 } catch {
   failed++;
   failures.push(`vitest produced no results (exit ${vitest.status})`);
+}
+
+// Browser tests (Playwright, real Chromium against the built app; see playwright.config.ts). Skipped
+// when arguments narrow the vitest run, or with STROP_E2E=0.
+const e2eResults = ".strop/e2e-results.json";
+if (process.argv.length > 2 || process.env.STROP_E2E === "0") {
+  console.log("\n▶ playwright: skipped (arguments given or STROP_E2E=0)");
+} else {
+  console.log("\n▶ playwright: npx playwright test");
+  rmSync(e2eResults, { force: true });
+  const e2e = spawnSync("npx", ["playwright", "test"], {
+    stdio: "inherit",
+    env: { ...process.env, STROP_E2E_RESULTS: e2eResults },
+  });
+  try {
+    const { stats, errors } = JSON.parse(readFileSync(e2eResults, "utf8"));
+    // "flaky": failed once, passed on the retry.
+    passed += stats.expected + stats.flaky;
+    failed += stats.unexpected;
+    if (stats.unexpected) failures.push(`playwright (${stats.unexpected} failed)`);
+    if (stats.flaky) console.log(`playwright: ${stats.flaky} test(s) passed only on retry`);
+    if (stats.expected + stats.unexpected + stats.flaky === 0) {
+      failed++;
+      failures.push(`playwright ran no tests${errors?.length ? `: ${errors[0].message}` : ""}`);
+    }
+  } catch {
+    failed++;
+    failures.push(`playwright produced no results (exit ${e2e.status})`);
+  }
 }
 
 if (failures.length) console.log(`\nFailed: ${failures.join(", ")}`);

@@ -2,6 +2,7 @@
 import { AppError } from "@/lib/core/errors";
 import { closeDb } from "@/lib/db";
 import { parseArgs } from "./args";
+import { adminCommand } from "./commands/admin";
 import { dbCommand } from "./commands/db";
 import { evalCommand, optimizeCommand } from "./commands/optimize";
 import { runsCommand } from "./commands/runs";
@@ -13,13 +14,17 @@ Usage:
   strop eval <task-file> [--version N] [--json]   score a prompt (the file's, or stored version N) on its dataset
   strop runs list [--limit N] [--json]            recent runs
   strop runs show <run-id> [--json]               one run: iterations, candidates, report
+  strop runs resume <run-id> [--json]             continue an unfinished run from its last finished step
+  strop runs cancel <run-id>                      cancel a queued or running run
+  strop admin create-user --email E --password-stdin [--name N] [--org O]
+                                                  create a user (the first one owns the default project)
   strop db migrate                                apply database migrations
   strop help                                      this text
 
 Task files are JSON or YAML; see the README's task-file reference.
 Database: DATABASE_URL (postgresql://… or file:…); default: SQLite at .strop/strop.db.`;
 
-const VALUE_FLAGS = ["version", "limit"] as const;
+const VALUE_FLAGS = ["version", "limit", "email", "name", "org"] as const;
 
 export async function main(argv: string[]): Promise<number> {
   try {
@@ -35,6 +40,8 @@ export async function main(argv: string[]): Promise<number> {
         return await runsCommand(sub);
       case "db":
         return await dbCommand(sub);
+      case "admin":
+        return await adminCommand(sub);
       case undefined:
       case "help":
         console.log(USAGE);

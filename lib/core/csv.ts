@@ -16,22 +16,30 @@ export class CsvParser {
   private recordLine = 1;
   private pendingCR = false;
 
-  /** Parses `chunk` and returns the records it completed. */
+  /** Parses `chunk` and returns the records it completed. Runs of plain text are copied as slices. */
   push(chunk: string): CsvRecord[] {
     const records: CsvRecord[] = [];
-    for (const ch of chunk) {
+    const n = chunk.length;
+    let i = 0;
+    while (i < n) {
+      const ch = chunk[i]!;
       if (this.pendingCR) {
         this.pendingCR = false;
-        if (ch === "\n") continue;
+        if (ch === "\n") {
+          i++;
+          continue;
+        }
       }
       if (this.inQuotes) {
-        if (ch === '"') {
-          this.inQuotes = false;
-          this.quoteJustClosed = true;
-        } else {
-          if (ch === "\n") this.line++;
-          this.field += ch;
-        }
+        const quote = chunk.indexOf('"', i);
+        const stop = quote === -1 ? n : quote;
+        const piece = chunk.slice(i, stop);
+        for (let at = piece.indexOf("\n"); at !== -1; at = piece.indexOf("\n", at + 1)) this.line++;
+        this.field += piece;
+        if (quote === -1) break;
+        this.inQuotes = false;
+        this.quoteJustClosed = true;
+        i = quote + 1;
         continue;
       }
       if (ch === '"') {
@@ -41,19 +49,29 @@ export class CsvParser {
           throw new CsvError(this.line, "unexpected quote inside an unquoted field");
         this.inQuotes = true;
         this.quoteJustClosed = false;
+        i++;
         continue;
       }
       this.quoteJustClosed = false;
       if (ch === ",") {
         this.fields.push(this.field);
         this.field = "";
+        i++;
       } else if (ch === "\n" || ch === "\r") {
         if (ch === "\r") this.pendingCR = true;
         records.push(this.finishRecord());
         this.line++;
         this.recordLine = this.line;
+        i++;
       } else {
-        this.field += ch;
+        let stop = i + 1;
+        while (stop < n) {
+          const code = chunk.charCodeAt(stop);
+          if (code === 44 || code === 10 || code === 13 || code === 34) break; // , \n \r "
+          stop++;
+        }
+        this.field += chunk.slice(i, stop);
+        i = stop;
       }
     }
     return records.filter((r) => !(r.fields.length === 1 && r.fields[0] === ""));
@@ -84,4 +102,9 @@ export class CsvError extends Error {
     super(`line ${line}: ${reason}`);
     this.name = "CsvError";
   }
+}
+
+/** One CSV record (RFC 4180, CRLF-free: "\n" ends it): fields with commas, quotes or line breaks are quoted. */
+export function csvLine(fields: readonly string[]): string {
+  return `${fields.map((f) => (/[",\r\n]/.test(f) ? `"${f.replaceAll('"', '""')}"` : f)).join(",")}\n`;
 }

@@ -23,6 +23,11 @@ export interface EvaluationContext {
   beforeBatch: () => void;
   /** Receives the usage of every finished step, replayed ones included. */
   onUsage: (usage: Usage) => void;
+  /**
+   * Called inside each step's body with what the step used and its last failed call's message, before
+   * the step finishes: throws to fail the step (the error budget).
+   */
+  checkStep?: (usage: Usage, lastError: string | null) => void;
   /** Receives the number of examples a finished (inferred and scored) batch covered. */
   onBatch: (label: string, examples: number) => void;
   signal?: AbortSignal;
@@ -46,7 +51,13 @@ export async function meteredStep<T>(
   ctx.beforeBatch();
   const result = await ctx.steps.run<StepResult<T>>(id, async () => {
     const usage = emptyUsage();
-    const value = await fn(meteredLlm(ctx.llm, usage));
+    let lastError: string | null = null;
+    const value = await fn(
+      meteredLlm(ctx.llm, usage, (error) => {
+        lastError = errorMessage(error);
+      }),
+    );
+    ctx.checkStep?.(usage, lastError);
     return { value, usage };
   });
   ctx.onUsage(result.usage);

@@ -1,6 +1,6 @@
 // Scoring one prompt on a set of examples (`strop eval`), with the same batching and accounting.
 import { type EvaluationContext, evaluatePrompt, metricMeans, type Scorer } from "./evaluate";
-import { addUsage, emptyUsage, type Usage } from "./meter";
+import { addUsage, type ErrorBudget, emptyUsage, errorBudgetCheck, type Usage } from "./meter";
 import type { Clock, LlmPort, ProgressSink, StepRunner } from "./ports";
 import { ProgressTracker } from "./progress";
 import { bootstrapInterval } from "./stats";
@@ -11,6 +11,8 @@ export interface EvaluationSettings {
   taskModel: { id: string; concurrency: number };
   seed: number;
   batchSize?: number;
+  /** Failed provider calls tolerated before the evaluation fails; none: never. */
+  errorBudget?: ErrorBudget;
 }
 
 export interface EvaluationDeps {
@@ -50,6 +52,7 @@ export async function runEvaluation(
       if (deps.signal?.aborted) throw deps.signal.reason ?? new Error("cancelled");
     },
     onUsage: (usage) => addUsage(totals, usage),
+    checkStep: errorBudgetCheck(settings.errorBudget, totals),
     onBatch: (_, count) => progress.advance(count),
     signal: deps.signal,
   };

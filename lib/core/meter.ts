@@ -53,8 +53,58 @@ export function exhaustedBudget(budget: Budget, usage: Usage, elapsedMs: number)
   return null;
 }
 
-/** An LlmPort that counts what passes through it into `usage`. */
-export function meteredLlm(llm: LlmPort, usage: Usage): LlmPort {
+/**
+ * How many failed provider calls a run tolerates: failed calls fail their examples (recorded and
+ * counted) until more than `maxFailedFraction` of all calls so far have failed, after at least
+ * `minCalls` calls. Then the run fails.
+ */
+export interface ErrorBudget {
+  maxFailedFraction: number;
+  minCalls: number;
+}
+
+/** Whether `usage` is over the error budget (never before `minCalls` calls). */
+export function exceedsErrorBudget(budget: ErrorBudget, usage: Usage): boolean {
+  if (usage.calls < budget.minCalls || usage.calls === 0) return false;
+  return usage.failedCalls / usage.calls > budget.maxFailedFraction;
+}
+
+export class ErrorBudgetExceeded extends Error {
+  constructor(
+    readonly budget: ErrorBudget,
+    readonly usage: Usage,
+    readonly lastError: string | null,
+  ) {
+    const share = (usage.failedCalls / Math.max(1, usage.calls)) * 100;
+    super(
+      `error budget exceeded: ${usage.failedCalls} of ${usage.calls} provider calls failed ` +
+        `(${share.toFixed(0)}% > ${(budget.maxFailedFraction * 100).toFixed(0)}% allowed)` +
+        (lastError ? `; last error: ${lastError}` : ""),
+    );
+    this.name = "ErrorBudgetExceeded";
+  }
+}
+
+/**
+ * The step check that enforces an error budget on the run's totals plus the running step: throws
+ * `ErrorBudgetExceeded` inside the step, so the step (and with it the run) fails.
+ */
+export function errorBudgetCheck(
+  budget: ErrorBudget | undefined,
+  totals: Usage,
+): ((usage: Usage, lastError: string | null) => void) | undefined {
+  if (!budget) return undefined;
+  return (usage, lastError) => {
+    const combined = addUsage({ ...totals }, usage);
+    if (exceedsErrorBudget(budget, combined)) throw new ErrorBudgetExceeded(budget, combined, lastError);
+  };
+}
+
+/**
+ * An LlmPort that counts what passes through it into `usage`. `onError` sees every failed call
+ * (after it was counted).
+ */
+export function meteredLlm(llm: LlmPort, usage: Usage, onError?: (error: unknown) => void): LlmPort {
   return {
     async generate(request: LlmRequest) {
       try {
@@ -68,6 +118,7 @@ export function meteredLlm(llm: LlmPort, usage: Usage): LlmPort {
       } catch (error) {
         usage.calls++;
         usage.failedCalls++;
+        onError?.(error);
         throw error;
       }
     },

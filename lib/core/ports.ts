@@ -8,6 +8,11 @@ export interface LlmRequest {
   params?: ModelParams;
   /** Ask for a JSON object (providers that support a JSON response format use it). */
   json?: boolean;
+  /**
+   * Response cache, when the gateway has one: "use" (default) answers repeats from it, "bypass" neither
+   * reads nor writes it (fresh samples), "refresh" calls the provider and overwrites the entry.
+   */
+  cache?: "use" | "bypass" | "refresh";
   signal?: AbortSignal;
 }
 
@@ -62,6 +67,8 @@ export interface Progress {
   done: number;
   total: number;
   calls: number;
+  /** Provider calls that failed (their examples are recorded as failed). */
+  failedCalls: number;
   inputTokens: number;
   outputTokens: number;
   costUsd: number;

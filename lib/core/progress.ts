@@ -42,6 +42,7 @@ export class ProgressTracker {
       done: this.done,
       total: this.total,
       calls: this.totals.calls,
+      failedCalls: this.totals.failedCalls,
       inputTokens: this.totals.inputTokens,
       outputTokens: this.totals.outputTokens,
       costUsd: this.totals.costUsd,

@@ -1,6 +1,15 @@
 // The optimization loop: the 5 steps per iteration, stop rules, budgets, and the held-out verdict.
 import { type EvaluationContext, evaluatePrompt, meteredStep, metricMeans, type Scorer } from "./evaluate";
-import { addUsage, type Budget, BudgetExhausted, emptyUsage, exhaustedBudget, type Usage } from "./meter";
+import {
+  addUsage,
+  type Budget,
+  BudgetExhausted,
+  type ErrorBudget,
+  emptyUsage,
+  errorBudgetCheck,
+  exhaustedBudget,
+  type Usage,
+} from "./meter";
 import type { OptimizerStrategy, Proposal, TriedPrompt } from "./optimizer";
 import type { Clock, LlmPort, ProgressSink, StepRunner } from "./ports";
 import { ProgressTracker } from "./progress";
@@ -23,6 +32,8 @@ export interface OptimizationSettings {
   acceptance: { confidence: number; minGain: number; bootstrapSamples: number; validateTop: number };
   stop: { maxIterations: number; patience: number; targetScore?: number };
   budget: Budget;
+  /** Failed provider calls tolerated before the run fails; none: failed calls never fail the run. */
+  errorBudget?: ErrorBudget;
   seed: number;
   /** Examples per durable step. */
   batchSize?: number;
@@ -104,6 +115,7 @@ export async function runOptimization(
     cache: new Map(),
     beforeBatch: checkBudget,
     onUsage: (usage) => addUsage(totals, usage),
+    checkStep: errorBudgetCheck(settings.errorBudget, totals),
     onBatch: (_, count) => progress.advance(count),
     signal: deps.signal,
   };

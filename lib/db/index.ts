@@ -1,5 +1,7 @@
 // lib/db: the only place that imports Prisma. A client (`getDb`, `openDb`) and repositories: plain async
 // functions taking the client first, each keeping its invariant in one transaction.
+export * from "./api-keys";
+export * from "./audit";
 export * from "./checkpoints";
 export {
   closeDb,
@@ -12,10 +14,19 @@ export {
   openDb,
   type Tx,
 } from "./client";
+export * from "./dataset-writes";
 export * from "./datasets";
+export * from "./instance-secrets";
+export * from "./memberships";
 export { type DbProvider, type MigrateResult, MigrationError, migrate, migrationsRoot } from "./migrate";
+export * from "./overview";
+export * from "./pagination";
 export * from "./projects";
+export * from "./prompt-catalog";
 export * from "./prompt-versions";
+export * from "./provider-credentials";
+export * from "./run-reads";
 export * from "./runs";
 export * from "./settings";
 export * from "./tasks";
+export * from "./users";

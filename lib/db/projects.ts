@@ -1,21 +1,160 @@
-import type { Db } from "./client";
-import { retryOnUniqueViolation } from "./util";
+// Organizations and projects. The CLI works in the "default" project of the "default" organization;
+// web users create projects with themselves as owner (see memberships.ts for roles).
+import { ConflictError } from "@/lib/core/errors";
+import type { Role } from "@/lib/core/roles";
+import { type AuditActor, audited } from "./audit";
+import type { Db, Tx } from "./client";
+import { isUniqueViolation, retryOnUniqueViolation } from "./util";
 
 export interface ProjectRef {
   id: string;
   slug: string;
 }
 
-/** The project with this slug, created on first use ("default" is named "Default"). */
+export interface OrganizationRecord {
+  id: string;
+  slug: string;
+  name: string;
+}
+
+export interface ProjectRecord {
+  id: string;
+  slug: string;
+  name: string;
+  createdAt: Date;
+  organization: OrganizationRecord;
+}
+
+export const DEFAULT_ORGANIZATION = { slug: "default", name: "Default" } as const;
+
+const PROJECT_SELECT = {
+  id: true,
+  slug: true,
+  name: true,
+  createdAt: true,
+  organization: { select: { id: true, slug: true, name: true } },
+} as const;
+
+/** The organization with this slug, created (with `name`) on first use. */
+export function ensureOrganization(
+  db: Db | Tx,
+  slug: string = DEFAULT_ORGANIZATION.slug,
+  name: string = slug === DEFAULT_ORGANIZATION.slug ? DEFAULT_ORGANIZATION.name : slug,
+): Promise<OrganizationRecord> {
+  const select = { id: true, slug: true, name: true } as const;
+  return retryOnUniqueViolation(() =>
+    db.organization.upsert({ where: { slug }, create: { slug, name }, update: {}, select }),
+  );
+}
+
+/** The project with this slug, created on first use ("default" is named "Default") in the default organization. */
 export function ensureProject(db: Db, slug = "default"): Promise<ProjectRef> {
   return retryOnUniqueViolation(async () => {
     const existing = await db.project.findUnique({ where: { slug }, select: { id: true, slug: true } });
     if (existing) return existing;
+    const organization = await ensureOrganization(db);
     return db.project.upsert({
       where: { slug },
-      create: { slug, name: slug === "default" ? "Default" : slug },
+      create: { slug, name: slug === "default" ? "Default" : slug, organizationId: organization.id },
       update: {},
       select: { id: true, slug: true },
     });
   });
+}
+
+export function getProjectBySlug(db: Db, slug: string): Promise<ProjectRecord | null> {
+  return db.project.findUnique({ where: { slug }, select: PROJECT_SELECT });
+}
+
+export function getProjectById(db: Db, id: string): Promise<ProjectRecord | null> {
+  return db.project.findUnique({ where: { id }, select: PROJECT_SELECT });
+}
+
+export function getOrganizationBySlug(db: Db, slug: string): Promise<OrganizationRecord | null> {
+  return db.organization.findUnique({ where: { slug }, select: { id: true, slug: true, name: true } });
+}
+
+export interface ProjectWithRole extends ProjectRecord {
+  role: Role;
+}
+
+/** The projects `userId` is a member of, by name. */
+export async function listProjectsForUser(db: Db, userId: string): Promise<ProjectWithRole[]> {
+  const rows = await db.membership.findMany({
+    where: { userId },
+    select: { role: true, project: { select: PROJECT_SELECT } },
+  });
+  return rows
+    .map((row) => ({ ...row.project, role: row.role as Role }))
+    .sort((a, b) => a.name.localeCompare(b.name) || a.slug.localeCompare(b.slug));
+}
+
+/** Organizations in which `userId` owns at least one project. */
+export async function listOwnedOrganizations(db: Db, userId: string): Promise<OrganizationRecord[]> {
+  const rows = await db.organization.findMany({
+    where: { projects: { some: { memberships: { some: { userId, role: "owner" } } } } },
+    select: { id: true, slug: true, name: true, createdAt: true },
+    orderBy: { createdAt: "asc" },
+  });
+  return rows.map(({ createdAt: _, ...org }) => org);
+}
+
+export interface CreateProjectInput {
+  slug: string;
+  name: string;
+  /** An existing organization (by id), or a new one to create. */
+  organization: { id: string } | { create: { slug: string; name: string } };
+  ownerUserId: string;
+}
+
+/** Creates a project (and a new organization if asked) with `ownerUserId` as its owner, audited. */
+export async function createProject(
+  db: Db,
+  input: CreateProjectInput,
+  actor: AuditActor,
+): Promise<ProjectRecord> {
+  try {
+    return await audited(db, actor, async (tx) => {
+      const organization =
+        "id" in input.organization
+          ? { id: input.organization.id }
+          : await tx.organization.create({ data: input.organization.create, select: { id: true } });
+      const project = await tx.project.create({
+        data: { slug: input.slug, name: input.name, organizationId: organization.id },
+        select: PROJECT_SELECT,
+      });
+      await tx.membership.create({
+        data: { projectId: project.id, userId: input.ownerUserId, role: "owner" },
+      });
+      const base = { organizationId: organization.id, projectId: project.id };
+      return {
+        result: project,
+        audit: [
+          {
+            ...base,
+            action: "project.created",
+            targetType: "project",
+            targetId: project.id,
+            targetLabel: project.slug,
+            after: { slug: project.slug, name: project.name, organization: project.organization.slug },
+          },
+          {
+            ...base,
+            action: "member.added",
+            targetType: "user",
+            targetId: input.ownerUserId,
+            targetLabel: actor.label,
+            after: { role: "owner" },
+          },
+        ],
+      };
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) {
+      throw new ConflictError(`a project or organization with this slug already exists`, {
+        issues: [{ in: "body", path: "slug", message: "already taken" }],
+      });
+    }
+    throw error;
+  }
 }

@@ -139,3 +139,12 @@ export async function listPromptVersions(db: Db, taskId: string): Promise<Prompt
   const rows = await db.promptVersion.findMany({ where: { taskId }, orderBy: { version: "asc" } });
   return rows.map(toRecord);
 }
+
+/** The newest version of a task, or null when it has none. */
+export async function getLatestPromptVersion(db: Db, taskId: string): Promise<PromptVersionRecord | null> {
+  const row = await db.promptVersion.findFirst({ where: { taskId }, orderBy: { version: "desc" } });
+  return row ? toRecord(row) : null;
+}
+
+/** Maps a stored row to the record (for repositories that select versions themselves). */
+export { toRecord as promptVersionRecord };

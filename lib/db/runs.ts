@@ -347,3 +347,86 @@ export async function deleteRun(db: Db, id: string): Promise<boolean> {
   const { count } = await db.optimizationRun.deleteMany({ where: { id } });
   return count > 0;
 }
+
+const ACTIVE: RunStatus[] = ["queued", "running"];
+
+/** The status of a run, or null when there is no such run. */
+export async function getRunStatus(db: Db, id: string): Promise<RunStatus | null> {
+  const row = await db.optimizationRun.findUnique({ where: { id }, select: { status: true } });
+  return row ? (row.status as RunStatus) : null;
+}
+
+/**
+ * Moves a queued or running run to "running" (keeping its first start time) and returns true; returns
+ * false, changing nothing, when the run is finished or cancelled. Called each time a runner picks the
+ * run up, including when it resumes or replays it.
+ */
+export async function claimRun(db: Db, id: string): Promise<boolean> {
+  return db.$transaction(async (tx) => {
+    const run = await tx.optimizationRun.findUnique({ where: { id }, select: { startedAt: true } });
+    if (!run) return false;
+    const { count } = await tx.optimizationRun.updateMany({
+      where: { id, status: { in: ACTIVE } },
+      data: { status: "running", startedAt: run.startedAt ?? new Date(), finishedAt: null },
+    });
+    return count > 0;
+  });
+}
+
+/** Marks a queued or running run cancelled (now); false when it had already finished. */
+export async function markRunCancelled(db: Db, id: string): Promise<boolean> {
+  const { count } = await db.optimizationRun.updateMany({
+    where: { id, status: { in: ACTIVE } },
+    data: { status: "cancelled", finishedAt: new Date() },
+  });
+  return count > 0;
+}
+
+/**
+ * `finishRun`, but only while the run is still queued or running: a run cancelled in the meantime stays
+ * cancelled. True when the outcome was written.
+ */
+export async function finishActiveRun(
+  db: Db,
+  id: string,
+  outcome: {
+    status: "succeeded" | "failed";
+    report?: unknown;
+    error?: string | null;
+    failedStep?: string | null;
+    bestVersionId?: string | null;
+  },
+): Promise<boolean> {
+  const { count } = await db.optimizationRun.updateMany({
+    where: { id, status: { in: ACTIVE } },
+    data: {
+      status: outcome.status,
+      finishedAt: new Date(),
+      ...(outcome.report !== undefined && outcome.report !== null ? { report: json(outcome.report) } : {}),
+      ...(outcome.error !== undefined ? { error: outcome.error } : {}),
+      ...(outcome.failedStep !== undefined ? { failedStep: outcome.failedStep } : {}),
+      ...(outcome.bestVersionId !== undefined ? { bestVersionId: outcome.bestVersionId } : {}),
+    },
+  });
+  return count > 0;
+}
+
+/** Runs still queued or running (every project), oldest first: what a restarted runner picks up. */
+export async function listUnfinishedRuns(db: Db): Promise<RunRecord[]> {
+  const rows = await db.optimizationRun.findMany({
+    where: { status: { in: ACTIVE } },
+    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+    include: withTask,
+  });
+  return rows.map(runRecord);
+}
+
+/** Step ids of a run's finished steps, in the order they finished. */
+export async function listCheckpointIds(db: Db, runId: string): Promise<string[]> {
+  const rows = await db.stepCheckpoint.findMany({
+    where: { runId },
+    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+    select: { stepId: true },
+  });
+  return rows.map((r) => r.stepId);
+}

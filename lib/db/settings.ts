@@ -1,8 +1,13 @@
-// Project settings: named model configurations (ML settings) and metric configurations.
+// Project settings: named model configurations (ML settings) and metric configurations. The `upsert*` and
+// `delete*` functions are for tools and tests; changes made by users go through `create*`, `update*` and
+// `remove*`, which commit with their audit entry and refuse lost updates (`expectedUpdatedAt`).
+import { ConflictError, NotFoundError } from "@/lib/core/errors";
 import type { ModelParams } from "@/lib/core/types";
-import type { Db } from "./client";
+import { type AuditActor, audited } from "./audit";
+import type { Db, Tx } from "./client";
 import type { MetricConfig, ModelConfig } from "./generated/sqlite/client";
-import { json, retryOnUniqueViolation } from "./util";
+import type { ProjectScope } from "./memberships";
+import { isUniqueViolation, json, retryOnUniqueViolation } from "./util";
 
 export interface ModelConfigInput {
   name: string;
@@ -14,6 +19,10 @@ export interface ModelConfigInput {
   priceInputPerMTok?: number | null;
   priceOutputPerMTok?: number | null;
   concurrency?: number;
+  requestsPerMinute?: number | null;
+  tokensPerMinute?: number | null;
+  timeoutMs?: number | null;
+  maxRetries?: number | null;
 }
 
 export interface ModelConfigRecord {
@@ -27,6 +36,11 @@ export interface ModelConfigRecord {
   priceInputPerMTok: number | null;
   priceOutputPerMTok: number | null;
   concurrency: number;
+  requestsPerMinute: number | null;
+  tokensPerMinute: number | null;
+  timeoutMs: number | null;
+  maxRetries: number | null;
+  updatedBy: string | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -48,6 +62,7 @@ export interface MetricConfigRecord {
   options: Record<string, unknown>;
   weight: number;
   target: number | null;
+  updatedBy: string | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -60,13 +75,8 @@ const metricRecord = (row: MetricConfig): MetricConfigRecord => ({
   options: row.options as Record<string, unknown>,
 });
 
-/** Creates or replaces (every field, absent optional ones reset) the model configuration `name`. */
-export async function upsertModelConfig(
-  db: Db,
-  projectId: string,
-  input: ModelConfigInput,
-): Promise<ModelConfigRecord> {
-  const data = {
+function modelData(input: Omit<ModelConfigInput, "name">) {
+  return {
     modelId: input.modelId,
     baseURL: input.baseURL ?? null,
     apiKeyEnv: input.apiKeyEnv ?? null,
@@ -74,7 +84,29 @@ export async function upsertModelConfig(
     priceInputPerMTok: input.priceInputPerMTok ?? null,
     priceOutputPerMTok: input.priceOutputPerMTok ?? null,
     concurrency: input.concurrency ?? DEFAULT_CONCURRENCY,
+    requestsPerMinute: input.requestsPerMinute ?? null,
+    tokensPerMinute: input.tokensPerMinute ?? null,
+    timeoutMs: input.timeoutMs ?? null,
+    maxRetries: input.maxRetries ?? null,
   };
+}
+
+function metricData(input: Omit<MetricConfigInput, "name">) {
+  return {
+    metric: input.metric,
+    options: json(input.options ?? {}),
+    weight: input.weight ?? 1,
+    target: input.target ?? null,
+  };
+}
+
+/** Creates or replaces (every field, absent optional ones reset) the model configuration `name`. */
+export async function upsertModelConfig(
+  db: Db,
+  projectId: string,
+  input: ModelConfigInput,
+): Promise<ModelConfigRecord> {
+  const data = modelData(input);
   const row = await retryOnUniqueViolation(() =>
     db.modelConfig.upsert({
       where: { projectId_name: { projectId, name: input.name } },
@@ -111,12 +143,7 @@ export async function upsertMetricConfig(
   projectId: string,
   input: MetricConfigInput,
 ): Promise<MetricConfigRecord> {
-  const data = {
-    metric: input.metric,
-    options: json(input.options ?? {}),
-    weight: input.weight ?? 1,
-    target: input.target ?? null,
-  };
+  const data = metricData(input);
   const row = await retryOnUniqueViolation(() =>
     db.metricConfig.upsert({
       where: { projectId_name: { projectId, name: input.name } },
@@ -145,4 +172,239 @@ export async function getMetricConfig(
 export async function deleteMetricConfig(db: Db, projectId: string, name: string): Promise<boolean> {
   const { count } = await db.metricConfig.deleteMany({ where: { projectId, name } });
   return count > 0;
+}
+
+// ---- Audited changes (the API and the settings page) ------------------------------------------------
+
+/** What the audit entry of a model configuration shows (it holds no secret: `apiKeyEnv` is a name). */
+function modelSummary(record: ModelConfigRecord): Record<string, unknown> {
+  const { id: _id, projectId: _projectId, createdAt: _c, updatedAt: _u, updatedBy: _b, ...rest } = record;
+  return rest;
+}
+
+function metricSummary(record: MetricConfigRecord): Record<string, unknown> {
+  const { id: _id, projectId: _projectId, createdAt: _c, updatedAt: _u, updatedBy: _b, ...rest } = record;
+  return rest;
+}
+
+/** Create and update fail on a taken name (409) instead of silently replacing. */
+async function refusingTakenName<T>(kind: string, name: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new ConflictError(`a ${kind} named "${name}" already exists`);
+    throw error;
+  }
+}
+
+function staleError(kind: string, name: string, current: Date): ConflictError {
+  return new ConflictError(
+    `the ${kind} "${name}" was changed by someone else (at ${current.toISOString()}): reload it and try again`,
+    { updatedAt: current.toISOString() },
+  );
+}
+
+/** Writes `data` to row `id` only if its updatedAt is still `expected` (compare-and-set). */
+async function updateIfUnchanged(
+  update: (where: { id: string; updatedAt?: Date }) => Promise<{ count: number }>,
+  id: string,
+  expected: Date | undefined,
+): Promise<boolean> {
+  const { count } = await update(expected ? { id, updatedAt: expected } : { id });
+  return count === 1;
+}
+
+export function createModelConfig(
+  db: Db,
+  scope: ProjectScope,
+  input: ModelConfigInput,
+  actor: AuditActor,
+): Promise<ModelConfigRecord> {
+  return refusingTakenName("model configuration", input.name, () =>
+    audited(db, actor, async (tx) => {
+      const record = modelRecord(
+        await tx.modelConfig.create({
+          data: { projectId: scope.projectId, name: input.name, ...modelData(input), updatedBy: actor.label },
+        }),
+      );
+      return {
+        result: record,
+        audit: {
+          action: "model_config.created",
+          organizationId: scope.organizationId,
+          projectId: scope.projectId,
+          targetType: "model_config",
+          targetId: record.id,
+          targetLabel: record.name,
+          after: modelSummary(record),
+        },
+      };
+    }),
+  );
+}
+
+async function findModelRow(tx: Tx, projectId: string, name: string): Promise<ModelConfig> {
+  const row = await tx.modelConfig.findUnique({ where: { projectId_name: { projectId, name } } });
+  if (!row) throw new NotFoundError(`no model configuration named "${name}" in this project`);
+  return row;
+}
+
+/** Replaces every field of model configuration `name`; with `expectedUpdatedAt`, only if unchanged since. */
+export function updateModelConfig(
+  db: Db,
+  scope: ProjectScope,
+  name: string,
+  input: Omit<ModelConfigInput, "name">,
+  actor: AuditActor,
+  expectedUpdatedAt?: Date,
+): Promise<ModelConfigRecord> {
+  return audited(db, actor, async (tx) => {
+    const before = modelRecord(await findModelRow(tx, scope.projectId, name));
+    const data = { ...modelData(input), updatedBy: actor.label };
+    const written = await updateIfUnchanged(
+      (where) => tx.modelConfig.updateMany({ where, data }),
+      before.id,
+      expectedUpdatedAt,
+    );
+    if (!written) throw staleError("model configuration", name, before.updatedAt);
+    const after = modelRecord(await findModelRow(tx, scope.projectId, name));
+    return {
+      result: after,
+      audit: {
+        action: "model_config.updated",
+        organizationId: scope.organizationId,
+        projectId: scope.projectId,
+        targetType: "model_config",
+        targetId: after.id,
+        targetLabel: after.name,
+        before: modelSummary(before),
+        after: modelSummary(after),
+      },
+    };
+  });
+}
+
+export function removeModelConfig(
+  db: Db,
+  scope: ProjectScope,
+  name: string,
+  actor: AuditActor,
+): Promise<void> {
+  return audited(db, actor, async (tx) => {
+    const before = modelRecord(await findModelRow(tx, scope.projectId, name));
+    const { count } = await tx.modelConfig.deleteMany({ where: { id: before.id } });
+    if (count === 0) throw new NotFoundError(`no model configuration named "${name}" in this project`);
+    return {
+      result: undefined,
+      audit: {
+        action: "model_config.deleted",
+        organizationId: scope.organizationId,
+        projectId: scope.projectId,
+        targetType: "model_config",
+        targetId: before.id,
+        targetLabel: before.name,
+        before: modelSummary(before),
+      },
+    };
+  });
+}
+
+export function createMetricConfig(
+  db: Db,
+  scope: ProjectScope,
+  input: MetricConfigInput,
+  actor: AuditActor,
+): Promise<MetricConfigRecord> {
+  return refusingTakenName("metric configuration", input.name, () =>
+    audited(db, actor, async (tx) => {
+      const record = metricRecord(
+        await tx.metricConfig.create({
+          data: {
+            projectId: scope.projectId,
+            name: input.name,
+            ...metricData(input),
+            updatedBy: actor.label,
+          },
+        }),
+      );
+      return {
+        result: record,
+        audit: {
+          action: "metric_config.created",
+          organizationId: scope.organizationId,
+          projectId: scope.projectId,
+          targetType: "metric_config",
+          targetId: record.id,
+          targetLabel: record.name,
+          after: metricSummary(record),
+        },
+      };
+    }),
+  );
+}
+
+async function findMetricRow(tx: Tx, projectId: string, name: string): Promise<MetricConfig> {
+  const row = await tx.metricConfig.findUnique({ where: { projectId_name: { projectId, name } } });
+  if (!row) throw new NotFoundError(`no metric configuration named "${name}" in this project`);
+  return row;
+}
+
+/** Replaces every field of metric configuration `name`; with `expectedUpdatedAt`, only if unchanged since. */
+export function updateMetricConfig(
+  db: Db,
+  scope: ProjectScope,
+  name: string,
+  input: Omit<MetricConfigInput, "name">,
+  actor: AuditActor,
+  expectedUpdatedAt?: Date,
+): Promise<MetricConfigRecord> {
+  return audited(db, actor, async (tx) => {
+    const before = metricRecord(await findMetricRow(tx, scope.projectId, name));
+    const data = { ...metricData(input), updatedBy: actor.label };
+    const written = await updateIfUnchanged(
+      (where) => tx.metricConfig.updateMany({ where, data }),
+      before.id,
+      expectedUpdatedAt,
+    );
+    if (!written) throw staleError("metric configuration", name, before.updatedAt);
+    const after = metricRecord(await findMetricRow(tx, scope.projectId, name));
+    return {
+      result: after,
+      audit: {
+        action: "metric_config.updated",
+        organizationId: scope.organizationId,
+        projectId: scope.projectId,
+        targetType: "metric_config",
+        targetId: after.id,
+        targetLabel: after.name,
+        before: metricSummary(before),
+        after: metricSummary(after),
+      },
+    };
+  });
+}
+
+export function removeMetricConfig(
+  db: Db,
+  scope: ProjectScope,
+  name: string,
+  actor: AuditActor,
+): Promise<void> {
+  return audited(db, actor, async (tx) => {
+    const before = metricRecord(await findMetricRow(tx, scope.projectId, name));
+    const { count } = await tx.metricConfig.deleteMany({ where: { id: before.id } });
+    if (count === 0) throw new NotFoundError(`no metric configuration named "${name}" in this project`);
+    return {
+      result: undefined,
+      audit: {
+        action: "metric_config.deleted",
+        organizationId: scope.organizationId,
+        projectId: scope.projectId,
+        targetType: "metric_config",
+        targetId: before.id,
+        targetLabel: before.name,
+        before: metricSummary(before),
+      },
+    };
+  });
 }

@@ -27,3 +27,7 @@ export function upsertTask(
 export function getTaskByName(db: Db, projectId: string, name: string): Promise<TaskRecord | null> {
   return db.task.findUnique({ where: { projectId_name: { projectId, name } } });
 }
+
+export function getTaskById(db: Db, id: string): Promise<TaskRecord | null> {
+  return db.task.findUnique({ where: { id } });
+}

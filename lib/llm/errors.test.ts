@@ -61,7 +61,7 @@ describe("error mapping", () => {
     expect(error.message).toContain("model 'proxy' not found");
   });
 
-  it("500 is retried by the SDK, then retryable", async () => {
+  it("500 is retried by the gateway, then retryable", async () => {
     script.down = [
       { status: 500, body: { error: { message: "upstream exploded" } }, headers: { "retry-after-ms": "5" } },
     ];
@@ -101,7 +101,7 @@ describe("error mapping", () => {
     expect(error.message).toMatch(/connect/i);
   });
 
-  it("a connection reset is retried by the SDK", async () => {
+  it("a connection reset is retried by the gateway", async () => {
     script.flaky = ["reset", { content: "recovered" }];
     const response = await llm(1).generate({ model: "openai-compatible:flaky", messages: user });
     expect(response.text).toBe("recovered");

@@ -3,6 +3,7 @@
 
 import { APICallError, RetryError } from "ai";
 import { LlmError } from "../core/ports";
+import { AttemptTimeoutError } from "./gateway/retry";
 import { ModelIdError } from "./model-id";
 import { MissingCredentialError } from "./providers/credentials";
 import type { Env } from "./providers/types";
@@ -73,6 +74,8 @@ export function toLlmError(error: unknown, context: ErrorContext): LlmError {
     new LlmError(prefix + redact(message, context.secrets), retryable, status);
 
   if (context.signal?.aborted || isAbortError(error)) return make("request aborted", false);
+  // The gateway's own per-attempt time limit: trying again can help.
+  if (error instanceof AttemptTimeoutError) return make(error.message, true);
   // The id error already names the id; a missing credential names the variable to set.
   if (error instanceof ModelIdError) return new LlmError(redact(error.message, context.secrets), false);
   if (error instanceof MissingCredentialError) return make(error.message, false);

@@ -6,6 +6,9 @@ import { type FakeCall, type FakeServer, startFakeOpenAIServer } from "./testing
 
 let server: FakeServer;
 const calls: FakeCall[] = [];
+/** The latest call of a kind for a model (a call aborted earlier may still reach `respond` late). */
+const lastCall = (model: string, kind: FakeCall["kind"] = "chat") =>
+  calls.findLast((c) => c.model === model && c.kind === kind);
 
 beforeAll(async () => {
   server = await startFakeOpenAIServer({
@@ -66,7 +69,7 @@ describe("generate through openai-compatible", () => {
     expect((server.requests.at(-1)!.body as Record<string, unknown>).response_format).toEqual({
       type: "json_object",
     });
-    expect(calls.at(-1)!.json).toBe(true);
+    expect(lastCall("m")!.json).toBe(true);
   });
 
   it("costs 0 by default and reads the base URL and key from the environment", async () => {
@@ -180,8 +183,9 @@ describe("the openai provider against the fake server", () => {
     const request = server.requests.at(-1)!;
     expect(request.path).toBe("/v1/responses");
     expect(request.body).toMatchObject({ text: { format: { type: "json_object" } } });
-    expect(calls.at(-1)!.messages.map((m) => m.role)).toEqual(["system", "user", "assistant", "user"]);
-    expect(calls.at(-1)!.json).toBe(true);
+    const call = lastCall("gpt-4.1-mini", "responses")!;
+    expect(call.messages.map((m) => m.role)).toEqual(["system", "user", "assistant", "user"]);
+    expect(call.json).toBe(true);
   });
 
   it("embeds with text-embedding-3-small", async () => {

@@ -1,6 +1,19 @@
 // lib/llm: the LLM provider layer. "provider:model" ids, the provider registry, prices and the gateway
-// that implements the core's LlmPort. Test helpers (the fake OpenAI server) live in ./testing.
-export { type CreateLlmOptions, createLlm, type GatewayModelConfig } from "./gateway";
+// that implements the core's LlmPort (cache, limits, retries, accounting: ./gateway/). Test helpers (the
+// fake OpenAI server) live in ./testing.
+export {
+  type CallStats,
+  type CreateLlmOptions,
+  createLlm,
+  type Gateway,
+  type GatewayCacheOptions,
+  type GatewayModelConfig,
+  type GatewayStats,
+  type LatencySummary,
+  type RateLimitSettings,
+} from "./gateway";
+export { type CacheStore, cacheKey, MemoryCacheStore } from "./gateway/cache";
+export { createDbCacheStore, type LlmCacheRepository } from "./gateway/db-cache";
 export {
   isProviderId,
   type ModelId,

@@ -2,11 +2,11 @@
 // file and row before anything is stored.
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { readFile, stat } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import path from "node:path";
-import { createInterface } from "node:readline";
-import { CsvError, CsvParser } from "@/lib/core/csv";
+import { CsvError, CsvParser, type CsvRecord } from "@/lib/core/csv";
 import { InputError } from "@/lib/core/errors";
+import { JsonArrayError, JsonArrayScanner } from "@/lib/core/json-array";
 import type { Example, Variables } from "@/lib/core/types";
 
 export interface DatasetRow {
@@ -30,94 +30,170 @@ export interface LoadedDataset {
 /** Problems reported at once, so a user can fix a file in one pass. */
 const MAX_PROBLEMS = 20;
 
-function formatOf(file: string): "csv" | "jsonl" | "json" {
-  const ext = path.extname(file).toLowerCase();
+export type DatasetFormat = "csv" | "jsonl" | "json";
+
+/** The format a file name's extension says (.csv, .jsonl / .ndjson, .json), or null. */
+export function datasetFormatOf(name: string): DatasetFormat | null {
+  const ext = path.extname(name).toLowerCase();
   if (ext === ".csv") return "csv";
   if (ext === ".jsonl" || ext === ".ndjson") return "jsonl";
   if (ext === ".json") return "json";
+  return null;
+}
+
+function formatOf(file: string): DatasetFormat {
+  const format = datasetFormatOf(file);
+  if (format) return format;
   throw new InputError(
-    `${file}: unsupported dataset format "${ext || "(none)"}" (use .csv, .jsonl or .json)`,
+    `${file}: unsupported dataset format "${path.extname(file) || "(none)"}" (use .csv, .jsonl or .json)`,
   );
 }
 
-async function* csvRows(file: string): AsyncGenerator<DatasetRow> {
+/** A row that could not be read (wrong field count, not JSON, not an object); reading goes on. */
+export interface UnreadableRow {
+  row: number;
+  line: number;
+  problem: string;
+}
+
+export type DatasetItem = (DatasetRow & { line: number }) | UnreadableRow;
+
+export interface ReadOptions {
+  /** Called with the CSV header before the first row (CSV only: JSON rows name their own keys). */
+  onHeader?: (columns: string[]) => void;
+}
+
+/** A file that cannot be read any further: the message names the line. */
+function fatal(label: string, line: number, reason: string): InputError {
+  return new InputError(`${label} line ${line}: ${reason}`, {
+    line,
+    problems: [{ row: null, line, message: reason }],
+    problemCount: 1,
+  });
+}
+
+async function* csvItems(
+  chunks: AsyncIterable<string>,
+  label: string,
+  options: ReadOptions,
+): AsyncGenerator<DatasetItem> {
   const parser = new CsvParser();
   let header: string[] | null = null;
   let row = 0;
-  const toRow = (fields: string[], line: number): DatasetRow => {
-    if (fields.length !== header!.length) {
-      throw new InputError(
-        `${file} row ${row} (line ${line}): expected ${header!.length} fields, found ${fields.length}`,
-      );
-    }
-    return { row, values: Object.fromEntries(header!.map((name, i) => [name, fields[i]])) };
-  };
-  try {
-    for await (const chunk of createReadStream(file, { encoding: "utf8" })) {
-      for (const record of parser.push(chunk as string)) {
-        if (!header) header = record.fields.map((f, i) => (i === 0 ? f.replace(/^\uFEFF/, "") : f).trim());
-        else {
-          row++;
-          yield toRow(record.fields, record.line);
+  function* take(records: CsvRecord[]): Generator<DatasetItem> {
+    for (const record of records) {
+      if (!header) {
+        header = record.fields.map((f, i) => (i === 0 ? f.replace(/^\uFEFF/, "") : f).trim());
+        const seen = new Set<string>();
+        for (const name of header) {
+          if (seen.has(name)) throw fatal(label, record.line, `column "${name}" appears twice in the header`);
+          seen.add(name);
         }
+        options.onHeader?.(header);
+        continue;
+      }
+      row++;
+      const fields = record.fields;
+      if (fields.length !== header.length) {
+        yield {
+          row,
+          line: record.line,
+          problem: `expected ${header.length} fields, found ${fields.length}`,
+        };
+      } else {
+        const names = header;
+        yield {
+          row,
+          line: record.line,
+          values: Object.fromEntries(names.map((name, i) => [name, fields[i]])),
+        };
       }
     }
-    for (const record of parser.end()) {
-      if (!header) header = record.fields;
-      else {
-        row++;
-        yield toRow(record.fields, record.line);
-      }
-    }
+  }
+  try {
+    for await (const chunk of chunks) yield* take(parser.push(chunk));
+    yield* take(parser.end());
   } catch (error) {
-    if (error instanceof CsvError) throw new InputError(`${file} ${error.message}`);
+    if (error instanceof CsvError) throw fatal(label, error.line, error.message.replace(/^line \d+: /, ""));
     throw error;
   }
 }
 
-async function* jsonlRows(file: string): AsyncGenerator<DatasetRow> {
-  const lines = createInterface({
-    input: createReadStream(file, { encoding: "utf8" }),
-    crlfDelay: Number.POSITIVE_INFINITY,
-  });
-  let lineNumber = 0;
-  let row = 0;
-  for await (const line of lines) {
-    lineNumber++;
-    if (!line.trim()) continue;
-    row++;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch (error) {
-      throw new InputError(
-        `${file} row ${row} (line ${lineNumber}): not valid JSON (${(error as Error).message})`,
-      );
+/** Lines of text chunks (without their line breaks), numbered from 1; each chunk is scanned once. */
+async function* lines(chunks: AsyncIterable<string>): AsyncGenerator<{ line: number; text: string }> {
+  let pending: string[] = [];
+  let line = 0;
+  for await (const chunk of chunks) {
+    let from = 0;
+    for (let at = chunk.indexOf("\n"); at !== -1; at = chunk.indexOf("\n", from)) {
+      pending.push(chunk.slice(from, at));
+      yield { line: ++line, text: pending.join("").replace(/\r$/, "") };
+      pending = [];
+      from = at + 1;
     }
-    if (!value || typeof value !== "object" || Array.isArray(value)) {
-      throw new InputError(`${file} row ${row} (line ${lineNumber}): expected a JSON object`);
-    }
-    yield { row, values: value as Record<string, unknown> };
+    if (from < chunk.length) pending.push(chunk.slice(from));
   }
+  const rest = pending.join("");
+  if (rest !== "") yield { line: ++line, text: rest.replace(/\r$/, "") };
 }
 
-async function* jsonRows(file: string): AsyncGenerator<DatasetRow> {
-  let data: unknown;
+function objectOrProblem(text: string): { values: Record<string, unknown> } | { problem: string } {
+  let value: unknown;
   try {
-    data = JSON.parse(await readFile(file, "utf8"));
+    value = JSON.parse(text);
   } catch (error) {
-    throw new InputError(`${file}: not valid JSON (${(error as Error).message})`);
+    return { problem: `not valid JSON (${(error as Error).message})` };
   }
-  if (!Array.isArray(data)) throw new InputError(`${file}: expected a JSON array of objects`);
-  for (const [i, value] of data.entries()) {
-    if (!value || typeof value !== "object" || Array.isArray(value)) {
-      throw new InputError(`${file} row ${i + 1}: expected a JSON object`);
-    }
-    yield { row: i + 1, values: value as Record<string, unknown> };
+  if (!value || typeof value !== "object" || Array.isArray(value))
+    return { problem: "expected a JSON object" };
+  return { values: value as Record<string, unknown> };
+}
+
+async function* jsonlItems(chunks: AsyncIterable<string>): AsyncGenerator<DatasetItem> {
+  let row = 0;
+  for await (const { line, text } of lines(chunks)) {
+    const trimmed = line === 1 ? text.replace(/^\uFEFF/, "") : text;
+    if (!trimmed.trim()) continue;
+    row++;
+    yield { row, line, ...objectOrProblem(trimmed) };
   }
 }
 
-/** Streams the rows of a dataset file. */
+async function* jsonItems(chunks: AsyncIterable<string>, label: string): AsyncGenerator<DatasetItem> {
+  const scanner = new JsonArrayScanner();
+  let row = 0;
+  try {
+    for await (const chunk of chunks) {
+      for (const element of scanner.push(chunk)) {
+        row++;
+        yield { row, line: element.line, ...objectOrProblem(element.text) };
+      }
+    }
+    scanner.end();
+  } catch (error) {
+    if (error instanceof JsonArrayError)
+      throw fatal(label, error.line, error.message.replace(/^line \d+: /, ""));
+    throw error;
+  }
+}
+
+/**
+ * Streams the rows of dataset text (chunks of a file or an upload) in `format`. Unreadable rows come out
+ * as `{ row, line, problem }` and reading goes on; a file that cannot be read further (a broken CSV
+ * quote, a JSON file that is not an array) throws an InputError naming `label` and the line.
+ */
+export function readDatasetItems(
+  chunks: AsyncIterable<string>,
+  format: DatasetFormat,
+  label: string,
+  options: ReadOptions = {},
+): AsyncGenerator<DatasetItem> {
+  if (format === "csv") return csvItems(chunks, label, options);
+  if (format === "jsonl") return jsonlItems(chunks);
+  return jsonItems(chunks, label);
+}
+
+/** Streams the rows of a dataset file; the first unreadable row throws, naming the file and row. */
 export async function* readDatasetRows(file: string): AsyncGenerator<DatasetRow> {
   const format = formatOf(file);
   try {
@@ -128,12 +204,15 @@ export async function* readDatasetRows(file: string): AsyncGenerator<DatasetRow>
       `${file}: cannot read the dataset (${(error as NodeJS.ErrnoException).code ?? error})`,
     );
   }
-  if (format === "csv") yield* csvRows(file);
-  else if (format === "jsonl") yield* jsonlRows(file);
-  else yield* jsonRows(file);
+  const chunks = createReadStream(file, { encoding: "utf8" }) as AsyncIterable<string>;
+  for await (const item of readDatasetItems(chunks, format, file)) {
+    if ("problem" in item)
+      throw new InputError(`${file} row ${item.row} (line ${item.line}): ${item.problem}`);
+    yield { row: item.row, values: item.values };
+  }
 }
 
-function asText(value: unknown): string | undefined {
+export function asText(value: unknown): string | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value === "string") return value;
   if (typeof value === "number" || typeof value === "boolean") return String(value);

@@ -1,119 +1,72 @@
-// Use cases behind `strop optimize` and `strop eval`: check everything, store the inputs, run the
-// workflow with DB checkpoints, record what happened.
+// Use cases behind `strop optimize` and `strop eval`: check everything, store the inputs and a run, then
+// execute the stored run in this process (lib/services/run-execution.ts: the same path the app's
+// runners take, so a CLI run that stops resumes with `strop runs resume <id>`).
 import path from "node:path";
-import { NotFoundError } from "@/lib/core/errors";
-import { type EvaluationReport, runEvaluation } from "@/lib/core/evaluation";
-import type { Progress, ProgressSink } from "@/lib/core/ports";
-import type { IterationRecord, OptimizationReport } from "@/lib/core/report";
-import type { PromptState, ScoredExample } from "@/lib/core/types";
-import { type RunRecorder, runOptimization } from "@/lib/core/workflow";
+import { AppError, NotFoundError } from "@/lib/core/errors";
+import type { EvaluationReport } from "@/lib/core/evaluation";
+import type { ProgressSink } from "@/lib/core/ports";
+import type { OptimizationReport } from "@/lib/core/report";
+import type { PromptState } from "@/lib/core/types";
 import {
-  createPromptVersion,
   createRun,
   type Db,
   ensureProject,
   findOrCreateDatasetVersion,
   findOrCreatePromptVersion,
-  finishRun,
   getPromptVersion,
   getTaskByName,
-  markRunStarted,
-  updateRunProgress,
-  upsertCandidates,
-  upsertExampleResults,
-  upsertIteration,
+  type RunKind,
   upsertTask,
 } from "@/lib/db";
 import { createDbStepRunner } from "@/lib/runner/db-step-runner";
 import { loadDataset } from "./dataset-file";
 import { buildRunContext, promptFromTask } from "./run-context";
+import { executeRun, type RunOutcome } from "./run-execution";
 import { loadTaskFile } from "./task-file";
+
+export { progressWriter, recorderFor } from "./run-execution";
 
 export interface RunOptions {
   db: Db;
   progress?: ProgressSink;
+  /** Aborting leaves the run "running": `strop runs resume <id>` continues it. */
   signal?: AbortSignal;
   /** Project slug; the CLI works in "default". */
   project?: string;
 }
 
-const systemClock = { now: () => Date.now() };
-
-/** Persists progress at most twice a second: the sink sees every update, the database a sample. */
-function progressWriter(db: Db, runId: string, sink?: ProgressSink) {
-  let last = 0;
-  let latest: Progress | null = null;
-  const write = (p: Progress) =>
-    updateRunProgress(db, runId, p, {
-      calls: p.calls,
-      inputTokens: p.inputTokens,
-      outputTokens: p.outputTokens,
-      costUsd: p.costUsd,
-    }).catch(() => {});
-  return {
-    sink: (p: Progress) => {
-      sink?.(p);
-      latest = p;
-      if (Date.now() - last > 500) {
-        last = Date.now();
-        void write(p);
-      }
-    },
-    flush: async () => {
-      if (latest) await write(latest);
-    },
-  };
-}
-
-function recorderFor(db: Db, runId: string): RunRecorder {
-  return {
-    results: (phase, split, results: ScoredExample[]) =>
-      upsertExampleResults(db, runId, phase, split, results),
-    async iteration(record: IterationRecord) {
-      await upsertIteration(db, runId, {
-        index: record.index,
-        incumbentScore: record.incumbentValidation,
-        accepted: record.accepted !== null,
-        acceptedCandidate: record.accepted,
-        summary: {
-          incumbentTrain: record.incumbentTrain,
-          trainExamples: record.trainExamples,
-          validationExamples: record.validationExamples,
-          rejectedProposals: record.rejectedProposals,
-          usage: record.usage,
-        },
-      });
-      await upsertCandidates(
-        db,
-        runId,
-        record.index,
-        record.candidates.map((c) => ({
-          index: c.index,
-          ...c.prompt,
-          rationale: c.rationale,
-          status: c.status,
-          rejectReason: c.rejectReason ?? null,
-          trainScore: c.trainScore,
-          validationScore: c.validationScore,
-          gainLow: c.gain?.low ?? null,
-          gainHigh: c.gain?.high ?? null,
-          accepted: c.accepted,
-        })),
-      );
-    },
-  };
-}
-
 /** Everything a task file names, checked and loaded; throws InputError before any write. */
-async function prepare(file: string, prompt?: (task: ReturnType<typeof promptFromTask>) => PromptState) {
-  const loaded = await loadTaskFile(file);
+async function prepare(
+  db: Db,
+  file: string,
+  prompt?: (task: ReturnType<typeof promptFromTask>) => PromptState,
+  project?: string,
+) {
+  // Stored model/metric configurations the task file names are the project's (ML settings).
+  const loaded = await loadTaskFile(file, { db, project });
   const basePrompt = promptFromTask(loaded.task);
-  const context = buildRunContext(file, loaded.task, prompt ? prompt(basePrompt) : basePrompt);
-  const dataset = await loadDataset(loaded.datasetPath, loaded.task.dataset, context.variables);
-  return { loaded, context, dataset };
+  const context = buildRunContext(file, loaded.task, prompt ? prompt(basePrompt) : basePrompt, { db });
+  try {
+    const dataset = await loadDataset(loaded.datasetPath, loaded.task.dataset, context.variables);
+    return { loaded, context, dataset };
+  } catch (error) {
+    await context.llm.close();
+    throw error;
+  }
 }
 
-async function storeInputs(db: Db, prepared: Awaited<ReturnType<typeof prepare>>, projectSlug: string) {
+type Prepared = Awaited<ReturnType<typeof prepare>>;
+
+/** Runs `fn` on the prepared inputs, then closes the LLM gateway built to check them. */
+async function closing<T>(prepared: Prepared, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } finally {
+    await prepared.context.llm.close();
+  }
+}
+
+async function storeInputs(db: Db, prepared: Prepared, projectSlug: string) {
   const { loaded, context, dataset } = prepared;
   const project = await ensureProject(db, projectSlug);
   const task = await upsertTask(db, project.id, {
@@ -139,8 +92,58 @@ async function storeInputs(db: Db, prepared: Awaited<ReturnType<typeof prepare>>
   return { project, task, baseline, datasetVersion };
 }
 
-function failure(error: unknown) {
-  return { status: "failed" as const, error: error instanceof Error ? error.message : String(error) };
+/** Stores the inputs and a queued run of `kind` whose config is the checked task file. */
+async function storeRun(
+  file: string,
+  kind: RunKind,
+  options: RunOptions,
+  prompt?: PromptState,
+  extra: Record<string, unknown> = {},
+): Promise<string> {
+  const { db } = options;
+  const prepared = await prepare(db, file, prompt ? () => prompt : undefined, options.project);
+  return closing(prepared, async () => {
+    const stored = await storeInputs(db, prepared, options.project ?? "default");
+    const run = await createRun(db, {
+      projectId: stored.project.id,
+      taskId: stored.task.id,
+      kind,
+      baselineVersionId: stored.baseline.id,
+      datasetVersionId: stored.datasetVersion.id,
+      config: { origin: "cli", taskFile: path.resolve(file), ...extra, ...prepared.loaded.task },
+      seed: prepared.loaded.task.seed,
+    });
+    return run.id;
+  });
+}
+
+/** The outcome of a run this process executed; throws what failed it, or says it did not finish. */
+export function settledOutcome(
+  outcome: RunOutcome,
+): RunOutcome & { report: NonNullable<RunOutcome["report"]> } {
+  if (outcome.status === "failed") {
+    throw outcome.cause ?? new Error(outcome.error ?? `run ${outcome.runId} failed`);
+  }
+  if (outcome.status === "cancelled") {
+    throw new AppError("cancelled", `run ${outcome.runId} was cancelled`, 409);
+  }
+  if (outcome.status === "interrupted" || outcome.report === null) {
+    throw new AppError(
+      "interrupted",
+      `run ${outcome.runId} was interrupted; continue it with \`strop runs resume ${outcome.runId}\``,
+      409,
+    );
+  }
+  return outcome as RunOutcome & { report: NonNullable<RunOutcome["report"]> };
+}
+
+/** Executes stored run `runId` in this process with database checkpoints (a resumed run skips finished steps). */
+export function executeRunHere(
+  db: Db,
+  runId: string,
+  options: { progress?: ProgressSink; signal?: AbortSignal } = {},
+): Promise<RunOutcome> {
+  return executeRun(db, runId, createDbStepRunner(db, runId), options.signal, { progress: options.progress });
 }
 
 export interface OptimizationOutcome {
@@ -152,55 +155,14 @@ export interface OptimizationOutcome {
 }
 
 export async function optimizeTaskFile(file: string, options: RunOptions): Promise<OptimizationOutcome> {
-  const prepared = await prepare(file);
-  const { db } = options;
-  const stored = await storeInputs(db, prepared, options.project ?? "default");
-  const run = await createRun(db, {
-    projectId: stored.project.id,
-    taskId: stored.task.id,
-    kind: "optimize",
-    baselineVersionId: stored.baseline.id,
-    datasetVersionId: stored.datasetVersion.id,
-    config: { taskFile: path.resolve(file), ...prepared.loaded.task },
-    seed: prepared.loaded.task.seed,
-  });
-  await markRunStarted(db, run.id);
-  const progress = progressWriter(db, run.id, options.progress);
-  try {
-    const report = await runOptimization(prepared.context.settings, prepared.dataset.examples, {
-      llm: prepared.context.llm,
-      steps: createDbStepRunner(db, run.id),
-      clock: systemClock,
-      scorer: prepared.context.scorer,
-      optimizer: prepared.context.optimizer,
-      progress: progress.sink,
-      recorder: recorderFor(db, run.id),
-      signal: options.signal,
-    });
-    await progress.flush();
-    const saved = report.bestOrigin
-      ? await createPromptVersion(db, stored.task.id, report.best, {
-          source: "optimization",
-          runId: run.id,
-          note: `run ${run.id}: test ${report.test.baseline.mean.toFixed(3)} -> ${report.test.best.mean.toFixed(3)}`,
-        })
-      : null;
-    await finishRun(db, run.id, {
-      status: "succeeded",
-      report,
-      bestVersionId: saved?.id ?? stored.baseline.id,
-    });
-    return {
-      runId: run.id,
-      report,
-      baselineVersion: stored.baseline.version,
-      savedVersion: saved?.version ?? null,
-    };
-  } catch (error) {
-    await progress.flush();
-    await finishRun(db, run.id, failure(error));
-    throw error;
-  }
+  const runId = await storeRun(file, "optimize", options);
+  const outcome = settledOutcome(await executeRunHere(options.db, runId, options));
+  return {
+    runId,
+    report: outcome.report as OptimizationReport,
+    baselineVersion: outcome.baselineVersion,
+    savedVersion: outcome.savedVersion,
+  };
 }
 
 export interface EvaluationOutcome {
@@ -217,7 +179,7 @@ export async function evaluateTaskFile(
   const { db } = options;
   let storedPrompt: PromptState | undefined;
   if (options.version !== undefined) {
-    const loaded = await loadTaskFile(file);
+    const loaded = await loadTaskFile(file, { db, project: options.project });
     const project = await ensureProject(db, options.project ?? "default");
     const task = await getTaskByName(db, project.id, loaded.task.name);
     const version = task && (await getPromptVersion(db, task.id, options.version));
@@ -230,43 +192,8 @@ export async function evaluateTaskFile(
       params: version.params,
     };
   }
-  const prepared = await prepare(file, storedPrompt ? () => storedPrompt : undefined);
-  const stored = await storeInputs(db, prepared, options.project ?? "default");
-  const run = await createRun(db, {
-    projectId: stored.project.id,
-    taskId: stored.task.id,
-    kind: "eval",
-    baselineVersionId: stored.baseline.id,
-    datasetVersionId: stored.datasetVersion.id,
-    config: { taskFile: path.resolve(file), version: stored.baseline.version, ...prepared.loaded.task },
-    seed: prepared.loaded.task.seed,
-  });
-  await markRunStarted(db, run.id);
-  const progress = progressWriter(db, run.id, options.progress);
-  try {
-    const report = await runEvaluation(
-      {
-        prompt: prepared.context.prompt,
-        taskModel: prepared.context.settings.taskModel,
-        seed: prepared.loaded.task.seed,
-      },
-      prepared.dataset.examples,
-      {
-        llm: prepared.context.llm,
-        steps: createDbStepRunner(db, run.id),
-        clock: systemClock,
-        scorer: prepared.context.scorer,
-        progress: progress.sink,
-        onResults: (results) => upsertExampleResults(db, run.id, "eval/all", "all", results),
-        signal: options.signal,
-      },
-    );
-    await progress.flush();
-    await finishRun(db, run.id, { status: "succeeded", report, bestVersionId: stored.baseline.id });
-    return { runId: run.id, report, version: stored.baseline.version };
-  } catch (error) {
-    await progress.flush();
-    await finishRun(db, run.id, failure(error));
-    throw error;
-  }
+  const extra = options.version !== undefined ? { version: options.version } : {};
+  const runId = await storeRun(file, "eval", options, storedPrompt, extra);
+  const outcome = settledOutcome(await executeRunHere(db, runId, options));
+  return { runId, report: outcome.report as EvaluationReport, version: outcome.baselineVersion };
 }

@@ -2,11 +2,13 @@
 import { InputError } from "@/lib/core/errors";
 import type { Scorer } from "@/lib/core/evaluate";
 import type { OptimizerStrategy } from "@/lib/core/optimizer";
-import type { LlmPort } from "@/lib/core/ports";
 import { promptVariables } from "@/lib/core/prompt";
 import type { PromptState } from "@/lib/core/types";
 import type { OptimizationSettings } from "@/lib/core/workflow";
-import { createLlm } from "@/lib/llm/gateway";
+import type { Db } from "@/lib/db/client";
+import { llmCacheRepository } from "@/lib/db/llm-cache";
+import { type CreateLlmOptions, createLlm, type Gateway, type GatewayModelConfig } from "@/lib/llm/gateway";
+import { createDbCacheStore } from "@/lib/llm/gateway/db-cache";
 import { parseModelId } from "@/lib/llm/model-id";
 import { createScorer, resolveMetrics } from "@/lib/metrics/registry";
 import { getOptimizer } from "@/lib/optimizers/registry";
@@ -15,7 +17,8 @@ import type { ModelConfig, TaskFile } from "@/lib/validation/task-file";
 export interface RunContext {
   prompt: PromptState;
   variables: string[];
-  llm: LlmPort;
+  /** The LLM gateway of this run; `close()` it when the run is over (it may hold a Redis connection). */
+  llm: Gateway;
   scorer: Scorer;
   optimizer: OptimizerStrategy;
   settings: OptimizationSettings;
@@ -38,8 +41,51 @@ function checked<T>(file: string, field: string, fn: () => T): T {
   }
 }
 
-function gatewayConfig(model: ModelConfig) {
-  return { baseURL: model.baseURL, apiKeyEnv: model.apiKeyEnv, price: model.price };
+function gatewayConfig(model: ModelConfig): GatewayModelConfig {
+  return {
+    baseURL: model.baseURL,
+    apiKeyEnv: model.apiKeyEnv,
+    price: model.price,
+    concurrency: model.concurrency,
+    rateLimit: model.rateLimit,
+    timeoutMs: model.timeoutMs,
+    maxRetries: model.maxRetries,
+  };
+}
+
+export interface GatewayWiring {
+  /** The database holding the response cache (its default store); without it, no cache. */
+  db?: Db;
+  /** Where REDIS_URL is read (default process.env): when set, the cache and the rate limits live in Redis. */
+  env?: Record<string, string | undefined>;
+  /**
+   * Where provider credentials are read (default process.env): `projectProviderEnv` (provider-credentials.ts)
+   * adds the project's stored credentials for the providers the environment does not configure.
+   */
+  providerEnv?: Record<string, string | undefined>;
+}
+
+/**
+ * The gateway settings for a task file: its models' limits, the response cache (database by default,
+ * Redis when REDIS_URL is set; `cache.enabled: false` turns it off) and shared limits through Redis.
+ * Batches and serving build their gateway from here too.
+ */
+export function gatewayOptions(task: TaskFile, wiring: GatewayWiring = {}): CreateLlmOptions {
+  const redisUrl = (wiring.env ?? process.env).REDIS_URL?.trim() || undefined;
+  const store = redisUrl
+    ? "redis"
+    : wiring.db
+      ? createDbCacheStore(llmCacheRepository(wiring.db))
+      : undefined;
+  return {
+    models: {
+      [task.models.task.id]: gatewayConfig(task.models.task),
+      [task.models.optimizer.id]: gatewayConfig(task.models.optimizer),
+    },
+    redis: redisUrl ? { url: redisUrl } : undefined,
+    cache: task.cache.enabled && store ? { store, ttlSeconds: task.cache.ttlSeconds } : undefined,
+    ...(wiring.providerEnv ? { env: wiring.providerEnv } : {}),
+  };
 }
 
 /** Resolves every name in the task file (providers, metrics, strategy) or fails naming the field. */
@@ -47,6 +93,7 @@ export function buildRunContext(
   file: string,
   task: TaskFile,
   prompt: PromptState = promptFromTask(task),
+  wiring: GatewayWiring = {},
 ): RunContext {
   checked(file, "models.task.id", () => parseModelId(task.models.task.id));
   checked(file, "models.optimizer.id", () => parseModelId(task.models.optimizer.id));
@@ -65,12 +112,7 @@ export function buildRunContext(
         throw new InputError(`${file}: prompt.demos.${i}.input: missing variable "${v}"`);
     }
   }
-  const llm = createLlm({
-    models: {
-      [task.models.task.id]: gatewayConfig(task.models.task),
-      [task.models.optimizer.id]: gatewayConfig(task.models.optimizer),
-    },
-  });
+  const llm = createLlm(gatewayOptions(task, wiring));
   const settings: OptimizationSettings = {
     prompt,
     taskModel: { id: task.models.task.id, concurrency: task.models.task.concurrency },

@@ -4,7 +4,9 @@ import path from "node:path";
 import { parse as parseYaml } from "yaml";
 import type { z } from "zod";
 import { InputError } from "@/lib/core/errors";
-import { type TaskFile, taskFileSchema } from "@/lib/validation/task-file";
+import type { Db } from "@/lib/db";
+import { isConfigRef, type TaskFile, taskFileSchema, taskFileSourceSchema } from "@/lib/validation/task-file";
+import { resolveTaskFileConfigs } from "./settings";
 
 export interface LoadedTaskFile {
   file: string;
@@ -24,7 +26,51 @@ export function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
     .join("\n  ");
 }
 
-export async function loadTaskFile(file: string): Promise<LoadedTaskFile> {
+/** Where a task file's `{ config: "<name>" }` references are looked up (the CLI: project "default"). */
+export interface StoredConfigs {
+  db: Db;
+  /** Project slug; default "default". */
+  project?: string;
+}
+
+function hasConfigRefs(data: unknown): boolean {
+  const task = data as { models?: { task?: unknown; optimizer?: unknown }; metrics?: unknown } | null;
+  const metrics = Array.isArray(task?.metrics) ? task.metrics : [];
+  return [task?.models?.task, task?.models?.optimizer, ...metrics].some(isConfigRef);
+}
+
+function invalid(file: string, issues: readonly z.core.$ZodIssue[]): InputError {
+  return new InputError(`${file}: invalid task file\n  ${describeIssues(issues)}`, issues);
+}
+
+/**
+ * Replaces the stored configurations a task file names with their content; without `configs` (no
+ * database) such a file is refused, naming the field.
+ */
+async function resolveConfigRefs(
+  file: string,
+  data: unknown,
+  configs: StoredConfigs | undefined,
+): Promise<unknown> {
+  const source = taskFileSourceSchema.safeParse(data);
+  if (!source.success) throw invalid(file, source.error.issues);
+  if (!configs)
+    throw new InputError(`${file}: models/metrics name stored configurations, which need the database`);
+  const { task, issues } = await resolveTaskFileConfigs(
+    configs.db,
+    configs.project ?? "default",
+    source.data,
+  );
+  if (issues.length > 0) {
+    throw new InputError(
+      `${file}: invalid task file\n  ${issues.map((i) => `${i.path}: ${i.message}`).join("\n  ")}`,
+      issues,
+    );
+  }
+  return task;
+}
+
+export async function loadTaskFile(file: string, configs?: StoredConfigs): Promise<LoadedTaskFile> {
   let text: string;
   try {
     text = await readFile(file, "utf8");
@@ -41,12 +87,8 @@ export async function loadTaskFile(file: string): Promise<LoadedTaskFile> {
       `${file}: not valid ${file.endsWith(".json") ? "JSON" : "YAML"}: ${(error as Error).message}`,
     );
   }
+  if (hasConfigRefs(data)) data = await resolveConfigRefs(file, data, configs);
   const parsed = taskFileSchema.safeParse(data ?? {});
-  if (!parsed.success) {
-    throw new InputError(
-      `${file}: invalid task file\n  ${describeIssues(parsed.error.issues)}`,
-      parsed.error.issues,
-    );
-  }
+  if (!parsed.success) throw invalid(file, parsed.error.issues);
   return { file, task: parsed.data, datasetPath: path.resolve(path.dirname(file), parsed.data.dataset.path) };
 }

@@ -1,7 +1,10 @@
 // The task file (`strop optimize <task-file>`): JSON or YAML. One schema, used by the CLI and its docs.
 import { z } from "zod";
+import { DEFAULT_ERROR_BUDGET, errorBudgetSchema } from "./error-budget";
 
 const positiveInt = z.number().int().positive();
+/** Gateway limits: zero or negative is refused (the message names the field through its path). */
+const positiveLimit = z.number().positive("must be a positive number");
 const fraction = z.number().gt(0).lt(1);
 
 export const modelParamsSchema = z
@@ -22,6 +25,15 @@ export const priceSchema = z
   })
   .strict();
 
+export const rateLimitSchema = z
+  .object({
+    /** The provider's request limit for this model and credential. */
+    requestsPerMinute: positiveLimit.optional(),
+    /** The provider's token limit (input + output) for this model and credential. */
+    tokensPerMinute: positiveLimit.optional(),
+  })
+  .strict();
+
 export const modelConfigSchema = z
   .object({
     /** "provider:model": openai, anthropic, vertex, openai-compatible, sim. */
@@ -32,6 +44,25 @@ export const modelConfigSchema = z
     concurrency: positiveInt.max(256).default(8),
     params: modelParamsSchema.default({}),
     price: priceSchema.optional(),
+    rateLimit: rateLimitSchema.optional(),
+    /** Time limit of one attempt, in ms (default 120000). */
+    timeoutMs: positiveLimit.optional(),
+    /** Retries after a 429, 408, 5xx, timeout or connection failure (default 4). */
+    maxRetries: z
+      .number()
+      .int("must be a positive integer")
+      .positive("must be a positive integer")
+      .max(20)
+      .optional(),
+  })
+  .strict();
+
+export const cacheConfigSchema = z
+  .object({
+    /** Answer repeated identical calls from the response cache (database, or Redis with REDIS_URL). */
+    enabled: z.boolean().default(true),
+    /** How long a cached response stays valid (default 7 days). */
+    ttlSeconds: z.number().int().positive("must be a positive number").default(604_800),
   })
   .strict();
 
@@ -141,9 +172,42 @@ export const taskFileSchema = z
     }),
     stop: stopSchema.default({ maxIterations: 5, patience: 2 }),
     budget: budgetSchema.default({}),
+    cache: cacheConfigSchema.default({ enabled: true, ttlSeconds: 604_800 }),
     seed: z.number().int().default(42),
+    /** Failed provider calls tolerated before the run fails (see lib/validation/error-budget.ts). */
+    errorBudget: errorBudgetSchema.default(DEFAULT_ERROR_BUDGET),
   })
   .strict();
+
+/** A stored configuration of the project (ML settings), by name: `{ config: "<name>" }`. */
+export const configRefSchema = z
+  .object({ config: z.string().trim().min(1, "name a stored configuration") })
+  .strict();
+
+const exactlyOne = (inline: string) => ({
+  error: `give exactly one of "${inline}" (an inline configuration) or "config" (a stored configuration's name)`,
+});
+
+/** A model as a task file may write it: inline (`id`, …) or a stored model configuration (`config`). */
+export const modelSourceSchema = z.union([modelConfigSchema, configRefSchema], exactlyOne("id"));
+/** A metric as a task file may write it: inline (`name`, …) or a stored metric configuration (`config`). */
+export const metricSourceSchema = z.union([metricConfigSchema, configRefSchema], exactlyOne("name"));
+
+/**
+ * The task file as written: models and metrics may name stored configurations, which are resolved
+ * (lib/services/settings.ts) into the complete `TaskFile` every run executes from.
+ */
+export const taskFileSourceSchema = taskFileSchema.extend({
+  models: z.object({ task: modelSourceSchema, optimizer: modelSourceSchema }).strict(),
+  metrics: z.array(metricSourceSchema).min(1, "name at least one metric"),
+});
+
+export type ConfigRef = z.infer<typeof configRefSchema>;
+export type TaskFileSource = z.infer<typeof taskFileSourceSchema>;
+
+export function isConfigRef(value: unknown): value is ConfigRef {
+  return typeof value === "object" && value !== null && "config" in value;
+}
 
 export type TaskFile = z.infer<typeof taskFileSchema>;
 export type ModelConfig = z.infer<typeof modelConfigSchema>;

@@ -62,5 +62,23 @@ export async function runsCommand(args: ParsedArgs): Promise<number> {
     else console.log(dim("no report yet"));
     return 0;
   }
-  throw new InputError(`unknown runs action "${action}" (use list or show)`);
+  if (action === "resume") {
+    // Continues a queued or running run (one whose process stopped) from its last finished step, here.
+    if (!id) throw new InputError("name a run: `strop runs resume <run-id>`");
+    const { executeRunHere, settledOutcome } = await import("@/lib/services/optimization");
+    const outcome = settledOutcome(await executeRunHere(db, id));
+    if (args.flags.json) console.log(JSON.stringify(outcome, null, 2));
+    else if (outcome.kind === "optimize")
+      console.log(optimizationSummary(outcome.report as OptimizationReport, id, outcome.savedVersion));
+    else console.log(`run ${id} ${outcome.status}`);
+    return 0;
+  }
+  if (action === "cancel") {
+    if (!id) throw new InputError("name a run: `strop runs cancel <run-id>`");
+    const { cancelOptimizationRun } = await import("@/lib/services/runs");
+    const cancelled = await cancelOptimizationRun(db, id);
+    console.log(args.flags.json ? JSON.stringify(cancelled) : `run ${id} cancelled`);
+    return 0;
+  }
+  throw new InputError(`unknown runs action "${action}" (use list, show, resume or cancel)`);
 }

@@ -11,6 +11,7 @@ export const anthropicProvider: ProviderEntry = {
   unsupported: () => ["seed", "json"],
   languageModel(options) {
     return createAnthropic({
+      fetch: options.fetch,
       apiKey: requireApiKey(options, "anthropic", "ANTHROPIC_API_KEY"),
       baseURL: options.baseURL ?? "https://api.anthropic.com/v1",
     }).languageModel(options.modelName);

@@ -21,6 +21,7 @@ function client(options: ProviderModelOptions) {
       DEFAULT_OPENAI_COMPATIBLE_BASE_URL,
     apiKey: key,
     includeUsage: true,
+    fetch: options.fetch,
   });
 }
 

@@ -7,6 +7,7 @@ import type { ProviderEntry, ProviderModelOptions } from "./types";
 
 function client(options: ProviderModelOptions) {
   return createOpenAI({
+    fetch: options.fetch,
     apiKey: requireApiKey(options, "openai", "OPENAI_API_KEY"),
     // Explicit so that the `env` given to the gateway is the only source (the SDK would read process.env).
     baseURL: options.baseURL ?? readEnv(options.env, "OPENAI_BASE_URL") ?? "https://api.openai.com/v1",

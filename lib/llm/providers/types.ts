@@ -17,6 +17,8 @@ export interface ProviderModelOptions {
   api?: "chat" | "responses";
   /** Where credentials are read from (the gateway passes process.env unless told otherwise). */
   env: Env;
+  /** The HTTP client of the provider's calls (the gateway passes its lean keep-alive fetch). */
+  fetch?: typeof fetch;
 }
 
 /** "json": a JSON response format without a schema. */

@@ -8,10 +8,28 @@ import { findApiKey, MissingCredentialError, readEnv } from "./credentials";
 import type { ProviderEntry, ProviderModelOptions } from "./types";
 
 export const DEFAULT_VERTEX_LOCATION = "us-central1";
+/** The content (JSON) of a service-account key file, instead of GOOGLE_APPLICATION_CREDENTIALS' path. */
+export const SERVICE_ACCOUNT_KEY_ENV = "GOOGLE_VERTEX_SERVICE_ACCOUNT_KEY";
+
+function serviceAccountCredentials(json: string): { client_email: string; private_key: string } {
+  try {
+    const parsed = JSON.parse(json) as { client_email?: unknown; private_key?: unknown };
+    if (typeof parsed.client_email === "string" && typeof parsed.private_key === "string") {
+      return { client_email: parsed.client_email, private_key: parsed.private_key };
+    }
+  } catch {
+    // reported below, without the content
+  }
+  throw new MissingCredentialError(
+    "vertex",
+    SERVICE_ACCOUNT_KEY_ENV,
+    " to a service-account key file's JSON (with client_email and private_key)",
+  );
+}
 
 function client(options: ProviderModelOptions) {
   const { key, envVar } = findApiKey(options, "GOOGLE_VERTEX_API_KEY");
-  if (key !== undefined) return createVertex({ apiKey: key, baseURL: options.baseURL });
+  if (key !== undefined) return createVertex({ apiKey: key, baseURL: options.baseURL, fetch: options.fetch });
   if (options.apiKeyEnv !== undefined) throw new MissingCredentialError("vertex", envVar);
   const project = readEnv(options.env, "GOOGLE_VERTEX_PROJECT");
   if (project === undefined) {
@@ -22,11 +40,18 @@ function client(options: ProviderModelOptions) {
     );
   }
   const keyFilename = readEnv(options.env, "GOOGLE_APPLICATION_CREDENTIALS");
+  // The key file's content (e.g. a project's stored credential, lib/services/provider-credentials.ts).
+  const keyJson = readEnv(options.env, SERVICE_ACCOUNT_KEY_ENV);
   return createVertex({
+    fetch: options.fetch,
     project,
     location: readEnv(options.env, "GOOGLE_VERTEX_LOCATION") ?? DEFAULT_VERTEX_LOCATION,
     baseURL: options.baseURL,
-    googleAuthOptions: keyFilename ? { keyFilename } : undefined,
+    googleAuthOptions: keyJson
+      ? { credentials: serviceAccountCredentials(keyJson) }
+      : keyFilename
+        ? { keyFilename }
+        : undefined,
   });
 }
 
@@ -47,6 +72,11 @@ export const vertexProvider: ProviderEntry = {
       name: "GOOGLE_APPLICATION_CREDENTIALS",
       required: false,
       description: "service-account key file; default: application default credentials",
+    },
+    {
+      name: SERVICE_ACCOUNT_KEY_ENV,
+      required: false,
+      description: "the service-account key file's JSON, instead of GOOGLE_APPLICATION_CREDENTIALS",
     },
     {
       name: "GOOGLE_VERTEX_API_KEY",

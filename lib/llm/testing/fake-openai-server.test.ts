@@ -68,3 +68,74 @@ describe("fake OpenAI server", () => {
     await fixed.close();
   });
 });
+
+describe("provider trouble on demand", () => {
+  const chat = (url: string, model = "t") =>
+    fetch(`${url}/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ model, messages: [{ role: "user", content: "hi" }] }),
+    });
+
+  it("answers 429 with Retry-After above its requests-per-second limit, and counts", async () => {
+    const limited = await startFakeOpenAIServer({ requestsPerSecond: 5, respond: () => ({ content: "ok" }) });
+    try {
+      const statuses = [];
+      for (let i = 0; i < 7; i++) statuses.push((await chat(limited.baseURL)).status);
+      expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 429]);
+      const refused = await chat(limited.baseURL);
+      expect(refused.headers.get("retry-after")).toBe("1");
+      expect(Number(refused.headers.get("retry-after-ms"))).toBeGreaterThan(0);
+      expect(Number(refused.headers.get("retry-after-ms"))).toBeLessThanOrEqual(200);
+      const stats = await (await fetch(`${limited.url}/_fake/stats`)).json();
+      expect(stats.calls).toBe(8);
+      expect(stats.outcomes).toEqual({ "200": 5, "429": 3 });
+      expect(stats.arrivals[0]).toEqual([expect.any(Number), 200, "t"]);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it("injects 500s, connection resets and silence at the configured rates", async () => {
+    const faulty = await startFakeOpenAIServer({
+      faults: { error500: 1 },
+      respond: () => ({ content: "ok" }),
+    });
+    const resets = await startFakeOpenAIServer({ faults: { reset: 1 } });
+    const silent = await startFakeOpenAIServer({ faults: { timeout: 1 } });
+    try {
+      expect((await chat(faulty.baseURL)).status).toBe(500);
+      await expect(chat(resets.baseURL)).rejects.toThrow(/fetch failed/);
+      await expect(
+        fetch(`${silent.baseURL}/chat/completions`, {
+          method: "POST",
+          body: JSON.stringify({ model: "t", messages: [] }),
+          signal: AbortSignal.timeout(100),
+        }),
+      ).rejects.toThrow();
+      expect(silent.stats().outcomes).toEqual({ timeout: 1 });
+    } finally {
+      await Promise.all([faulty.close(), resets.close(), silent.close()]);
+    }
+  });
+
+  it("adds seeded jitter to the latency", async () => {
+    const jittery = await startFakeOpenAIServer({
+      latencyMs: 40,
+      jitterMs: 30,
+      respond: () => ({ content: "ok" }),
+    });
+    try {
+      const took: number[] = [];
+      for (let i = 0; i < 6; i++) {
+        const started = performance.now();
+        await chat(jittery.baseURL);
+        took.push(performance.now() - started);
+      }
+      expect(Math.min(...took)).toBeGreaterThanOrEqual(9);
+      expect(Math.max(...took) - Math.min(...took)).toBeGreaterThan(5);
+    } finally {
+      await jittery.close();
+    }
+  });
+});

@@ -3,8 +3,13 @@
 // (minimal, non-streaming), POST /v1/embeddings and GET /v1/models. Scriptable through `respond`;
 // by default it answers with the offline simulator, so "openai-compatible:<name>" ids pointed at it behave
 // like "sim:<name>" over real HTTP. Every request is recorded (credential headers redacted).
+// Provider trouble on demand, for the gateway's tests and `npm run bench`: latency with jitter, a
+// requests-per-second limit answered with 429 + Retry-After, and a rate of HTTP 500s, connection resets
+// and calls that never answer (timeouts). `GET /_fake/stats` reports what the server saw.
 //
 //   node --import tsx lib/llm/testing/fake-openai-server.ts --port 8787 [--host 127.0.0.1] [--latency 50]
+//     [--jitter 10] [--rps 50] [--error-rate 0.05] [--reset-rate 0] [--timeout-rate 0] [--seed 1]
+//     [--reply ok] [--no-record]
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { pathToFileURL } from "node:url";
@@ -50,6 +55,24 @@ export interface FakeServerOptions {
   respond?: (call: FakeCall) => FakeReply | undefined | Promise<FakeReply | undefined>;
   /** Delay before each model-call answer, in ms. */
   latencyMs?: number | ((call: FakeCall) => number);
+  /** Adds a uniform random delay in [-jitterMs, +jitterMs] to the latency (never below 0). */
+  jitterMs?: number;
+  /**
+   * Model calls per second above which the server answers 429 with `retry-after` (seconds) and
+   * `retry-after-ms`: a token bucket refilled at this rate holding `burst` requests (default one second's
+   * worth). A refused call consumes nothing.
+   */
+  requestsPerSecond?: number;
+  burst?: number;
+  /**
+   * Fractions of the admitted model calls that fail, decided after the latency: `error500` answers
+   * HTTP 500, `reset` destroys the connection, `timeout` never answers (the client must give up).
+   */
+  faults?: { error500?: number; reset?: number; timeout?: number };
+  /** Seed of the jitter and fault draws (default 1): the same seed, the same sequence. */
+  seed?: number;
+  /** Keep every request in `requests` (default true). Counters in `stats()` are kept either way. */
+  record?: boolean;
   /** 0 (default) picks a free port. */
   port?: number;
   host?: string;
@@ -62,9 +85,54 @@ export interface FakeServer {
   url: string;
   /** url + "/v1": what goes in a model config's baseURL. */
   baseURL: string;
-  /** Every request received, in arrival order. */
+  /** Every request received, in arrival order (empty with `record: false`). */
   requests: RecordedRequest[];
+  /** Counters of the model calls received so far (also served as JSON at GET /_fake/stats). */
+  stats(): FakeStats;
   close(): Promise<void>;
+}
+
+/** What happened to a model call: an HTTP status, or "reset" / "timeout" for the injected faults. */
+export type FakeOutcome = number | "reset" | "timeout";
+
+export interface FakeStats {
+  /** Model calls received (429s included). */
+  calls: number;
+  /** Outcomes counted by status ("200", "429", "500", "reset", "timeout"). */
+  outcomes: Record<string, number>;
+  /** Arrival time (ms since the epoch), outcome and model name of every model call, in completion order. */
+  arrivals: [number, FakeOutcome, string][];
+}
+
+/** mulberry32: a small seeded generator in [0, 1). */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** The server side of a provider's request limit: admits a call when a whole token is available. */
+function serverBucket(perSecond: number, burst: number) {
+  let tokens = burst;
+  let last = performance.now();
+  return {
+    /** 0 when admitted, else the milliseconds until a token is available. */
+    take(): number {
+      const now = performance.now();
+      tokens = Math.min(burst, tokens + ((now - last) * perSecond) / 1000);
+      last = now;
+      if (tokens >= 1) {
+        tokens -= 1;
+        return 0;
+      }
+      return Math.max(1, Math.ceil(((1 - tokens) * 1000) / perSecond));
+    },
+  };
 }
 
 const SECRET_HEADERS = new Set([
@@ -316,6 +384,33 @@ const ROUTES: Record<string, FakeCall["kind"]> = {
 export async function startFakeOpenAIServer(options: FakeServerOptions = {}): Promise<FakeServer> {
   const requests: RecordedRequest[] = [];
   let calls = 0;
+  const random = seededRandom(options.seed ?? 1);
+  const bucket =
+    options.requestsPerSecond !== undefined
+      ? serverBucket(options.requestsPerSecond, options.burst ?? Math.max(1, options.requestsPerSecond))
+      : undefined;
+  const faults = options.faults ?? {};
+  const counters: FakeStats = { calls: 0, outcomes: {}, arrivals: [] };
+  const count = (arrived: number, outcome: FakeOutcome, model: string) => {
+    counters.outcomes[String(outcome)] = (counters.outcomes[String(outcome)] ?? 0) + 1;
+    counters.arrivals.push([arrived, outcome, model]);
+  };
+  const stats = (): FakeStats => ({
+    calls: counters.calls,
+    outcomes: { ...counters.outcomes },
+    arrivals: counters.arrivals.slice(),
+  });
+  /** The injected fault for an admitted call, if any (one draw per call keeps the sequence seeded). */
+  const drawFault = (): "error500" | "reset" | "timeout" | undefined => {
+    const draw = random();
+    let edge = faults.error500 ?? 0;
+    if (draw < edge) return "error500";
+    edge += faults.reset ?? 0;
+    if (draw < edge) return "reset";
+    edge += faults.timeout ?? 0;
+    if (draw < edge) return "timeout";
+    return undefined;
+  };
 
   const server = createServer(async (req, res) => {
     try {
@@ -339,8 +434,12 @@ export async function startFakeOpenAIServer(options: FakeServerOptions = {}): Pr
         parsed = false;
       }
       const request: RecordedRequest = { method: req.method ?? "GET", path, headers, body };
-      requests.push(request);
+      if (options.record !== false) requests.push(request);
 
+      if (req.method === "GET" && path === "/_fake/stats") {
+        sendJson(res, 200, stats());
+        return;
+      }
       if (req.method === "GET" && path === "/v1/models") {
         const created = Math.floor(Date.now() / 1000);
         const ids = options.models ?? ["sim", "default"];
@@ -359,20 +458,52 @@ export async function startFakeOpenAIServer(options: FakeServerOptions = {}): Pr
         sendJson(res, 400, errorBody(400, "fake server: the request body must be a JSON object"));
         return;
       }
+      const arrived = Date.now();
+      const model = String((body as { model?: unknown }).model ?? "");
+      counters.calls++;
+      const wait = bucket?.take() ?? 0;
+      if (wait > 0) {
+        count(arrived, 429, model);
+        sendJson(res, 429, errorBody(429, "fake server: rate limit reached for requests"), {
+          "retry-after": String(Math.ceil(wait / 1000)),
+          "retry-after-ms": String(wait),
+        });
+        return;
+      }
       const call = describeCall(kind, body as Record<string, unknown>, calls++, request);
       if (kind === "responses" && call.body.stream === true) {
+        count(arrived, 400, model);
         sendJson(res, 400, errorBody(400, "fake server: streaming is not implemented for /v1/responses"));
         return;
       }
-      const latency =
+      const base =
         typeof options.latencyMs === "function" ? options.latencyMs(call) : (options.latencyMs ?? 0);
+      const jitter = options.jitterMs ? (random() * 2 - 1) * options.jitterMs : 0;
+      const latency = Math.max(0, base + jitter);
+      const fault = drawFault();
       if (latency > 0) await new Promise((resolve) => setTimeout(resolve, latency));
-
-      const reply = (await options.respond?.(call)) ?? (await simulate(call));
-      if (reply === "reset") {
+      if (fault === "timeout") {
+        count(arrived, "timeout", model);
+        return; // never answered; the socket closes when the client gives up or the server closes
+      }
+      if (fault === "reset") {
+        count(arrived, "reset", model);
         req.socket.destroy();
         return;
       }
+      if (fault === "error500") {
+        count(arrived, 500, model);
+        sendJson(res, 500, errorBody(500, "fake server: injected internal error"));
+        return;
+      }
+
+      const reply = (await options.respond?.(call)) ?? (await simulate(call));
+      if (reply === "reset") {
+        count(arrived, "reset", model);
+        req.socket.destroy();
+        return;
+      }
+      count(arrived, "status" in reply ? reply.status : 200, model);
       if ("status" in reply) {
         if (typeof reply.body === "string") {
           res.writeHead(reply.status, { "content-type": "text/plain; charset=utf-8", ...reply.headers });
@@ -406,6 +537,7 @@ export async function startFakeOpenAIServer(options: FakeServerOptions = {}): Pr
     url,
     baseURL: `${url}/v1`,
     requests,
+    stats,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
@@ -419,12 +551,32 @@ function argValue(args: string[], name: string): string | undefined {
   return index >= 0 ? args[index + 1] : undefined;
 }
 
+function numberArg(args: string[], name: string): number | undefined {
+  const value = argValue(args, name);
+  return value === undefined ? undefined : Number(value);
+}
+
 async function main(args: string[]): Promise<void> {
+  const reply = argValue(args, "--reply");
   const server = await startFakeOpenAIServer({
-    port: Number(argValue(args, "--port") ?? 8787),
+    port: numberArg(args, "--port") ?? 8787,
     host: argValue(args, "--host") ?? "127.0.0.1",
-    latencyMs: Number(argValue(args, "--latency") ?? 0),
+    latencyMs: numberArg(args, "--latency") ?? 0,
+    jitterMs: numberArg(args, "--jitter"),
+    requestsPerSecond: numberArg(args, "--rps"),
+    burst: numberArg(args, "--burst"),
+    faults: {
+      error500: numberArg(args, "--error-rate"),
+      reset: numberArg(args, "--reset-rate"),
+      timeout: numberArg(args, "--timeout-rate"),
+    },
+    seed: numberArg(args, "--seed"),
+    record: !args.includes("--no-record"),
+    ...(reply !== undefined && {
+      respond: (call: FakeCall) => (call.kind === "embeddings" ? undefined : { content: reply }),
+    }),
   });
+  // The first line is machine-readable: a parent process (the benchmark) reads the URL from it.
   console.log(`Fake OpenAI-compatible server listening; baseURL ${server.baseURL}`);
   console.log(`Use model ids "openai-compatible:<name>" with OPENAI_COMPATIBLE_BASE_URL=${server.baseURL}`);
   const stop = () => {

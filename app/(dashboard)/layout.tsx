@@ -1,0 +1,41 @@
+import Link from "next/link";
+import { redirect } from "next/navigation";
+import type { ReactNode } from "react";
+import { SignOutButton } from "@/components/shell/sign-out-button";
+import { currentUser } from "@/lib/auth/pages";
+
+export const dynamic = "force-dynamic";
+
+/** Every page below needs a signed-in user (pages check their project and role themselves). */
+export default async function DashboardLayout({ children }: { children: ReactNode }) {
+  const user = await currentUser();
+  if (!user) redirect("/sign-in");
+  return (
+    <div className="min-h-screen">
+      <a
+        href="#main"
+        className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:bg-white focus:p-2"
+      >
+        Skip to content
+      </a>
+      <header className="border-b border-slate-200 bg-white">
+        <div className="mx-auto flex max-w-7xl items-center justify-between px-4 py-3">
+          <Link href="/projects" className="text-lg font-semibold tracking-tight text-indigo-700">
+            Strop
+          </Link>
+          <div className="flex items-center gap-3 text-sm text-slate-600">
+            <Link href="/docs/api" className="hover:text-slate-900">
+              API reference
+            </Link>
+            <span>
+              <span className="sr-only">Signed in as </span>
+              {user.email}
+            </span>
+            <SignOutButton />
+          </div>
+        </div>
+      </header>
+      {children}
+    </div>
+  );
+}

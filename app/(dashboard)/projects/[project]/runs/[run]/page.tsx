@@ -1,0 +1,42 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { RunDetail } from "@/components/runs/run-detail";
+import { RunStatusBadge } from "@/components/runs/run-status-badge";
+import { PageHeader } from "@/components/ui/page";
+import { requireProjectPage } from "@/lib/auth/pages";
+import { NotFoundError } from "@/lib/core/errors";
+import { getProjectRun, type ProjectRunDetail } from "@/lib/services/run-reads";
+
+export const metadata: Metadata = { title: "Run" };
+
+export default async function RunPage({ params }: { params: Promise<{ project: string; run: string }> }) {
+  const { project: slug, run: runId } = await params;
+  const { db, access } = await requireProjectPage(slug, `/projects/${slug}/runs/${runId}`);
+  let run: ProjectRunDetail;
+  try {
+    run = await getProjectRun(db, access, runId);
+  } catch (error) {
+    if (error instanceof NotFoundError) notFound();
+    throw error;
+  }
+  return (
+    <>
+      <p className="mb-2 text-sm">
+        <Link href={`/projects/${slug}/runs`} className="text-indigo-700 hover:underline">
+          <span aria-hidden="true">← </span>Runs
+        </Link>
+      </p>
+      <PageHeader
+        title={`${run.kind === "optimize" ? "Optimization" : "Evaluation"} of ${run.taskName}`}
+        description={
+          <span className="inline-flex flex-wrap items-center gap-2">
+            <RunStatusBadge status={run.status} />
+            <code className="text-xs">{run.id}</code>
+          </span>
+        }
+      />
+      <RunDetail project={slug} run={run} />
+    </>
+  );
+}

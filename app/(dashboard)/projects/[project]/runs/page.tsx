@@ -1,0 +1,81 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { RunsTable } from "@/components/runs/runs-table";
+import { Alert } from "@/components/ui/alert";
+import { EmptyState, PageHeader, Section } from "@/components/ui/page";
+import { requireProjectPage } from "@/lib/auth/pages";
+import { AppError } from "@/lib/core/errors";
+import type { Page } from "@/lib/db";
+import { decodeCursor, encodeCursor } from "@/lib/http/pagination";
+import { listProjectRuns, type RunSummary } from "@/lib/services/run-reads";
+
+export const metadata: Metadata = { title: "Runs" };
+
+const PAGE_SIZE = 25;
+
+export default async function RunsPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ project: string }>;
+  searchParams: Promise<{ cursor?: string | string[] }>;
+}) {
+  const { project: slug } = await params;
+  const query = await searchParams;
+  const { db, access } = await requireProjectPage(slug, `/projects/${slug}/runs`);
+  const header = (
+    <PageHeader
+      title="Runs"
+      description="Optimization and evaluation runs of this project, newest first. Runs started with the CLI land in the project named default."
+    />
+  );
+  let page: Page<RunSummary>;
+  const paged = typeof query.cursor === "string";
+  try {
+    page = await listProjectRuns(db, access, {
+      cursor: decodeCursor(paged ? (query.cursor as string) : null),
+      limit: PAGE_SIZE,
+    });
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    return (
+      <>
+        {header}
+        <Alert tone="error">{error.message}</Alert>
+      </>
+    );
+  }
+  const base = `/projects/${slug}/runs`;
+  return (
+    <>
+      {header}
+      {page.items.length === 0 && !paged ? (
+        <EmptyState title="No runs yet">
+          <p>
+            Run an optimization from the command line:{" "}
+            <code>npm run strop -- optimize examples/sentiment/task.yaml</code>
+          </p>
+        </EmptyState>
+      ) : (
+        <Section title="All runs">
+          <RunsTable project={slug} runs={page.items} caption="Runs of this project, newest first" />
+          <nav aria-label="Pages" className="mt-4 flex gap-4 text-sm">
+            {paged ? (
+              <Link href={base} className="text-indigo-700 hover:underline">
+                Newest runs
+              </Link>
+            ) : null}
+            {page.next ? (
+              <Link
+                href={`${base}?cursor=${encodeCursor(page.next)}`}
+                className="text-indigo-700 hover:underline"
+              >
+                Older runs
+              </Link>
+            ) : null}
+          </nav>
+        </Section>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,220 @@
+import type { Metadata } from "next";
+import type { ReactNode } from "react";
+import { CredentialActions } from "@/components/settings/credential-actions";
+import { CredentialForm } from "@/components/settings/credential-form";
+import { DeleteConfigButton } from "@/components/settings/delete-config-button";
+import { MetricConfigForm } from "@/components/settings/metric-config-form";
+import { ModelConfigForm } from "@/components/settings/model-config-form";
+import { EmptyState, PageHeader, Section, Time } from "@/components/ui/page";
+import { requireProjectPage } from "@/lib/auth/pages";
+import { hasRole } from "@/lib/core/roles";
+import { listMetrics } from "@/lib/metrics/registry";
+import { listProjectCredentials } from "@/lib/services/provider-credentials";
+import { listProjectMetricConfigs, listProjectModelConfigs } from "@/lib/services/settings";
+
+export const metadata: Metadata = { title: "Settings" };
+
+const PROVIDER_LABELS: Record<string, string> = {
+  openai: "OpenAI",
+  anthropic: "Anthropic",
+  vertex: "Google Vertex AI",
+  "openai-compatible": "OpenAI-compatible server",
+};
+
+function Details({ summary, children }: { summary: string; children: ReactNode }) {
+  return (
+    <details className="mt-3 rounded-md border border-slate-200 p-3">
+      <summary className="cursor-pointer text-sm font-medium text-indigo-700">{summary}</summary>
+      <div className="mt-3">{children}</div>
+    </details>
+  );
+}
+
+export default async function SettingsPage({ params }: { params: Promise<{ project: string }> }) {
+  const { project: slug } = await params;
+  const { db, access } = await requireProjectPage(slug, `/projects/${slug}/settings`);
+  const canEdit = hasRole(access.role, "editor");
+  const canManageCredentials = hasRole(access.role, "admin");
+  const [credentials, models, metricConfigs] = await Promise.all([
+    listProjectCredentials(db, access),
+    listProjectModelConfigs(db, access),
+    listProjectMetricConfigs(db, access),
+  ]);
+  const metricChoices = listMetrics().map(({ name, description }) => ({ name, description }));
+
+  return (
+    <>
+      <PageHeader
+        title="Settings"
+        description="Provider credentials, model configurations and metric configurations of this project. Task files and runs name configurations with { config: <name> }."
+      />
+
+      <Section title="Provider credentials" id="credentials">
+        <p className="mb-4 text-sm text-slate-600">
+          Stored encrypted; never shown again after saving. Runs use them for providers the server&apos;s
+          environment does not configure.{canManageCredentials ? "" : " Only admins can change them."}
+        </p>
+        <ul className="space-y-4">
+          {credentials.map((c) => (
+            <li key={c.provider} className="rounded-md border border-slate-200 p-4">
+              <div className="flex flex-wrap items-baseline justify-between gap-2">
+                <h3 className="font-medium">{PROVIDER_LABELS[c.provider] ?? c.provider}</h3>
+                <p className="text-sm">
+                  {c.set ? (
+                    <>
+                      <span className="rounded bg-emerald-100 px-2 py-0.5 text-xs font-medium text-emerald-800">
+                        Set
+                      </span>{" "}
+                      <span
+                        className="font-mono text-xs"
+                        title="First 8 hex of the sha256 of the stored settings"
+                      >
+                        {c.fingerprint}
+                      </span>
+                      <span className="text-xs text-slate-500">
+                        {" "}
+                        · updated <Time value={c.updatedAt} />
+                        {c.updatedBy ? ` by ${c.updatedBy}` : ""}
+                      </span>
+                    </>
+                  ) : (
+                    <span className="rounded bg-slate-100 px-2 py-0.5 text-xs font-medium text-slate-700">
+                      Not set
+                    </span>
+                  )}
+                </p>
+              </div>
+              {c.environment ? (
+                <p className="mt-1 text-xs text-amber-800">
+                  The server&apos;s environment configures this provider: runs use it instead of a stored
+                  credential.
+                </p>
+              ) : null}
+              {canManageCredentials ? (
+                <>
+                  {c.set ? (
+                    <div className="mt-3">
+                      <CredentialActions project={slug} provider={c.provider} />
+                    </div>
+                  ) : null}
+                  <Details summary={c.set ? "Replace the credential" : "Set a credential"}>
+                    <CredentialForm project={slug} provider={c.provider} isSet={c.set} />
+                  </Details>
+                </>
+              ) : null}
+            </li>
+          ))}
+        </ul>
+      </Section>
+
+      <Section title="Model configurations" id="model-configs">
+        {models.length === 0 ? (
+          <EmptyState title="No model configurations yet">
+            {canEdit ? "Add one below." : "Editors can add them."}
+          </EmptyState>
+        ) : (
+          <ul className="space-y-3">
+            {models.map((m) => (
+              <li key={m.name} className="rounded-md border border-slate-200 p-4">
+                <div className="flex flex-wrap items-start justify-between gap-2">
+                  <div>
+                    <h3 className="font-medium">{m.name}</h3>
+                    <p className="font-mono text-xs text-slate-700">{m.model}</p>
+                    <p className="mt-1 text-xs text-slate-500">
+                      {[
+                        m.params.temperature !== undefined ? `temperature ${m.params.temperature}` : null,
+                        m.params.maxOutputTokens !== undefined
+                          ? `max tokens ${m.params.maxOutputTokens}`
+                          : null,
+                        `concurrency ${m.concurrency}`,
+                        m.rateLimit.requestsPerMinute !== undefined
+                          ? `${m.rateLimit.requestsPerMinute} req/min`
+                          : null,
+                        m.rateLimit.tokensPerMinute !== undefined
+                          ? `${m.rateLimit.tokensPerMinute} tokens/min`
+                          : null,
+                        m.price ? `$${m.price.input} / $${m.price.output} per 1M tokens` : null,
+                      ]
+                        .filter(Boolean)
+                        .join(" · ")}
+                    </p>
+                    <p className="text-xs text-slate-500">
+                      Updated <Time value={m.updatedAt} />
+                      {m.updatedBy ? ` by ${m.updatedBy}` : ""}
+                    </p>
+                  </div>
+                  {canEdit ? (
+                    <DeleteConfigButton project={slug} collection="model-configs" name={m.name} />
+                  ) : null}
+                </div>
+                {canEdit ? (
+                  <Details summary={`Edit ${m.name}`}>
+                    <ModelConfigForm
+                      project={slug}
+                      initial={{ ...m, updatedAt: m.updatedAt.toISOString() }}
+                    />
+                  </Details>
+                ) : null}
+              </li>
+            ))}
+          </ul>
+        )}
+        {canEdit ? (
+          <Details summary="New model configuration">
+            <ModelConfigForm project={slug} />
+          </Details>
+        ) : null}
+      </Section>
+
+      <Section title="Metric configurations" id="metric-configs">
+        {metricConfigs.length === 0 ? (
+          <EmptyState title="No metric configurations yet">
+            {canEdit ? "Add one below." : "Editors can add them."}
+          </EmptyState>
+        ) : (
+          <ul className="space-y-3">
+            {metricConfigs.map((m) => (
+              <li key={m.name} className="rounded-md border border-slate-200 p-4">
+                <div className="flex flex-wrap items-start justify-between gap-2">
+                  <div>
+                    <h3 className="font-medium">{m.name}</h3>
+                    <p className="text-xs text-slate-700">
+                      <span className="font-mono">{m.metric}</span> · weight {m.weight}
+                      {m.target !== null ? ` · target ${m.target}` : ""}
+                    </p>
+                    {Object.keys(m.options).length > 0 ? (
+                      <pre className="mt-1 overflow-x-auto text-xs text-slate-500">
+                        {JSON.stringify(m.options)}
+                      </pre>
+                    ) : null}
+                    <p className="text-xs text-slate-500">
+                      Updated <Time value={m.updatedAt} />
+                      {m.updatedBy ? ` by ${m.updatedBy}` : ""}
+                    </p>
+                  </div>
+                  {canEdit ? (
+                    <DeleteConfigButton project={slug} collection="metric-configs" name={m.name} />
+                  ) : null}
+                </div>
+                {canEdit ? (
+                  <Details summary={`Edit ${m.name}`}>
+                    <MetricConfigForm
+                      project={slug}
+                      metrics={metricChoices}
+                      initial={{ ...m, updatedAt: m.updatedAt.toISOString() }}
+                    />
+                  </Details>
+                ) : null}
+              </li>
+            ))}
+          </ul>
+        )}
+        {canEdit ? (
+          <Details summary="New metric configuration">
+            <MetricConfigForm project={slug} metrics={metricChoices} />
+          </Details>
+        ) : null}
+      </Section>
+    </>
+  );
+}

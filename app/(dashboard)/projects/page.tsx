@@ -1,0 +1,51 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { CreateProjectForm } from "@/components/projects/create-project-form";
+import { EmptyState, PageHeader, RoleBadge, Section } from "@/components/ui/page";
+import { requireUser } from "@/lib/auth/pages";
+import { listOwnedOrganizations } from "@/lib/db";
+import { listMyProjects } from "@/lib/services/projects";
+
+export const metadata: Metadata = { title: "Projects" };
+
+export default async function ProjectsPage() {
+  const { db, user } = await requireUser("/projects");
+  const [projects, organizations] = await Promise.all([
+    listMyProjects(db, user),
+    listOwnedOrganizations(db, user.userId),
+  ]);
+  return (
+    <main id="main" className="mx-auto max-w-4xl px-4 py-8">
+      <PageHeader
+        title="Projects"
+        description="Each project has its own prompts, datasets, runs, members and API keys."
+      />
+      <Section title="Your projects">
+        {projects.length === 0 ? (
+          <EmptyState title="You are not a member of any project yet">
+            Create one below, or ask an owner to invite you.
+          </EmptyState>
+        ) : (
+          <ul className="divide-y divide-slate-200">
+            {projects.map((p) => (
+              <li key={p.id} className="flex items-center justify-between py-3">
+                <div>
+                  <Link href={`/projects/${p.slug}`} className="font-medium text-indigo-700 hover:underline">
+                    {p.name}
+                  </Link>
+                  <p className="text-xs text-slate-500">
+                    {p.organization.name} · <code>{p.slug}</code>
+                  </p>
+                </div>
+                <RoleBadge role={p.role} />
+              </li>
+            ))}
+          </ul>
+        )}
+      </Section>
+      <Section title="New project">
+        <CreateProjectForm organizations={organizations} />
+      </Section>
+    </main>
+  );
+}

@@ -1,0 +1,19 @@
+import * as z from "zod";
+import { defineRoute } from "@/lib/http/define-route";
+import { buildOpenApiDocument } from "@/lib/http/openapi";
+import { listOperations } from "@/lib/http/registry";
+import { loadAllRoutes } from "../routes.generated";
+
+export const GET = defineRoute({
+  method: "GET",
+  path: "/api/v1/openapi.json",
+  summary: "This API as an OpenAPI 3.1 document",
+  tags: ["meta"],
+  auth: "public",
+  response: z.record(z.string(), z.unknown()),
+  cacheControl: "public, max-age=300",
+  handler: async () => {
+    await loadAllRoutes();
+    return buildOpenApiDocument(listOperations()) as unknown as Record<string, unknown>;
+  },
+});

@@ -1,0 +1,14 @@
+import { defineRoute } from "@/lib/http/define-route";
+import { revokeProjectApiKey } from "@/lib/services/api-keys";
+import { apiKeyParamsSchema, apiKeySchema } from "@/lib/validation/api-keys";
+
+export const DELETE = defineRoute({
+  method: "DELETE",
+  path: "/api/v1/projects/{project}/api-keys/{keyId}",
+  summary: "Revoke an API key (it stops working at once; revoking twice is harmless)",
+  tags: ["api-keys"],
+  auth: { role: "admin" },
+  params: apiKeyParamsSchema,
+  response: apiKeySchema,
+  handler: ({ db, access, params, actor }) => revokeProjectApiKey(db, access, params.keyId, actor),
+});

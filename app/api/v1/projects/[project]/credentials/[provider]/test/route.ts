@@ -1,0 +1,20 @@
+import { defineRoute } from "@/lib/http/define-route";
+import { testProjectCredential } from "@/lib/services/provider-credentials";
+import {
+  credentialParamsSchema,
+  testConnectionBodySchema,
+  testConnectionResultSchema,
+} from "@/lib/validation/ml-settings";
+
+export const POST = defineRoute({
+  method: "POST",
+  path: "/api/v1/projects/{project}/credentials/{provider}/test",
+  summary: "Test the stored credential with one minimal real call; a provider error is reported, not thrown",
+  tags: ["ml-settings"],
+  auth: { role: "admin" },
+  params: credentialParamsSchema,
+  body: testConnectionBodySchema,
+  response: testConnectionResultSchema,
+  rateLimit: { limit: 30, windowMs: 60_000 },
+  handler: ({ db, access, params, body }) => testProjectCredential(db, access, params.provider, body),
+});

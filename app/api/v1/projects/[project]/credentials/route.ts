@@ -1,0 +1,15 @@
+import { defineRoute } from "@/lib/http/define-route";
+import { listProjectCredentials } from "@/lib/services/provider-credentials";
+import { credentialListSchema } from "@/lib/validation/ml-settings";
+import { projectParamsSchema } from "@/lib/validation/projects";
+
+export const GET = defineRoute({
+  method: "GET",
+  path: "/api/v1/projects/{project}/credentials",
+  summary: "Provider credentials: set or not, fingerprint, who and when (never a value)",
+  tags: ["ml-settings"],
+  auth: { role: "viewer" },
+  params: projectParamsSchema,
+  response: credentialListSchema,
+  handler: async ({ db, access }) => ({ items: await listProjectCredentials(db, access) }),
+});

@@ -1,0 +1,32 @@
+import { defineRoute } from "@/lib/http/define-route";
+import { createProjectMetricConfig, listProjectMetricConfigs } from "@/lib/services/settings";
+import {
+  createMetricConfigBodySchema,
+  metricConfigListSchema,
+  metricConfigResponseSchema,
+} from "@/lib/validation/ml-settings";
+import { projectParamsSchema } from "@/lib/validation/projects";
+
+export const GET = defineRoute({
+  method: "GET",
+  path: "/api/v1/projects/{project}/metric-configs",
+  summary: "List the project's metric configurations",
+  tags: ["ml-settings"],
+  auth: { role: "viewer" },
+  params: projectParamsSchema,
+  response: metricConfigListSchema,
+  handler: async ({ db, access }) => ({ items: await listProjectMetricConfigs(db, access) }),
+});
+
+export const POST = defineRoute({
+  method: "POST",
+  path: "/api/v1/projects/{project}/metric-configs",
+  summary: "Create a metric configuration (409 when the name is taken)",
+  tags: ["ml-settings"],
+  auth: { role: "editor" },
+  params: projectParamsSchema,
+  body: createMetricConfigBodySchema,
+  response: metricConfigResponseSchema,
+  status: 201,
+  handler: ({ db, access, body, actor }) => createProjectMetricConfig(db, access, body, actor),
+});

@@ -1,0 +1,45 @@
+import { defineRoute } from "@/lib/http/define-route";
+import {
+  deleteProjectModelConfig,
+  getProjectModelConfig,
+  updateProjectModelConfig,
+} from "@/lib/services/settings";
+import {
+  configParamsSchema,
+  modelConfigResponseSchema,
+  updateModelConfigBodySchema,
+} from "@/lib/validation/ml-settings";
+
+export const GET = defineRoute({
+  method: "GET",
+  path: "/api/v1/projects/{project}/model-configs/{name}",
+  summary: "Read a model configuration",
+  tags: ["ml-settings"],
+  auth: { role: "viewer" },
+  params: configParamsSchema,
+  response: modelConfigResponseSchema,
+  handler: ({ db, access, params }) => getProjectModelConfig(db, access, params.name),
+});
+
+export const PUT = defineRoute({
+  method: "PUT",
+  path: "/api/v1/projects/{project}/model-configs/{name}",
+  summary: "Replace a model configuration (with expectedUpdatedAt: 409 if it changed since)",
+  tags: ["ml-settings"],
+  auth: { role: "editor" },
+  params: configParamsSchema,
+  body: updateModelConfigBodySchema,
+  response: modelConfigResponseSchema,
+  handler: ({ db, access, params, body, actor }) =>
+    updateProjectModelConfig(db, access, params.name, body, actor),
+});
+
+export const DELETE = defineRoute({
+  method: "DELETE",
+  path: "/api/v1/projects/{project}/model-configs/{name}",
+  summary: "Delete a model configuration",
+  tags: ["ml-settings"],
+  auth: { role: "editor" },
+  params: configParamsSchema,
+  handler: ({ db, access, params, actor }) => deleteProjectModelConfig(db, access, params.name, actor),
+});

@@ -1,0 +1,32 @@
+import { defineRoute } from "@/lib/http/define-route";
+import { createProjectModelConfig, listProjectModelConfigs } from "@/lib/services/settings";
+import {
+  createModelConfigBodySchema,
+  modelConfigListSchema,
+  modelConfigResponseSchema,
+} from "@/lib/validation/ml-settings";
+import { projectParamsSchema } from "@/lib/validation/projects";
+
+export const GET = defineRoute({
+  method: "GET",
+  path: "/api/v1/projects/{project}/model-configs",
+  summary: "List the project's model configurations",
+  tags: ["ml-settings"],
+  auth: { role: "viewer" },
+  params: projectParamsSchema,
+  response: modelConfigListSchema,
+  handler: async ({ db, access }) => ({ items: await listProjectModelConfigs(db, access) }),
+});
+
+export const POST = defineRoute({
+  method: "POST",
+  path: "/api/v1/projects/{project}/model-configs",
+  summary: "Create a model configuration (409 when the name is taken)",
+  tags: ["ml-settings"],
+  auth: { role: "editor" },
+  params: projectParamsSchema,
+  body: createModelConfigBodySchema,
+  response: modelConfigResponseSchema,
+  status: 201,
+  handler: ({ db, access, body, actor }) => createProjectModelConfig(db, access, body, actor),
+});

@@ -1,0 +1,15 @@
+import { defineRoute } from "@/lib/http/define-route";
+import { diffTaskVersions } from "@/lib/services/prompts";
+import { promptDiffQuerySchema, promptDiffSchema, taskParamsSchema } from "@/lib/validation/prompts";
+
+export const GET = defineRoute({
+  method: "GET",
+  path: "/api/v1/projects/{project}/prompts/{task}/diff",
+  summary: "Line diff of two prompt versions of a task, field by field",
+  tags: ["prompts"],
+  auth: { role: "viewer" },
+  params: taskParamsSchema,
+  query: promptDiffQuerySchema,
+  response: promptDiffSchema,
+  handler: ({ db, access, params, query }) => diffTaskVersions(db, access, params.task, query.from, query.to),
+});

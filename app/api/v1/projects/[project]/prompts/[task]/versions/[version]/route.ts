@@ -1,0 +1,14 @@
+import { defineRoute } from "@/lib/http/define-route";
+import { getTaskVersion } from "@/lib/services/prompts";
+import { promptVersionParamsSchema, promptVersionSchema } from "@/lib/validation/prompts";
+
+export const GET = defineRoute({
+  method: "GET",
+  path: "/api/v1/projects/{project}/prompts/{task}/versions/{version}",
+  summary: "One prompt version: prompts, variables, model parameters, demos, source and run",
+  tags: ["prompts"],
+  auth: { role: "viewer" },
+  params: promptVersionParamsSchema,
+  response: promptVersionSchema,
+  handler: ({ db, access, params }) => getTaskVersion(db, access, params.task, params.version),
+});

@@ -1,0 +1,12 @@
+import { redirect } from "next/navigation";
+import { currentUser } from "@/lib/auth/pages";
+import { getDb } from "@/lib/db";
+import { needsSetup } from "@/lib/services/accounts";
+
+export const dynamic = "force-dynamic";
+
+export default async function Home() {
+  const db = await getDb();
+  if (await currentUser(db)) redirect("/projects");
+  redirect((await needsSetup(db)) ? "/setup" : "/sign-in");
+}

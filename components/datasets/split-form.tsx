@@ -1,0 +1,105 @@
+"use client";
+
+import { useMutation } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
+import { type FormEvent, useId } from "react";
+import { Alert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
+import { TextField } from "@/components/ui/field";
+import { ApiError, apiRequest, errorMessage } from "@/lib/http/client";
+
+interface Splits {
+  validation: number;
+  test: number;
+  seed: number;
+}
+
+/** Sets the split configuration: stored as a new version (same rows) so earlier runs stay reproducible. */
+export function SplitForm({
+  project,
+  dataset,
+  latestVersion,
+  splits,
+}: {
+  project: string;
+  dataset: string;
+  latestVersion: number;
+  splits: Splits;
+}) {
+  const router = useRouter();
+  const ids = useId();
+  const save = useMutation({
+    mutationFn: (input: Splits) =>
+      apiRequest<{ version: { version: number } }>(
+        "PATCH",
+        `/api/v1/projects/${project}/datasets/${dataset}/examples`,
+        {
+          baseVersion: latestVersion,
+          splits: input,
+        },
+      ),
+    onSuccess: () => router.refresh(),
+  });
+  const fields = save.error instanceof ApiError ? save.error.fieldErrors : {};
+
+  function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    save.mutate({
+      validation: Number(form.get("validation")) / 100,
+      test: Number(form.get("test")) / 100,
+      seed: Number(form.get("seed")),
+    });
+  }
+
+  return (
+    <form onSubmit={onSubmit} className="space-y-4" noValidate>
+      {save.isError && !Object.keys(fields).length ? (
+        <Alert tone="error">{errorMessage(save.error)}</Alert>
+      ) : null}
+      {save.isSuccess ? (
+        <Alert tone="success">Saved as version {save.data.version.version} (same rows, new splits).</Alert>
+      ) : null}
+      <div className="grid gap-4 sm:grid-cols-4">
+        <TextField
+          id={`${ids}-validation`}
+          name="validation"
+          label="Validation %"
+          type="number"
+          min={1}
+          max={89}
+          step="any"
+          defaultValue={Math.round(splits.validation * 1000) / 10}
+          error={fields["splits.validation"]}
+        />
+        <TextField
+          id={`${ids}-test`}
+          name="test"
+          label="Test %"
+          type="number"
+          min={1}
+          max={89}
+          step="any"
+          defaultValue={Math.round(splits.test * 1000) / 10}
+          error={fields["splits.test"]}
+        />
+        <TextField
+          id={`${ids}-seed`}
+          name="seed"
+          label="Seed"
+          type="number"
+          min={0}
+          step={1}
+          defaultValue={splits.seed}
+          error={fields["splits.seed"]}
+        />
+        <div className="flex items-end">
+          <Button type="submit" pending={save.isPending}>
+            Save splits
+          </Button>
+        </div>
+      </div>
+      <p className="text-xs text-slate-500">Saving creates version {latestVersion + 1} with the same rows.</p>
+    </form>
+  );
+}

@@ -1,0 +1,87 @@
+// A table of runs (the overview's recent runs and the runs list): status, task, kind, score, timing.
+import Link from "next/link";
+import { Time } from "@/components/ui/page";
+import type { RunSummary } from "@/lib/services/run-reads";
+import { count, durationText, runDuration, usd } from "./format";
+import { RunScoreText } from "./run-score";
+import { RunStatusBadge } from "./run-status-badge";
+
+export function RunsTable({
+  project,
+  runs,
+  caption,
+}: {
+  project: string;
+  runs: RunSummary[];
+  caption: string;
+}) {
+  return (
+    <div className="overflow-x-auto">
+      <table className="w-full text-left text-sm">
+        <caption className="sr-only">{caption}</caption>
+        <thead className="border-b border-slate-200 text-xs uppercase text-slate-500">
+          <tr>
+            <th scope="col" className="py-2 pr-4">
+              Status
+            </th>
+            <th scope="col" className="py-2 pr-4">
+              Task
+            </th>
+            <th scope="col" className="py-2 pr-4">
+              Kind
+            </th>
+            <th scope="col" className="py-2 pr-4">
+              <abbr title="Held-out test score: baseline → final (gain)" className="no-underline">
+                Best score
+              </abbr>
+            </th>
+            <th scope="col" className="py-2 pr-4">
+              Started
+            </th>
+            <th scope="col" className="py-2 pr-4 text-right">
+              Took
+            </th>
+            <th scope="col" className="py-2 text-right">
+              Calls · cost
+            </th>
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-slate-100">
+          {runs.map((run) => {
+            const took = runDuration(run);
+            return (
+              <tr key={run.id} data-run-id={run.id}>
+                <td className="py-2 pr-4">
+                  <RunStatusBadge status={run.status} />
+                </td>
+                <td className="py-2 pr-4">
+                  <Link
+                    href={`/projects/${project}/runs/${run.id}`}
+                    className="font-medium text-indigo-700 hover:underline"
+                  >
+                    {run.taskName}
+                    <span className="sr-only"> run {run.id}</span>
+                  </Link>
+                  <div className="font-mono text-xs text-slate-500">{run.id.slice(0, 10)}</div>
+                </td>
+                <td className="py-2 pr-4">{run.kind === "optimize" ? "optimize" : "eval"}</td>
+                <td className="py-2 pr-4">
+                  <RunScoreText score={run.score} />
+                </td>
+                <td className="py-2 pr-4 whitespace-nowrap text-slate-600">
+                  <Time value={run.startedAt ?? run.createdAt} />
+                </td>
+                <td className="py-2 pr-4 text-right tabular-nums text-slate-600">
+                  {took === null ? "–" : durationText(took)}
+                </td>
+                <td className="py-2 text-right tabular-nums text-slate-600">
+                  {count(run.calls)} · {usd(run.costUsd)}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,41 @@
+// Signing out and in (a wrong password shows an error and keeps you out), then creating a project.
+import { expect, test } from "@playwright/test";
+import { capture, OWNER, unique } from "./fixtures";
+
+test("sign out, a wrong password is refused with a message, sign in, create a project", async ({ page }) => {
+  await page.goto("/projects");
+  await expect(page.getByRole("heading", { level: 1, name: "Projects" })).toBeVisible();
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/sign-in/);
+
+  // Signed out: pages send you to sign in and the API answers 401.
+  await page.goto("/projects/default");
+  await expect(page).toHaveURL(/\/sign-in/);
+  expect((await page.request.get("/api/v1/projects")).status()).toBe(401);
+
+  await page.getByLabel("Email").fill(OWNER.email);
+  await page.getByLabel("Password").fill("not the password");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "Wrong email or password." })).toBeVisible();
+  await expect(page).toHaveURL(/\/sign-in/);
+  await capture(page, "sign-in-error");
+
+  await page.getByLabel("Password").fill(OWNER.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/projects$/);
+  await expect(page.getByRole("link", { name: "Default" })).toBeVisible();
+
+  await page.goto("/projects");
+  const name = unique("Support Bot");
+  await page.getByLabel("Name", { exact: true }).fill(name);
+  await expect(page.getByLabel("Slug")).toHaveValue(name.toLowerCase().replace(/[^a-z0-9]+/g, "-"));
+  await page.getByRole("button", { name: "Create project" }).click();
+  await expect(page).toHaveURL(/\/projects\/support-bot-/);
+  await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
+  await expect(page.getByText("No runs yet.")).toBeVisible();
+  await capture(page, "overview-empty");
+
+  await page.goto("/projects");
+  await expect(page.getByRole("link", { name })).toBeVisible();
+  await capture(page, "projects");
+});

@@ -1,0 +1,62 @@
+// Shared pieces of the browser tests: the first owner's credentials, signing in, making a project
+// through the API with the page's session, and screenshots of a page at laptop sizes (which also fail
+// when the page scrolls sideways).
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { type APIRequestContext, expect, type Page } from "@playwright/test";
+
+export const OWNER = {
+  email: "owner@example.com",
+  password: "correct horse battery staple",
+  name: "Olive Owner",
+};
+
+/** Where the setup project stores the owner's signed-in state (every spec starts from it). */
+export const OWNER_STATE = path.join(process.env.STROP_E2E_DATA_DIR ?? ".strop", "owner-state.json");
+
+/** A unique suffix per test run and worker, for slugs and emails. */
+export function unique(prefix: string): string {
+  return `${prefix}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+}
+
+export async function signIn(page: Page, email: string, password: string): Promise<void> {
+  await page.goto("/sign-in");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).not.toHaveURL(/\/sign-in/);
+}
+
+/** Creates a project with the session of `request` (a page's or a context's); returns its slug. */
+export async function createProject(request: APIRequestContext, name: string): Promise<string> {
+  const slug = unique(name.toLowerCase().replace(/[^a-z0-9]+/g, "-")).slice(0, 50);
+  const res = await request.post("/api/v1/projects", { data: { slug, name } });
+  expect(res.status(), await res.text()).toBe(201);
+  return slug;
+}
+
+export const LAPTOPS = [
+  { width: 1280, height: 800 },
+  { width: 1440, height: 900 },
+] as const;
+
+const SCREENSHOTS = path.join(import.meta.dirname, "screenshots");
+
+/**
+ * Saves full-page screenshots of the current page at 1280×800 and 1440×900 under e2e/screenshots/, and
+ * checks that the page does not scroll sideways at either width. Restores 1280×800.
+ */
+export async function capture(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  for (const size of [...LAPTOPS].reverse()) {
+    await page.setViewportSize(size);
+    await page.waitForLoadState("networkidle");
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow, `${name} scrolls sideways at ${size.width}px`).toBeLessThanOrEqual(0);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({
+      path: path.join(SCREENSHOTS, `${name}-${size.width}x${size.height}.png`),
+      fullPage: true,
+    });
+  }
+}

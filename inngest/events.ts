@@ -1,0 +1,22 @@
+// Typed Inngest events (zod): the contract between the app that queues runs and the function that runs them.
+import { eventType } from "inngest";
+import { z } from "zod";
+
+export const runRequestedDataSchema = z.object({
+  runId: z.string().min(1),
+  /** Concurrency key: runs of one project share its slots. */
+  projectId: z.string().min(1),
+  /** Concurrency and throttle key: the task model's provider ("openai", "anthropic", …). */
+  provider: z.string().min(1),
+});
+
+export const runCancelDataSchema = z.object({ runId: z.string().min(1) });
+
+export type RunRequestedData = z.infer<typeof runRequestedDataSchema>;
+export type RunCancelData = z.infer<typeof runCancelDataSchema>;
+
+/** A stored, queued run should execute. */
+export const runRequested = eventType("strop/run.requested", { schema: runRequestedDataSchema });
+
+/** Cancels the run with this id (matched against the triggering event's runId). */
+export const runCancel = eventType("strop/run.cancel", { schema: runCancelDataSchema });

@@ -1,0 +1,208 @@
+// The Inngest function, run in-process by @inngest/test's engine (it replays the handler over memoized
+// step state, as the Inngest server does; retries and flow control are not simulated, so the registered
+// configuration is asserted instead). Real SQLite; provider calls over HTTP to the loopback fake server.
+import { createHash } from "node:crypto";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { InngestTestEngine, mockCtx } from "@inngest/test";
+import { Inngest, NonRetriableError } from "inngest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { OptimizationReport } from "@/lib/core/report";
+import { countCheckpoints, type Db, getRun, listCheckpointIds, markRunCancelled, openDb } from "@/lib/db";
+import { type FakeServer, startFakeOpenAIServer } from "@/lib/llm/testing/fake-openai-server";
+import { createDbStepRunner } from "@/lib/runner/db-step-runner";
+import { executeRun } from "@/lib/services/run-execution";
+import { createOptimizationRun } from "@/lib/services/runs";
+import { intentRunSpec, type SeededTask, seedIntentTask } from "@/lib/services/testing/run-fixtures";
+import type { RunSpecInput } from "@/lib/validation/runs";
+import { functions } from ".";
+import { createOptimizeRunFunction, handleRunRequested, optimizeRun } from "./optimize-run";
+
+/** With a task model that always fails: the step that spends the error budget. */
+const FAILING_STEP = "iter-1/baseline-evaluation/validation-inference/batch-0";
+
+/** Inngest keys step state by the SHA-1 of the step id. */
+const hashed = (id: string) => createHash("sha1").update(id).digest("hex");
+
+let server: FakeServer;
+let db: Db;
+let seeded: SeededTask;
+const client = new Inngest({ id: "strop", isDev: true });
+const modelCalls = () => server.requests.filter((r) => r.path === "/v1/chat/completions").length;
+
+beforeAll(async () => {
+  server = await startFakeOpenAIServer({
+    respond: (call) =>
+      call.model === "down" ? { status: 400, body: { error: { message: "model is down" } } } : undefined,
+  });
+  db = await openDb(`file:${path.join(mkdtempSync(path.join(tmpdir(), "strop-inngest-")), "strop.db")}`);
+  seeded = await seedIntentTask(db, { rows: 40 });
+});
+
+afterAll(async () => {
+  await server.close();
+  await db.$disconnect();
+});
+
+function spec(taskModel = "sim-default"): RunSpecInput {
+  const model = (name: string) => ({
+    id: `openai-compatible:${name}`,
+    baseURL: server.baseURL,
+    concurrency: 4,
+  });
+  return {
+    ...intentRunSpec(seeded, "x"),
+    models: { task: model(taskModel), optimizer: model("sim-default") },
+    optimizer: { strategy: "critique-rewrite", candidates: 1, failures: 8 },
+    stop: { maxIterations: 1, patience: 1 },
+  };
+}
+
+/** A stored, queued run and the event that asks for it. */
+async function queuedRun(runSpec = spec()) {
+  const { id } = await createOptimizationRun(db, seeded.projectId, runSpec, { dispatch: async () => {} });
+  const event = {
+    name: "strop/run.requested",
+    data: { runId: id, projectId: seeded.projectId, provider: "openai-compatible" },
+  };
+  return { id, events: [event] as [typeof event] };
+}
+
+const engine = (
+  events: [{ name: string; data: Record<string, unknown> }],
+  transformCtx?: InngestTestEngine.Options["transformCtx"],
+) =>
+  new InngestTestEngine({
+    function: createOptimizeRunFunction(client, { db: async () => db }),
+    events,
+    ...(transformCtx ? { transformCtx } : {}),
+  });
+
+describe("the registered function", () => {
+  it("carries the flow control: concurrency per project and provider, throttle, retries, cancelOn", () => {
+    const [config] = (
+      optimizeRun as unknown as {
+        getConfig(o: { baseUrl: URL; appPrefix: string }): Record<string, unknown>[];
+      }
+    ).getConfig({ baseUrl: new URL("http://localhost:3000/api/inngest"), appPrefix: "strop" });
+    expect(config).toMatchObject({
+      id: "strop-optimize-run",
+      name: "Optimization run",
+      triggers: [{ event: "strop/run.requested" }],
+      concurrency: [
+        { key: "event.data.projectId", limit: 2 },
+        { key: "event.data.provider", limit: 4 },
+      ],
+      throttle: { key: "event.data.provider", limit: 10, period: "1m", burst: 2 },
+      steps: { step: { retries: { attempts: 4 } } },
+      cancel: [{ event: "strop/run.cancel", if: "event.data.runId == async.data.runId" }],
+    });
+    expect(functions).toEqual([optimizeRun]);
+  });
+
+  it("takes its limits from the environment", () => {
+    const fn = createOptimizeRunFunction(client, {
+      env: { STROP_INNGEST_PROJECT_CONCURRENCY: "5", STROP_INNGEST_PROVIDER_CONCURRENCY: "16" },
+    });
+    const [config] = (
+      fn as unknown as { getConfig(o: { baseUrl: URL; appPrefix: string }): Record<string, unknown>[] }
+    ).getConfig({ baseUrl: new URL("http://localhost:3000/api/inngest"), appPrefix: "strop" });
+    expect(config?.concurrency).toEqual([
+      { key: "event.data.projectId", limit: 5 },
+      { key: "event.data.provider", limit: 16 },
+    ]);
+  });
+});
+
+describe("executing a run through Inngest steps", () => {
+  it("runs the workflow as memoized steps with the workflow's own ids; no step body runs twice", async () => {
+    const { id, events } = await queuedRun();
+    const callsBefore = modelCalls();
+    const { result, ctx, state } = await engine(events).execute();
+    const run = await getRun(db, id);
+    const report = run?.report as OptimizationReport;
+    expect(run?.status).toBe("succeeded");
+    expect(result).toEqual({ runId: id, status: "succeeded", savedVersion: report.bestOrigin ? 2 : null });
+    // The engine replayed the handler once per step; each provider call was still made exactly once.
+    expect(modelCalls() - callsBefore).toBe(report.usage.calls);
+    // Step state lives in Inngest, not in the checkpoint table.
+    expect(await countCheckpoints(db, id)).toBe(0);
+
+    // The same run with the database step runner: same step ids in the same order, same report.
+    const { id: embeddedId } = await createOptimizationRun(db, seeded.projectId, spec(), {
+      dispatch: async () => {},
+    });
+    const embedded = await executeRun(db, embeddedId, createDbStepRunner(db, embeddedId));
+    const stepIds = await listCheckpointIds(db, embeddedId);
+    expect(stepIds.length).toBeGreaterThan(10);
+    expect(stepIds).toContain("iter-1/primary-inference/batch-0");
+    expect(stepIds).toContain("iter-1/optimizer");
+    const ran = ctx.step.run.mock.calls.map((call) => call[0]);
+    expect(ran).toEqual(stepIds);
+    expect(Object.keys(state).sort()).toEqual(stepIds.map(hashed).sort());
+    expect({ ...report, elapsedMs: 0 }).toEqual({ ...(embedded.report as OptimizationReport), elapsedMs: 0 });
+  }, 120_000);
+
+  it("a step whose body throws fails with its step id and is left to Inngest's retries", async () => {
+    const { id, events } = await queuedRun(spec("down"));
+    const { error } = await engine(events).execute();
+    // 16 training examples fail (under minCalls: 20), then the validation batch spends the budget.
+    expect((error as Error).message).toMatch(/^error budget exceeded: 28 of 28 provider calls failed/);
+    // The failing step, by its id, is one Inngest retries (not a NonRetriableError).
+    const failed = await engine(events).executeStep(FAILING_STEP);
+    expect(failed.step).toMatchObject({ id: hashed(FAILING_STEP), displayName: FAILING_STEP });
+    expect(failed.error).toMatchObject({ name: "ErrorBudgetExceeded" });
+    // Not final yet: Inngest retries the step with backoff (the engine does not model retries).
+    expect((await getRun(db, id))?.status).toBe("running");
+  }, 60_000);
+
+  it("when the retries are spent, the run is failed with the error and the failed step recorded", async () => {
+    const { id } = await queuedRun(spec("down"));
+    // Inngest's step tools once a step has no retries left: the step's error is thrown into the handler.
+    const memo = new Map<string, unknown>();
+    const step = {
+      async run(stepId: string, fn: () => Promise<unknown>) {
+        if (!memo.has(stepId)) memo.set(stepId, await fn());
+        return memo.get(stepId);
+      },
+      async sleep() {},
+    };
+    const failure = await handleRunRequested(id, step, db).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(NonRetriableError);
+    expect((failure as Error).message).toContain(
+      `run ${id} failed at step ${FAILING_STEP}: error budget exceeded`,
+    );
+    const run = await getRun(db, id);
+    expect(run?.status).toBe("failed");
+    expect(run?.failedStep).toBe(FAILING_STEP);
+    expect(run?.error).toContain("model is down");
+  }, 60_000);
+
+  it("a cancelled run stops at its next step without retries, and one cancelled before it starts never runs", async () => {
+    const { id, events } = await queuedRun();
+    // The cancel lands while the run is between steps (the cancelled status in the database is what an
+    // app without the Inngest cancel event also relies on).
+    const { error } = await engine(events, (raw) => {
+      const ctx = mockCtx(raw) as unknown as { step: { run: (id: string, fn: () => unknown) => unknown } };
+      const run = ctx.step.run;
+      ctx.step.run = async (stepId: string, fn: () => unknown) => {
+        if (stepId === "iter-1/optimizer") await markRunCancelled(db, id);
+        return run(stepId, fn);
+      };
+      return ctx as never;
+    }).execute();
+    expect((error as Error).name).toBe("NonRetriableError");
+    expect((error as Error).message).toBe("the run was cancelled");
+    const run = await getRun(db, id);
+    expect(run?.status).toBe("cancelled");
+    expect(run?.iterations).toEqual([]);
+
+    const early = await queuedRun();
+    await markRunCancelled(db, early.id);
+    const callsBefore = modelCalls();
+    const { result } = await engine(early.events).execute();
+    expect(result).toEqual({ runId: early.id, status: "cancelled", savedVersion: null });
+    expect(modelCalls()).toBe(callsBefore);
+  }, 60_000);
+});

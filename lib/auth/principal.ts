@@ -1,0 +1,50 @@
+// Who is calling: a signed-in user or a project API key, and what they may do in a project.
+import type { ApiKeyRole, Role } from "@/lib/core/roles";
+import type { AuditActor, ProjectRecord } from "@/lib/db";
+
+export interface UserPrincipal {
+  kind: "user";
+  userId: string;
+  email: string;
+  name: string;
+}
+
+export interface ApiKeyPrincipal {
+  kind: "api_key";
+  keyId: string;
+  prefix: string;
+  name: string;
+  /** A key acts in its own project only. */
+  projectId: string;
+  role: ApiKeyRole;
+}
+
+export type Principal = UserPrincipal | ApiKeyPrincipal;
+
+/** A principal's access to one project: the project and the role they act with there. */
+export interface ProjectAccess {
+  principal: Principal;
+  project: ProjectRecord;
+  role: Role;
+}
+
+export interface RequestMeta {
+  ip: string | null;
+  userAgent: string | null;
+}
+
+export const NO_META: RequestMeta = { ip: null, userAgent: null };
+
+export function actorOf(principal: Principal | null, meta: RequestMeta = NO_META): AuditActor {
+  if (!principal) return { type: "anonymous", id: null, label: "anonymous", ...meta };
+  if (principal.kind === "user")
+    return { type: "user", id: principal.userId, label: principal.email, ...meta };
+  return { type: "api_key", id: principal.keyId, label: principal.prefix, ...meta };
+}
+
+/** Client address and agent from request headers (first X-Forwarded-For hop, as the proxy reports it). */
+export function requestMetaFromHeaders(get: (name: string) => string | null | undefined): RequestMeta {
+  const forwarded = get("x-forwarded-for")?.split(",")[0]?.trim();
+  const ip = (forwarded || get("x-real-ip") || "").replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/, "$1");
+  return { ip: ip || null, userAgent: get("user-agent") ?? null };
+}

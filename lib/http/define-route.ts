@@ -1,0 +1,265 @@
+// defineRoute: one declaration per API operation. It authenticates (session cookie or API key),
+// authorizes (project role; another project is a 404), parses params/query/body with zod (400 naming the
+// field), runs the handler, shapes the response with the response schema (which also drops fields the
+// contract does not list), maps every error to the one envelope, and registers the operation for the
+// OpenAPI document. Order: 401 → 404/403 → 400, so nothing about a project leaks before access is known.
+import type * as z from "zod";
+import { requireProjectRole } from "@/lib/auth/access";
+import { authenticateRequest } from "@/lib/auth/authenticate";
+import {
+  actorOf,
+  type Principal,
+  type ProjectAccess,
+  type RequestMeta,
+  requestMetaFromHeaders,
+  type UserPrincipal,
+} from "@/lib/auth/principal";
+import { ForbiddenError, RateLimitError, UnauthorizedError } from "@/lib/core/errors";
+import { FixedWindowLimiter } from "@/lib/core/rate-limit";
+import type { Role } from "@/lib/core/roles";
+import { type AuditActor, type Db, getDb } from "@/lib/db";
+import { parseInput } from "@/lib/validation/parse";
+import { DEFAULT_MAX_BODY_BYTES, readJsonBody } from "./body";
+import { errorResponse } from "./errors";
+import {
+  type HttpMethod,
+  type Operation,
+  pathParameters,
+  type RawContent,
+  type RouteAuth,
+  registerOperation,
+} from "./registry";
+
+type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
+// A 204 handler returns nothing: `void` lets services that return Promise<void> be handlers as they are.
+// biome-ignore lint/suspicious/noConfusingVoidType: the result type of a handler without a response body
+type In<S> = S extends z.ZodType ? z.input<S> : void;
+
+type AuthPart<A> = A extends { role: Role }
+  ? { principal: Principal; access: ProjectAccess }
+  : A extends "user"
+    ? { principal: UserPrincipal; access: null }
+    : A extends "any"
+      ? { principal: Principal; access: null }
+      : { principal: null; access: null };
+
+/** What a handler receives. */
+export type RouteCall<A extends RouteAuth, P, Q, B> = {
+  request: Request;
+  db: Db;
+  meta: RequestMeta;
+  /** For audit entries: the principal plus IP and user agent. */
+  actor: AuditActor;
+  params: Out<P>;
+  query: Out<Q>;
+  body: Out<B>;
+} & AuthPart<A>;
+
+export interface RouteSpec<
+  A extends RouteAuth,
+  P extends z.ZodObject | undefined,
+  Q extends z.ZodObject | undefined,
+  B extends z.ZodType | undefined,
+  R extends z.ZodType | undefined,
+  X extends RawContent | undefined = undefined,
+> {
+  method: HttpMethod;
+  /** The OpenAPI path of the route file, e.g. "/api/v1/projects/{project}/members". */
+  path: string;
+  summary: string;
+  description?: string;
+  tags?: string[];
+  /** Default: derived from method and path. */
+  operationId?: string;
+  auth: A;
+  params?: P;
+  query?: Q;
+  body?: B;
+  /** The response body; omit for 204 No Content. */
+  response?: R;
+  /** Success status (default 200; 204 without a response schema). */
+  status?: 200 | 201 | 202;
+  maxBodyBytes?: number;
+  /** Per client IP and operation. */
+  rateLimit?: { limit: number; windowMs: number };
+  /** Default "no-store". */
+  cacheControl?: string;
+  /**
+   * A non-JSON request body (instead of `body`): not read here; the handler streams `request.body`
+   * itself, after authentication and authorization (e.g. file uploads).
+   */
+  rawBody?: RawContent;
+  /** The handler returns its own `Response` (instead of `response`), e.g. a streamed download. */
+  rawResponse?: X;
+  handler: (call: RouteCall<A, P, Q, B>) => Promise<X extends RawContent ? Response : In<R>>;
+}
+
+/** What Next.js passes as the second argument of a route handler. */
+export interface NextRouteContext {
+  params?: Promise<Record<string, string | string[] | undefined>>;
+}
+
+export type RouteHandler = ((request: Request, context?: NextRouteContext) => Promise<Response>) & {
+  operation: Operation;
+};
+
+const UNSAFE = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
+function deriveOperationId(method: string, path: string): string {
+  const words = path
+    .replace(/^\/api\/v1\/?/, "")
+    .split("/")
+    .filter(Boolean)
+    .map((segment) => segment.replace(/^\{(\w+)\}$/, "by-$1"))
+    .flatMap((segment) => segment.split(/[^A-Za-z0-9]+/))
+    .filter(Boolean);
+  return [method.toLowerCase(), ...words.map((w) => w[0]!.toUpperCase() + w.slice(1))].join("");
+}
+
+function checkSpec(
+  spec: RouteSpec<
+    RouteAuth,
+    z.ZodObject | undefined,
+    z.ZodObject | undefined,
+    z.ZodType | undefined,
+    z.ZodType | undefined
+  >,
+) {
+  if (!spec.path.startsWith("/api/v1/"))
+    throw new Error(`defineRoute: path must start with /api/v1/: ${spec.path}`);
+  const declared = pathParameters(spec.path).sort();
+  const parsed = Object.keys(spec.params?.shape ?? {}).sort();
+  if (declared.join() !== parsed.join()) {
+    throw new Error(
+      `defineRoute ${spec.method} ${spec.path}: params schema has [${parsed}], the path [${declared}]`,
+    );
+  }
+  if (typeof spec.auth === "object" && !declared.includes("project")) {
+    throw new Error(
+      `defineRoute ${spec.method} ${spec.path}: a project role needs a {project} path parameter`,
+    );
+  }
+  if ((spec.body || spec.rawBody) && !UNSAFE.has(spec.method))
+    throw new Error(`defineRoute ${spec.method} ${spec.path}: GET has no body`);
+  if (spec.body && spec.rawBody)
+    throw new Error(`defineRoute ${spec.method} ${spec.path}: body and rawBody exclude each other`);
+  if (spec.response && spec.rawResponse)
+    throw new Error(`defineRoute ${spec.method} ${spec.path}: response and rawResponse exclude each other`);
+}
+
+/** Rejects cookie-authenticated writes from other sites (JSON-only bodies and SameSite cookies do most). */
+function assertSameOrigin(request: Request): void {
+  if (request.headers.get("sec-fetch-site") === "cross-site") {
+    throw new ForbiddenError("Cross-site requests cannot use the session cookie; use an API key.");
+  }
+  const origin = request.headers.get("origin");
+  if (!origin || origin === "null") return;
+  const host =
+    request.headers.get("x-forwarded-host") ?? request.headers.get("host") ?? new URL(request.url).host;
+  if (new URL(origin).host !== host) {
+    throw new ForbiddenError("Cross-origin requests cannot use the session cookie; use an API key.");
+  }
+}
+
+function queryObject(url: URL): Record<string, string | string[]> {
+  const query: Record<string, string | string[]> = {};
+  for (const key of new Set(url.searchParams.keys())) {
+    const values = url.searchParams.getAll(key);
+    query[key] = values.length === 1 ? values[0]! : values;
+  }
+  return query;
+}
+
+export function defineRoute<
+  const A extends RouteAuth,
+  P extends z.ZodObject | undefined = undefined,
+  Q extends z.ZodObject | undefined = undefined,
+  B extends z.ZodType | undefined = undefined,
+  R extends z.ZodType | undefined = undefined,
+  X extends RawContent | undefined = undefined,
+>(spec: RouteSpec<A, P, Q, B, R, X>): RouteHandler {
+  checkSpec(spec as never);
+  const operation: Operation = {
+    method: spec.method,
+    path: spec.path,
+    operationId: spec.operationId ?? deriveOperationId(spec.method, spec.path),
+    summary: spec.summary,
+    description: spec.description,
+    tags: spec.tags ?? [],
+    auth: spec.auth,
+    params: spec.params,
+    query: spec.query,
+    body: spec.body,
+    response: spec.response,
+    status: spec.response || spec.rawResponse ? (spec.status ?? 200) : 204,
+    rateLimit: spec.rateLimit,
+    rawBody: spec.rawBody,
+    rawResponse: spec.rawResponse,
+  };
+  registerOperation(operation);
+  const limiter = spec.rateLimit
+    ? new FixedWindowLimiter(spec.rateLimit.limit, spec.rateLimit.windowMs)
+    : null;
+
+  const handle = async (request: Request, context?: NextRouteContext): Promise<Response> => {
+    const requestId = crypto.randomUUID();
+    try {
+      const rawParams = (await context?.params) ?? {};
+      const meta = requestMetaFromHeaders((name) => request.headers.get(name));
+      if (limiter) {
+        const decision = limiter.hit(meta.ip ?? "unknown");
+        if (!decision.allowed) throw new RateLimitError(decision.retryAfterSeconds);
+      }
+      const db = await getDb();
+      let principal: Principal | null = null;
+      let access: ProjectAccess | null = null;
+      if (spec.auth !== "public") {
+        principal = await authenticateRequest(db, request);
+        if (!principal) throw new UnauthorizedError();
+        if (principal.kind === "user" && UNSAFE.has(spec.method)) assertSameOrigin(request);
+        if (spec.auth === "user" && principal.kind !== "user") {
+          throw new ForbiddenError("This operation needs a signed-in user; API keys cannot call it.");
+        }
+        if (typeof spec.auth === "object") {
+          access = await requireProjectRole(db, principal, String(rawParams.project ?? ""), spec.auth.role);
+        }
+      }
+      const params = spec.params ? parseInput("params", spec.params, rawParams) : undefined;
+      const query = spec.query
+        ? parseInput("query", spec.query, queryObject(new URL(request.url)))
+        : undefined;
+      const body = spec.body
+        ? parseInput(
+            "body",
+            spec.body,
+            await readJsonBody(request, spec.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES),
+          )
+        : undefined;
+      const call = {
+        request,
+        db,
+        meta,
+        actor: actorOf(principal, meta),
+        params,
+        query,
+        body,
+        principal,
+        access,
+      };
+      const result = await spec.handler(call as unknown as RouteCall<A, P, Q, B>);
+      const headers = { "Cache-Control": spec.cacheControl ?? "no-store", "X-Request-Id": requestId };
+      if (spec.rawResponse) {
+        if (!(result instanceof Response))
+          throw new Error(`${spec.method} ${spec.path}: expected a Response`);
+        for (const [name, value] of Object.entries(headers))
+          if (!result.headers.has(name)) result.headers.set(name, value);
+        return result;
+      }
+      if (!spec.response) return new Response(null, { status: 204, headers });
+      return Response.json(spec.response.parse(result), { status: operation.status, headers });
+    } catch (error) {
+      return errorResponse(error, requestId);
+    }
+  };
+  return Object.assign(handle, { operation });
+}

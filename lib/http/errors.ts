@@ -1,0 +1,37 @@
+// The one mapping from errors to HTTP: `{ "error": { "code", "message", "details" } }`. AppErrors carry
+// their status; anything else is a 500 with a generic message, its detail only in the server log.
+import { AppError, RateLimitError } from "@/lib/core/errors";
+
+export interface ErrorBody {
+  error: { code: string; message: string; details?: unknown };
+}
+
+export function errorJson(status: number, body: ErrorBody, headers: Record<string, string> = {}): Response {
+  return Response.json(body, { status, headers: { "Cache-Control": "no-store", ...headers } });
+}
+
+/** Prisma errors that reach the edge without a repository translating them. */
+function fromDatabase(error: unknown): AppError | null {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === "P2002") return new AppError("conflict", "A record with these values already exists.", 409);
+  if (code === "P2025") return new AppError("not_found", "The record does not exist.", 404);
+  if (code === "P2034") return new AppError("conflict", "A concurrent change won; retry the request.", 409);
+  return null;
+}
+
+export function errorResponse(error: unknown, requestId: string): Response {
+  const known = error instanceof AppError ? error : fromDatabase(error);
+  if (known && known.status < 500) {
+    const headers: Record<string, string> = { "X-Request-Id": requestId };
+    if (known instanceof RateLimitError) headers["Retry-After"] = String(known.retryAfterSeconds);
+    const body: ErrorBody = { error: { code: known.code, message: known.message } };
+    if (known.details !== undefined) body.error.details = known.details;
+    return errorJson(known.status, body, headers);
+  }
+  console.error(`[strop] request ${requestId} failed:`, error);
+  return errorJson(
+    500,
+    { error: { code: "internal", message: "Internal server error.", details: { requestId } } },
+    { "X-Request-Id": requestId },
+  );
+}

@@ -1,0 +1,65 @@
+// Every API operation, registered by `defineRoute` when its route module loads. The OpenAPI document and
+// the authorization walker test are built from here.
+import type * as z from "zod";
+import type { Role } from "@/lib/core/roles";
+
+export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+
+/**
+ * Who may call an operation:
+ * - "public": anyone, no credentials looked at;
+ * - "user": a signed-in user (API keys get 403: e.g. creating projects);
+ * - "any": a signed-in user or an API key;
+ * - { role }: a user or key with at least this role in the project of the `{project}` path parameter
+ *   (no access to the project at all: 404).
+ */
+export type RouteAuth = "public" | "user" | "any" | { role: Role };
+
+export interface Operation {
+  method: HttpMethod;
+  /** OpenAPI path, e.g. "/api/v1/projects/{project}/members". */
+  path: string;
+  operationId: string;
+  summary: string;
+  description?: string;
+  tags: string[];
+  auth: RouteAuth;
+  params?: z.ZodObject;
+  query?: z.ZodObject;
+  body?: z.ZodType;
+  /** Absent: the operation answers 204 without a body. */
+  response?: z.ZodType;
+  status: number;
+  rateLimit?: { limit: number; windowMs: number };
+  /** A non-JSON request body the handler streams itself (e.g. a file upload). */
+  rawBody?: RawContent;
+  /** A non-JSON response the handler builds itself (e.g. a streamed download). */
+  rawResponse?: RawContent;
+}
+
+/** A non-JSON body: its media types and what it holds (for the OpenAPI document). */
+export interface RawContent {
+  contentTypes: string[];
+  description: string;
+}
+
+const operations = new Map<string, Operation>();
+
+export const operationKey = (method: string, path: string) => `${method} ${path}`;
+
+/** Registers (or, on a hot reload, replaces) an operation. */
+export function registerOperation(operation: Operation): void {
+  operations.set(operationKey(operation.method, operation.path), operation);
+}
+
+/** The registered operations, by path then method. */
+export function listOperations(): Operation[] {
+  const order = ["GET", "POST", "PUT", "PATCH", "DELETE"];
+  return [...operations.values()].sort(
+    (a, b) => a.path.localeCompare(b.path) || order.indexOf(a.method) - order.indexOf(b.method),
+  );
+}
+
+export function pathParameters(path: string): string[] {
+  return [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
+}

@@ -1,0 +1,70 @@
+// Accounting per model and per scope, over real HTTP; percentiles on known samples.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createLlm } from "../gateway";
+import { type FakeServer, startFakeOpenAIServer } from "../testing/fake-openai-server";
+import { StatsCollector } from "./stats";
+
+let server: FakeServer;
+beforeAll(async () => {
+  server = await startFakeOpenAIServer({
+    respond: (call) =>
+      call.model === "broken"
+        ? { status: 400, body: { error: { message: "no" } } }
+        : { content: "ok", usage: { promptTokens: 100, completionTokens: 10 } },
+  });
+});
+afterAll(() => server.close());
+
+describe("gateway stats", () => {
+  it("counts calls, hits, requests, failures, tokens and cost per model and per scope", async () => {
+    const llm = createLlm({
+      env: { OPENAI_COMPATIBLE_BASE_URL: server.baseURL },
+      models: { "openai-compatible:a": { price: { input: 1, output: 10 } } },
+      cache: { store: "memory" },
+    });
+    const run = llm.withScope("run-1");
+    const batch = llm.withScope("batch-7");
+    expect(run.scope).toBe("run-1");
+    const ask = (gw: typeof llm, model: string, content: string) =>
+      gw.generate({ model: `openai-compatible:${model}`, messages: [{ role: "user", content }] });
+    await ask(run, "a", "one");
+    await ask(run, "a", "two");
+    await ask(batch, "a", "one"); // a cache hit in another scope
+    await ask(batch, "broken", "x").catch(() => undefined);
+    await ask(llm, "a", "three"); // unscoped
+    const stats = llm.stats();
+    expect(stats.total).toMatchObject({ calls: 5, cacheHits: 1, requests: 4, failures: 1, retries: 0 });
+    expect(stats.models["openai-compatible:a"]).toMatchObject({
+      calls: 4,
+      cacheHits: 1,
+      requests: 3,
+      inputTokens: 300,
+      outputTokens: 30,
+    });
+    expect(stats.models["openai-compatible:a"]?.costUsd).toBeCloseTo((300 * 1 + 30 * 10) / 1e6, 12);
+    expect(stats.scopes["run-1"]).toMatchObject({ calls: 2, cacheHits: 0, requests: 2, inputTokens: 200 });
+    expect(stats.scopes["batch-7"]).toMatchObject({ calls: 2, cacheHits: 1, failures: 1, inputTokens: 0 });
+    expect(stats.scopes["run-1"]?.latencyMs.count).toBe(2);
+    llm.forgetScope("run-1");
+    expect(llm.stats().scopes["run-1"]).toBeUndefined();
+  });
+
+  it("reports latency percentiles", () => {
+    const collector = new StatsCollector();
+    for (let ms = 1; ms <= 100; ms++)
+      collector.record("m", undefined, {
+        kind: "success",
+        latencyMs: ms,
+        inputTokens: 0,
+        outputTokens: 0,
+        costUsd: 0,
+      });
+    expect(collector.snapshot().models.m?.latencyMs).toEqual({
+      count: 100,
+      p50: 50,
+      p95: 95,
+      p99: 99,
+      max: 100,
+    });
+  });
+});

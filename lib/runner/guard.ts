@@ -1,0 +1,59 @@
+// A StepRunner decorator every runner goes through: it stops a cancelled run before a step's body pays
+// for anything, never lets the result of an interrupted body become a checkpoint, and remembers which
+// step failed.
+import type { StepRunner } from "@/lib/core/ports";
+
+/** The run was cancelled: stop, record nothing more. */
+export class RunCancelledError extends Error {
+  constructor(message = "the run was cancelled") {
+    super(message);
+    this.name = "RunCancelledError";
+  }
+}
+
+/** By name, not class: Next.js may bundle this module more than once in one process. */
+export function isRunCancelled(error: unknown): boolean {
+  return error instanceof Error && error.name === "RunCancelledError";
+}
+
+export interface StepGuardOptions {
+  /** Aborted when the run is cancelled (or the process is stopping). */
+  signal?: AbortSignal;
+  /** Asked before each step body runs (not for replayed steps): true stops the run. */
+  isCancelled?: () => Promise<boolean>;
+}
+
+export interface GuardedStepRunner extends StepRunner {
+  /** The id of the last step whose body (or stored result) failed, if any. */
+  readonly failedStep: string | null;
+}
+
+function abortError(signal: AbortSignal): Error {
+  return signal.reason instanceof Error ? signal.reason : new RunCancelledError();
+}
+
+export function guardSteps(inner: StepRunner, options: StepGuardOptions = {}): GuardedStepRunner {
+  let failedStep: string | null = null;
+  const { signal, isCancelled } = options;
+  return {
+    get failedStep() {
+      return failedStep;
+    },
+    async run<T>(id: string, fn: () => Promise<T>): Promise<T> {
+      try {
+        return await inner.run(id, async () => {
+          if (signal?.aborted) throw abortError(signal);
+          if (isCancelled && (await isCancelled())) throw new RunCancelledError();
+          const value = await fn();
+          // A body cut short by an abort may hold failed calls that never happened for real: never store it.
+          if (signal?.aborted) throw abortError(signal);
+          return value;
+        });
+      } catch (error) {
+        failedStep = id;
+        throw error;
+      }
+    },
+    sleep: (id, ms) => inner.sleep(id, ms),
+  };
+}

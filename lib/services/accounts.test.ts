@@ -1,0 +1,113 @@
+// Sign-in, setup and CLI user creation on real databases.
+import { Readable } from "node:stream";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ConflictError, InputError, RateLimitError } from "@/lib/core/errors";
+import { type Db, ensureProject, openDb } from "@/lib/db";
+import { createTestDatabase, TEST_PROVIDERS, type TestDatabase } from "@/lib/db/test-databases";
+import {
+  createUserFromCli,
+  needsSetup,
+  readPasswordFromStdin,
+  setupFirstUser,
+  signInWithPassword,
+} from "./accounts";
+
+const meta = { ip: "192.0.2.7", userAgent: "vitest" };
+const PASSWORD = "a long enough password";
+
+describe.each(TEST_PROVIDERS)("accounts service on %s", (provider) => {
+  let database: TestDatabase;
+  let db: Db;
+
+  beforeAll(async () => {
+    database = await createTestDatabase(provider);
+    db = await openDb(database.url);
+  });
+  afterAll(async () => {
+    await db?.$disconnect();
+    await database?.drop();
+  });
+
+  it("setup creates the first owner of the CLI's default project, once", async () => {
+    await ensureProject(db);
+    expect(await needsSetup(db)).toBe(true);
+    const result = await setupFirstUser(
+      db,
+      { email: "root@example.com", password: PASSWORD, organization: "Acme" },
+      meta,
+    );
+    expect(result).toMatchObject({
+      organization: { slug: "default", name: "Acme" },
+      projects: [{ slug: "default" }],
+    });
+    expect(await needsSetup(db)).toBe(false);
+    await expect(
+      setupFirstUser(db, { email: "x@example.com", password: PASSWORD }, meta),
+    ).rejects.toBeInstanceOf(ConflictError);
+  });
+
+  it("signs in with the right password only, auditing both without the password", async () => {
+    const ok = await signInWithPassword(db, { email: " ROOT@example.com", password: PASSWORD }, meta);
+    expect(ok).toMatchObject({ kind: "user", email: "root@example.com" });
+    expect(
+      await signInWithPassword(db, { email: "root@example.com", password: "wrong password!" }, meta),
+    ).toBeNull();
+    expect(
+      await signInWithPassword(db, { email: "nobody@example.com", password: PASSWORD }, meta),
+    ).toBeNull();
+    expect(await signInWithPassword(db, { email: 42, password: null }, meta)).toBeNull();
+    const rows = await db.auditLog.findMany({
+      where: { action: { startsWith: "auth." } },
+      orderBy: { createdAt: "asc" },
+    });
+    expect(rows.map((r) => [r.action, (r.after as { reason?: string } | null)?.reason ?? null])).toEqual([
+      ["auth.sign_in", null],
+      ["auth.sign_in_failed", "wrong_password"],
+      ["auth.sign_in_failed", "unknown_email"],
+    ]);
+    expect(rows[0]).toMatchObject({ actorType: "user", ip: "192.0.2.7", userAgent: "vitest" });
+    expect(JSON.stringify(rows)).not.toContain(PASSWORD);
+    const user = await db.user.findUniqueOrThrow({ where: { email: "root@example.com" } });
+    expect(user.lastSignInAt).toBeInstanceOf(Date);
+  });
+
+  it("blocks an email and address after 10 failures, even for the right password", async () => {
+    await createUserFromCli(db, { email: "target@example.com", password: PASSWORD });
+    const attempt = (password: string) =>
+      signInWithPassword(
+        db,
+        { email: "target@example.com", password },
+        { ip: `198.51.100.${provider.length}`, userAgent: null },
+      );
+    for (let i = 0; i < 10; i++) expect(await attempt(`guess number ${i}`)).toBeNull();
+    await expect(attempt(PASSWORD)).rejects.toBeInstanceOf(RateLimitError);
+    expect(
+      await signInWithPassword(db, { email: "target@example.com", password: PASSWORD }, meta),
+    ).not.toBeNull();
+  });
+
+  it("creates users from the CLI, validating input", async () => {
+    const created = await createUserFromCli(db, { email: "Ops@Example.com", password: PASSWORD, org: "ops" });
+    expect(created).toMatchObject({
+      user: { email: "ops@example.com" },
+      organization: { slug: "ops" },
+      projects: [{ slug: "ops" }],
+    });
+    await expect(createUserFromCli(db, { email: "bad", password: PASSWORD })).rejects.toBeInstanceOf(
+      InputError,
+    );
+    await expect(createUserFromCli(db, { email: "short@example.com", password: "short" })).rejects.toThrow(
+      /at least 10/,
+    );
+    await expect(
+      createUserFromCli(db, { email: "ops@example.com", password: PASSWORD }),
+    ).rejects.toBeInstanceOf(ConflictError);
+  });
+
+  it("reads the password from the first line of stdin", async () => {
+    expect(await readPasswordFromStdin(Readable.from(["s3cret pass", "word\nignored\n"]))).toBe(
+      "s3cret password",
+    );
+    await expect(readPasswordFromStdin(Readable.from(["\n"]))).rejects.toBeInstanceOf(InputError);
+  });
+});

@@ -1,0 +1,320 @@
+// Optimization runs from stored data (what the REST API calls): check a run spec completely, store a
+// queued run with its resolved config, hand it to the active runner; cancel it; resume unfinished runs
+// when the app starts.
+import { AppError, ConflictError, InputError, NotFoundError } from "@/lib/core/errors";
+import { promptVariables } from "@/lib/core/prompt";
+import type { PromptState } from "@/lib/core/types";
+import {
+  createRun,
+  type Db,
+  finishActiveRun,
+  getDb,
+  getLatestPromptVersion,
+  getMetricConfig,
+  getModelConfig,
+  getProjectDatasetVersion,
+  getPromptVersion,
+  getRun,
+  getTaskById,
+  getTaskByName,
+  listExamples,
+  listUnfinishedRuns,
+  markRunCancelled,
+  type RunStatus,
+} from "@/lib/db";
+import { parseModelId } from "@/lib/llm/model-id";
+import { type Env, providers } from "@/lib/llm/providers/index";
+import { isMetricName } from "@/lib/metrics/registry";
+import { createDbStepRunner } from "@/lib/runner/db-step-runner";
+import {
+  activeRunner,
+  cancelRun,
+  dispatchRun,
+  embeddedRunner,
+  type RunDispatch,
+  type RunnerName,
+} from "@/lib/runner/index";
+import { type RunSpecInput, runOrigin, runSpecSchema, storedRunConfigSchema } from "@/lib/validation/runs";
+import type { MetricConfig, ModelConfig } from "@/lib/validation/task-file";
+import { projectProviderEnv } from "./provider-credentials";
+import { buildRunContext } from "./run-context";
+import { executeRun, parseStoredConfig } from "./run-execution";
+import { modelConfigForTask } from "./settings";
+import { describeIssues } from "./task-file";
+
+export interface RunServiceOptions {
+  /** Default: `activeRunner()` (STROP_RUNNER, INNGEST_EVENT_KEY, INNGEST_DEV). */
+  runner?: RunnerName;
+  /** Where credentials are looked up (default process.env). */
+  env?: Env;
+  /**
+   * Hands the stored run to something else than the active runner (tests, tools); with a no-op the run
+   * stays queued until a runner picks it up (`resumeUnfinishedRuns`, `strop runs resume`).
+   */
+  dispatch?: (run: RunDispatch) => Promise<void>;
+}
+
+function fieldError(field: string, message: string): InputError {
+  return new InputError(`${field}: ${message}`, { field });
+}
+
+async function resolveTask(db: Db, projectId: string, ref: string) {
+  const byId = await getTaskById(db, ref);
+  if (byId && byId.projectId === projectId) return byId;
+  const byName = await getTaskByName(db, projectId, ref);
+  if (!byName) throw fieldError("task", `no task named (or with id) "${ref}" in this project`);
+  return byName;
+}
+
+async function resolveModel(db: Db, projectId: string, ref: unknown, field: string): Promise<unknown> {
+  if (typeof ref !== "string") return ref;
+  const config = await getModelConfig(db, projectId, ref);
+  // Every stored field (incl. rate limits, time limit, retries): lib/services/settings.ts.
+  if (config) return modelConfigForTask(config);
+  if (!ref.includes(":")) {
+    throw fieldError(field, `no model configuration named "${ref}" (and not a "provider:model" id)`);
+  }
+  try {
+    parseModelId(ref);
+  } catch (error) {
+    throw fieldError(field, (error as Error).message);
+  }
+  return { id: ref };
+}
+
+async function resolveMetric(db: Db, projectId: string, ref: unknown, field: string): Promise<unknown> {
+  if (typeof ref !== "string") return ref;
+  const config = await getMetricConfig(db, projectId, ref);
+  if (config) {
+    return { name: config.metric, options: config.options, weight: config.weight } satisfies MetricConfig;
+  }
+  if (isMetricName(ref)) return { name: ref };
+  throw fieldError(field, `no metric configuration named "${ref}" and no registered metric "${ref}"`);
+}
+
+/** Builds the model the way the gateway will: a missing credential fails now, naming the variable. */
+function checkCredentials(model: ModelConfig, field: string, env: Env): void {
+  try {
+    const { provider, modelName } = parseModelId(model.id);
+    providers[provider].languageModel({ modelName, baseURL: model.baseURL, apiKeyEnv: model.apiKeyEnv, env });
+  } catch (error) {
+    throw fieldError(field, (error as Error).message);
+  }
+}
+
+const MAX_PROBLEMS = 5;
+
+/** Every example must give every template variable a non-empty value. */
+function checkExamples(
+  examples: { id: string; rowNumber: number; input: Record<string, string> }[],
+  variables: string[],
+  label: string,
+): void {
+  if (examples.length === 0) throw fieldError("datasetVersionId", `${label} has no examples`);
+  const problems: string[] = [];
+  for (const example of examples) {
+    for (const variable of variables) {
+      const value = example.input[variable];
+      if (typeof value !== "string" || value.trim() === "") {
+        problems.push(
+          `row ${example.rowNumber} (id "${example.id}"): template variable "${variable}" is missing or empty`,
+        );
+      }
+    }
+    if (problems.length > MAX_PROBLEMS) break;
+  }
+  if (problems.length > 0) {
+    const shown = problems.slice(0, MAX_PROBLEMS);
+    if (problems.length > MAX_PROBLEMS) shown.push("… more problems not shown");
+    throw fieldError(
+      "datasetVersionId",
+      `${label} does not fit the prompt template:\n  ${shown.join("\n  ")}`,
+    );
+  }
+}
+
+export interface CreatedRun {
+  /** The queued run (the API answers 202 { id }). */
+  id: string;
+  runner: RunnerName;
+}
+
+/**
+ * Checks a run spec completely (task, prompt version, dataset version and its examples against the
+ * template, models and their credentials, metrics, strategy, settings), stores a queued run holding the
+ * resolved config, and hands it to the active runner. Bad input throws `InputError` naming the field
+ * before anything is written. When Inngest cannot be reached, the run is marked failed and an
+ * `AppError` (503, "runner_unavailable") is thrown.
+ */
+export async function createOptimizationRun(
+  db: Db,
+  projectId: string,
+  spec: RunSpecInput,
+  options: RunServiceOptions = {},
+): Promise<CreatedRun> {
+  const env = options.env ?? process.env;
+  const parsed = runSpecSchema.safeParse(spec);
+  if (!parsed.success) {
+    throw new InputError(`invalid run spec\n  ${describeIssues(parsed.error.issues)}`, parsed.error.issues);
+  }
+  const s = parsed.data;
+  const task = await resolveTask(db, projectId, s.task);
+  const version =
+    s.promptVersion !== undefined
+      ? await getPromptVersion(db, task.id, s.promptVersion)
+      : await getLatestPromptVersion(db, task.id);
+  if (!version) {
+    throw fieldError(
+      "promptVersion",
+      s.promptVersion !== undefined
+        ? `task "${task.name}" has no prompt version ${s.promptVersion}`
+        : `task "${task.name}" has no prompt version yet`,
+    );
+  }
+  const dataset = await getProjectDatasetVersion(db, projectId, s.datasetVersionId);
+  if (!dataset)
+    throw fieldError("datasetVersionId", `no dataset version "${s.datasetVersionId}" in this project`);
+  const prompt: PromptState = {
+    systemPrompt: version.systemPrompt,
+    outputPrompt: version.outputPrompt,
+    demos: version.demos,
+    params: version.params,
+  };
+  const candidate = {
+    name: task.name,
+    description: task.description,
+    prompt: {
+      system: prompt.systemPrompt,
+      output: prompt.outputPrompt,
+      demos: prompt.demos,
+      params: prompt.params,
+    },
+    dataset: { path: `dataset:${dataset.datasetName}@v${dataset.version}`, expected: dataset.expectedColumn },
+    models: {
+      task: await resolveModel(db, projectId, s.models.task, "models.task"),
+      optimizer: await resolveModel(db, projectId, s.models.optimizer, "models.optimizer"),
+    },
+    metrics: await Promise.all(s.metrics.map((m, i) => resolveMetric(db, projectId, m, `metrics.${i}`))),
+    optimizer: s.optimizer,
+    splits: s.splits,
+    acceptance: s.acceptance,
+    stop: s.stop,
+    budget: s.budget,
+    cache: s.cache,
+    errorBudget: s.errorBudget,
+    seed: s.seed,
+    origin: "api" as const,
+    spec: s,
+  };
+  const checked = storedRunConfigSchema.safeParse(candidate);
+  if (!checked.success) {
+    throw new InputError(`invalid run spec\n  ${describeIssues(checked.error.issues)}`, checked.error.issues);
+  }
+  const config = checked.data;
+  // Providers, metrics and their options, the strategy, demos: the same checks a task file gets.
+  const context = buildRunContext("run spec", config, prompt);
+  await context.llm.close();
+  // The environment, plus the project's stored credentials for the providers it does not configure.
+  const providerEnv = await projectProviderEnv(db, projectId, { env });
+  checkCredentials(config.models.task, "models.task", providerEnv);
+  checkCredentials(config.models.optimizer, "models.optimizer", providerEnv);
+  const label = `dataset "${dataset.datasetName}" version ${dataset.version}`;
+  checkExamples(await listExamples(db, dataset.id), promptVariables(prompt), label);
+
+  const run = await createRun(db, {
+    projectId,
+    taskId: task.id,
+    kind: "optimize",
+    baselineVersionId: version.id,
+    datasetVersionId: dataset.id,
+    config,
+    seed: config.seed,
+  });
+  const runner = options.runner ?? activeRunner(env);
+  const target = { runId: run.id, projectId, provider: parseModelId(config.models.task.id).provider };
+  try {
+    if (options.dispatch) await options.dispatch(target);
+    else await dispatchRun(target, embeddedExecutor(db), runner);
+  } catch (error) {
+    const reason = `could not hand the run to ${runner}: ${(error as Error).message}`;
+    await finishActiveRun(db, run.id, { status: "failed", error: reason, failedStep: null });
+    throw new AppError("runner_unavailable", reason, 503, { runId: run.id });
+  }
+  return { id: run.id, runner };
+}
+
+/** What the embedded runner calls: the stored run, checkpointed step by step in `db`. */
+export function embeddedExecutor(db: Db) {
+  return (runId: string, signal: AbortSignal) => executeRun(db, runId, createDbStepRunner(db, runId), signal);
+}
+
+export interface CancelledRun {
+  id: string;
+  status: RunStatus;
+}
+
+/**
+ * Cancels a queued or running run: marks it cancelled (what it finished stays readable), aborts it when
+ * it runs in this process, and with Inngest sends `strop/run.cancel`. Runs executing in another
+ * process stop before their next step. A finished run cannot be cancelled (ConflictError); cancelling
+ * a cancelled run again is a no-op.
+ */
+export async function cancelOptimizationRun(
+  db: Db,
+  runId: string,
+  options: RunServiceOptions = {},
+): Promise<CancelledRun> {
+  const run = await getRun(db, runId);
+  if (!run) throw new NotFoundError(`no run with id "${runId}"`);
+  if (run.status === "cancelled") return { id: runId, status: "cancelled" };
+  if (!(await markRunCancelled(db, runId))) {
+    const status = (await getRun(db, runId))?.status ?? run.status;
+    if (status === "cancelled") return { id: runId, status };
+    throw new ConflictError(`run ${runId} already ${status}; only queued or running runs can be cancelled`);
+  }
+  try {
+    await cancelRun(runId, options.runner ?? activeRunner(options.env ?? process.env));
+  } catch (error) {
+    // The cancelled status alone stops the run before its next step.
+    console.error(
+      `[strop runner] could not send the cancel event of run ${runId}:`,
+      (error as Error).message,
+    );
+  }
+  return { id: runId, status: "cancelled" };
+}
+
+export interface ResumedRuns {
+  runner: RunnerName;
+  /** Runs handed to the embedded runner (none with Inngest: it keeps its own runs). */
+  resumed: string[];
+  /** Unfinished runs started by the CLI: `strop runs resume <id>` continues them. */
+  skipped: string[];
+}
+
+/**
+ * On app start (instrumentation.ts): with the embedded runner, every run left queued or running by the
+ * app continues from its last finished step. Runs the CLI started are left to `strop runs resume`.
+ */
+export async function resumeUnfinishedRuns(db?: Db, options: RunServiceOptions = {}): Promise<ResumedRuns> {
+  const runner = options.runner ?? activeRunner(options.env ?? process.env);
+  if (runner !== "embedded") return { runner, resumed: [], skipped: [] };
+  const database = db ?? (await getDb());
+  const resumed: string[] = [];
+  const skipped: string[] = [];
+  for (const run of await listUnfinishedRuns(database)) {
+    let origin: "cli" | "api";
+    try {
+      origin = runOrigin(parseStoredConfig(run));
+    } catch {
+      origin = "api"; // executeRun records why it cannot run
+    }
+    if (origin === "cli") {
+      skipped.push(run.id);
+      continue;
+    }
+    embeddedRunner().submit(run.id, embeddedExecutor(database));
+    resumed.push(run.id);
+  }
+  return { runner, resumed, skipped };
+}

@@ -1,0 +1,253 @@
+// ML settings of a project: model configurations, metric configurations and provider credentials.
+// The model fields reuse the task file's pieces (lib/validation/task-file.ts), so a stored configuration
+// and an inline one in a task file are checked alike.
+import * as z from "zod";
+import { isProviderId, PROVIDER_IDS } from "@/lib/llm/model-id";
+import { timestampSchema } from "./common";
+import { projectParamsSchema } from "./projects";
+import { modelConfigSchema, modelParamsSchema, priceSchema, rateLimitSchema } from "./task-file";
+
+/** Names of stored configurations: they appear in URLs and task files (`{ config: "<name>" }`). */
+export const configNameSchema = z
+  .string()
+  .trim()
+  .min(1, "enter a name")
+  .max(100, "use at most 100 characters")
+  .regex(/^[A-Za-z0-9][\w.-]*$/, "use letters, digits, '-', '_' or '.' (starting with a letter or digit)");
+
+const modelIdSchema = modelConfigSchema.shape.id.refine((id) => isProviderId(id.slice(0, id.indexOf(":"))), {
+  message: `unknown provider; known providers: ${PROVIDER_IDS.join(", ")}`,
+});
+
+const optionalText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, `use at most ${max} characters`)
+    .nullish()
+    .transform((value) => value || null);
+
+/** The fields of a model configuration a client sends (create: with `name`; update: without). */
+const modelConfigFields = {
+  model: modelIdSchema.meta({ description: '"provider:model", e.g. "openai:gpt-4o-mini".' }),
+  baseURL: z
+    .url({ protocol: /^https?$/, error: "enter an http(s) URL, e.g. http://127.0.0.1:11434/v1" })
+    .max(2000)
+    .nullish()
+    .transform((value) => value ?? null)
+    .meta({ description: "Endpoint override; default: the provider's (or the stored credential's)." }),
+  apiKeyEnv: optionalText(200).meta({
+    description: "Name of an environment variable holding the key (instead of the provider's default).",
+  }),
+  params: modelParamsSchema.default({}).meta({ description: "temperature, maxOutputTokens, topP, seed." }),
+  price: priceSchema
+    .nullish()
+    .transform((value) => value ?? null)
+    .meta({ description: "USD per million input/output tokens; default: the built-in table." }),
+  concurrency: modelConfigSchema.shape.concurrency,
+  rateLimit: rateLimitSchema.default({}),
+  timeoutMs: modelConfigSchema.shape.timeoutMs.nullable().transform((value) => value ?? null),
+  maxRetries: modelConfigSchema.shape.maxRetries.nullable().transform((value) => value ?? null),
+};
+
+export const createModelConfigBodySchema = z
+  .object({ name: configNameSchema, ...modelConfigFields })
+  .strict();
+
+export const updateModelConfigBodySchema = z
+  .object({
+    ...modelConfigFields,
+    expectedUpdatedAt: z.iso.datetime({ offset: true }).optional().meta({
+      description:
+        "The `updatedAt` the client last saw: a newer stored configuration is a 409 (no lost updates).",
+    }),
+  })
+  .strict();
+
+export type CreateModelConfigBody = z.output<typeof createModelConfigBodySchema>;
+export type UpdateModelConfigBody = z.output<typeof updateModelConfigBodySchema>;
+
+export const modelConfigResponseSchema = z
+  .object({
+    name: z.string(),
+    model: z.string(),
+    baseURL: z.string().nullable(),
+    apiKeyEnv: z.string().nullable(),
+    params: modelParamsSchema,
+    price: priceSchema.nullable(),
+    concurrency: z.number(),
+    rateLimit: rateLimitSchema,
+    timeoutMs: z.number().nullable(),
+    maxRetries: z.number().nullable(),
+    createdAt: timestampSchema,
+    updatedAt: timestampSchema.meta({
+      description: "Version of the configuration (send as expectedUpdatedAt).",
+    }),
+    updatedBy: z.string().nullable(),
+  })
+  .meta({ id: "ModelConfig" });
+
+export const modelConfigListSchema = z.object({ items: z.array(modelConfigResponseSchema) });
+
+const metricConfigFields = {
+  metric: z
+    .string()
+    .trim()
+    .min(1, "choose a metric")
+    .meta({ description: 'A registered metric, e.g. "exact_match".' }),
+  options: z.record(z.string(), z.unknown()).default({}).meta({ description: "The metric's options." }),
+  weight: z.number().positive("must be a positive number").max(1000).default(1),
+  target: z
+    .number()
+    .min(0, "must be between 0 and 1")
+    .max(1, "must be between 0 and 1")
+    .nullish()
+    .transform((value) => value ?? null)
+    .meta({ description: "The score (0–1) aimed for." }),
+};
+
+export const createMetricConfigBodySchema = z
+  .object({ name: configNameSchema, ...metricConfigFields })
+  .strict();
+
+export const updateMetricConfigBodySchema = z
+  .object({ ...metricConfigFields, expectedUpdatedAt: updateModelConfigBodySchema.shape.expectedUpdatedAt })
+  .strict();
+
+export type CreateMetricConfigBody = z.output<typeof createMetricConfigBodySchema>;
+export type UpdateMetricConfigBody = z.output<typeof updateMetricConfigBodySchema>;
+
+export const metricConfigResponseSchema = z
+  .object({
+    name: z.string(),
+    metric: z.string(),
+    options: z.record(z.string(), z.unknown()),
+    weight: z.number(),
+    target: z.number().nullable(),
+    createdAt: timestampSchema,
+    updatedAt: timestampSchema,
+    updatedBy: z.string().nullable(),
+  })
+  .meta({ id: "MetricConfig" });
+
+export const metricConfigListSchema = z.object({ items: z.array(metricConfigResponseSchema) });
+
+export const configParamsSchema = projectParamsSchema.extend({
+  name: z.string().min(1).max(100).meta({ description: "Configuration name." }),
+});
+
+// ---- Provider credentials --------------------------------------------------------------------------
+
+export const CREDENTIAL_PROVIDERS = ["openai", "anthropic", "vertex", "openai-compatible"] as const;
+export type CredentialProvider = (typeof CREDENTIAL_PROVIDERS)[number];
+
+export const credentialProviderSchema = z.enum(CREDENTIAL_PROVIDERS, {
+  error: `expected one of ${CREDENTIAL_PROVIDERS.join(", ")}`,
+});
+
+export const credentialParamsSchema = projectParamsSchema.extend({ provider: credentialProviderSchema });
+
+const secretText = (label: string) =>
+  z.string().trim().min(1, `enter the ${label}`).max(10_000, "use at most 10000 characters");
+const endpoint = z
+  .url({ protocol: /^https?$/, error: "enter an http(s) URL, e.g. https://api.openai.com/v1" })
+  .max(2000);
+
+const serviceAccountJson = z
+  .string()
+  .trim()
+  .min(1, "paste the service-account key (JSON)")
+  .max(20_000, "use at most 20000 characters")
+  .superRefine((text, ctx) => {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      ctx.addIssue({ code: "custom", message: "not valid JSON" });
+      return;
+    }
+    const account = parsed as Record<string, unknown> | null;
+    const missing = ["client_email", "private_key"].filter(
+      (key) => typeof account?.[key] !== "string" || account[key] === "",
+    );
+    if (typeof parsed !== "object" || Array.isArray(parsed) || missing.length > 0) {
+      ctx.addIssue({
+        code: "custom",
+        message: `expected a service-account key file (JSON with ${missing.join(" and ") || "client_email and private_key"})`,
+      });
+    }
+  });
+
+/** What each provider stores (all of it encrypted). */
+export const credentialInputSchemas = {
+  openai: z.object({ apiKey: secretText("API key"), baseURL: endpoint.optional() }).strict(),
+  anthropic: z.object({ apiKey: secretText("API key") }).strict(),
+  vertex: z
+    .object({
+      project: z.string().trim().min(1, "enter the Google Cloud project").max(200),
+      location: z.string().trim().min(1).max(100).default("us-central1"),
+      serviceAccountJson,
+    })
+    .strict(),
+  "openai-compatible": z.object({ baseURL: endpoint, apiKey: secretText("API key").optional() }).strict(),
+} as const satisfies Record<CredentialProvider, z.ZodType>;
+
+export type CredentialInput<P extends CredentialProvider = CredentialProvider> = z.output<
+  (typeof credentialInputSchemas)[P]
+>;
+
+/**
+ * The body of PUT /credentials/{provider}, for the document: which fields apply depends on the provider
+ * (checked per provider by the service, 400 naming the field).
+ */
+export const credentialBodySchema = z.looseObject({
+  apiKey: z
+    .string()
+    .optional()
+    .meta({ description: "openai, anthropic (required); openai-compatible (optional)." }),
+  baseURL: z.string().optional().meta({ description: "openai (optional), openai-compatible (required)." }),
+  project: z.string().optional().meta({ description: "vertex: the Google Cloud project." }),
+  location: z.string().optional().meta({ description: "vertex: the region (default us-central1)." }),
+  serviceAccountJson: z
+    .string()
+    .optional()
+    .meta({ description: "vertex: the service-account key file's JSON." }),
+});
+
+export const credentialStatusSchema = z
+  .object({
+    provider: credentialProviderSchema,
+    set: z.boolean().meta({ description: "Whether a credential is stored (its value is never returned)." }),
+    fingerprint: z.string().nullable().meta({
+      description: "First 8 hex characters of the sha256 of the stored settings, to tell versions apart.",
+    }),
+    updatedAt: timestampSchema.nullable(),
+    updatedBy: z.string().nullable(),
+    environment: z.boolean().meta({
+      description:
+        "The server's environment configures this provider: it is used instead of the stored credential.",
+    }),
+  })
+  .meta({ id: "ProviderCredentialStatus" });
+
+export const credentialListSchema = z.object({ items: z.array(credentialStatusSchema) });
+
+export const testConnectionBodySchema = z
+  .object({
+    model: z.string().trim().min(1).max(200).optional().meta({
+      description:
+        "Model name to call (without the provider); default: a model configuration of this provider, else a small default.",
+    }),
+  })
+  .strict()
+  .optional();
+
+export const testConnectionResultSchema = z
+  .object({
+    ok: z.boolean(),
+    provider: credentialProviderSchema,
+    model: z.string(),
+    latencyMs: z.number(),
+    error: z.string().nullable().meta({ description: "What failed (secrets removed)." }),
+  })
+  .meta({ id: "ProviderConnectionTest" });
