@@ -3,7 +3,7 @@
 // `remove*`, which commit with their audit entry and refuse lost updates (`expectedUpdatedAt`).
 import { ConflictError, NotFoundError } from "@/lib/core/errors";
 import type { ModelParams } from "@/lib/core/types";
-import { type AuditActor, audited } from "./audit";
+import { type AuditActor, type AuditEntryInput, audited } from "./audit";
 import type { Db, Tx } from "./client";
 import type { MetricConfig, ModelConfig } from "./generated/sqlite/client";
 import type { ProjectScope } from "./memberships";
@@ -214,6 +214,25 @@ async function updateIfUnchanged(
   return count === 1;
 }
 
+/** The audit entry of a change to a model or metric configuration. */
+function configAudit(
+  kind: "model_config" | "metric_config",
+  action: "created" | "updated" | "deleted",
+  scope: ProjectScope,
+  target: { id: string; name: string },
+  summaries: Pick<AuditEntryInput, "before" | "after">,
+): AuditEntryInput {
+  return {
+    action: `${kind}.${action}`,
+    organizationId: scope.organizationId,
+    projectId: scope.projectId,
+    targetType: kind,
+    targetId: target.id,
+    targetLabel: target.name,
+    ...summaries,
+  };
+}
+
 export function createModelConfig(
   db: Db,
   scope: ProjectScope,
@@ -229,15 +248,7 @@ export function createModelConfig(
       );
       return {
         result: record,
-        audit: {
-          action: "model_config.created",
-          organizationId: scope.organizationId,
-          projectId: scope.projectId,
-          targetType: "model_config",
-          targetId: record.id,
-          targetLabel: record.name,
-          after: modelSummary(record),
-        },
+        audit: configAudit("model_config", "created", scope, record, { after: modelSummary(record) }),
       };
     }),
   );
@@ -270,16 +281,10 @@ export function updateModelConfig(
     const after = modelRecord(await findModelRow(tx, scope.projectId, name));
     return {
       result: after,
-      audit: {
-        action: "model_config.updated",
-        organizationId: scope.organizationId,
-        projectId: scope.projectId,
-        targetType: "model_config",
-        targetId: after.id,
-        targetLabel: after.name,
+      audit: configAudit("model_config", "updated", scope, after, {
         before: modelSummary(before),
         after: modelSummary(after),
-      },
+      }),
     };
   });
 }
@@ -296,15 +301,7 @@ export function removeModelConfig(
     if (count === 0) throw new NotFoundError(`no model configuration named "${name}" in this project`);
     return {
       result: undefined,
-      audit: {
-        action: "model_config.deleted",
-        organizationId: scope.organizationId,
-        projectId: scope.projectId,
-        targetType: "model_config",
-        targetId: before.id,
-        targetLabel: before.name,
-        before: modelSummary(before),
-      },
+      audit: configAudit("model_config", "deleted", scope, before, { before: modelSummary(before) }),
     };
   });
 }
@@ -329,15 +326,7 @@ export function createMetricConfig(
       );
       return {
         result: record,
-        audit: {
-          action: "metric_config.created",
-          organizationId: scope.organizationId,
-          projectId: scope.projectId,
-          targetType: "metric_config",
-          targetId: record.id,
-          targetLabel: record.name,
-          after: metricSummary(record),
-        },
+        audit: configAudit("metric_config", "created", scope, record, { after: metricSummary(record) }),
       };
     }),
   );
@@ -370,16 +359,10 @@ export function updateMetricConfig(
     const after = metricRecord(await findMetricRow(tx, scope.projectId, name));
     return {
       result: after,
-      audit: {
-        action: "metric_config.updated",
-        organizationId: scope.organizationId,
-        projectId: scope.projectId,
-        targetType: "metric_config",
-        targetId: after.id,
-        targetLabel: after.name,
+      audit: configAudit("metric_config", "updated", scope, after, {
         before: metricSummary(before),
         after: metricSummary(after),
-      },
+      }),
     };
   });
 }
@@ -396,15 +379,7 @@ export function removeMetricConfig(
     if (count === 0) throw new NotFoundError(`no metric configuration named "${name}" in this project`);
     return {
       result: undefined,
-      audit: {
-        action: "metric_config.deleted",
-        organizationId: scope.organizationId,
-        projectId: scope.projectId,
-        targetType: "metric_config",
-        targetId: before.id,
-        targetLabel: before.name,
-        before: metricSummary(before),
-      },
+      audit: configAudit("metric_config", "deleted", scope, before, { before: metricSummary(before) }),
     };
   });
 }
