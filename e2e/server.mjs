@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The app the browser tests run against (Playwright's webServer). With STROP_DATA_DIR pointing at a
 // fresh directory: seed it with one CLI optimization run (project "default": a task with two prompt
-// versions, a dataset, a finished run) while building the app once into .next-e2e, then `next start`
+// versions, a dataset, a finished run) and one evaluation in project "sandbox" (the same task with one
+// version and the dataset) while building the app once into .next-e2e, then `next start`
 // on PORT. SIGTERM/SIGINT stop the server; the data directory is removed when it is a temp folder.
 // STROP_E2E_SKIP_BUILD=1 reuses the last .next-e2e build (for iterating on specs).
 import { spawn } from "node:child_process";
@@ -81,7 +82,17 @@ try {
       "bin/strop.mjs",
       "optimize",
       "examples/sentiment/task.yaml",
-    ]),
+    ]).then(() =>
+      // A second project with the same task and dataset, for specs that add runs and versions.
+      run("seed: strop eval examples/sentiment/task.yaml --project sandbox", [
+        "bin/strop.mjs",
+        "eval",
+        "examples/sentiment/task.yaml",
+        "--project",
+        "sandbox",
+        "--quiet",
+      ]),
+    ),
     skipBuild ? Promise.resolve() : run("next build", [next, "build"], { STROP_E2E_BUILD: "1" }),
   ]);
   if (stopping) process.exit(0);

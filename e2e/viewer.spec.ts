@@ -59,7 +59,9 @@ test("a viewer sees no write control on any page and every write request is refu
   const pages = [
     "/projects/default",
     "/projects/default/runs",
+    "/projects/default/runs/new",
     runHref as string,
+    `${runHref}/results`,
     "/projects/default/prompts",
     "/projects/default/prompts/sentiment",
     "/projects/default/prompts/sentiment?version=1",

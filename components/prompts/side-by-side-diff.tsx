@@ -50,7 +50,20 @@ function Cell({ side, change }: { side: Side; change: "added" | "removed" | null
   );
 }
 
-export function FieldDiffTable({ diff, from, to }: { diff: FieldDiff; from: number; to: number }) {
+export function FieldDiffTable({
+  diff,
+  from,
+  to,
+  labels,
+}: {
+  diff: FieldDiff;
+  from: number;
+  to: number;
+  /** Column names instead of "Version {from}" / "Version {to}" (e.g. a run's unsaved winner). */
+  labels?: { from: string; to: string };
+}) {
+  const fromLabel = labels?.from ?? `Version ${from}`;
+  const toLabel = labels?.to ?? `Version ${to}`;
   const rows = sideBySideRows(diff.lines);
   const headingId = `diff-${diff.field}`;
   const changed = diff.added + diff.removed > 0;
@@ -78,7 +91,7 @@ export function FieldDiffTable({ diff, from, to }: { diff: FieldDiff; from: numb
         <div className="overflow-x-auto">
           <table className="w-full table-fixed border-collapse font-mono text-xs leading-5">
             <caption className="sr-only">
-              {diff.label}: version {from} on the left, version {to} on the right
+              {diff.label}: {fromLabel} on the left, {toLabel} on the right
             </caption>
             <colgroup>
               <col className="w-10" />
@@ -89,16 +102,16 @@ export function FieldDiffTable({ diff, from, to }: { diff: FieldDiff; from: numb
             <thead className="border-b border-slate-200 bg-slate-50 font-sans text-xs text-slate-600">
               <tr>
                 <th scope="col" className="px-1 py-1 text-right font-medium">
-                  <span className="sr-only">Line in version {from}</span>#
+                  <span className="sr-only">Line in {fromLabel}</span>#
                 </th>
                 <th scope="col" className="px-2 py-1 text-left font-medium">
-                  Version {from}
+                  {fromLabel}
                 </th>
                 <th scope="col" className="border-l border-slate-200 px-1 py-1 text-right font-medium">
-                  <span className="sr-only">Line in version {to}</span>#
+                  <span className="sr-only">Line in {toLabel}</span>#
                 </th>
                 <th scope="col" className="px-2 py-1 text-left font-medium">
-                  Version {to}
+                  {toLabel}
                 </th>
               </tr>
             </thead>

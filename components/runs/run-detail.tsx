@@ -1,14 +1,28 @@
-// One run, read-only: facts, error, report, iterations and candidates. The durable-runs work extends this
-// (live progress, cancel) by adding sections here; each part is its own component.
+// One run: live progress and the score chart (client, server-sent events while it runs), facts, error,
+// the winner with its diff against the baseline, the report with a link to the per-example results,
+// iterations and candidates. Each part is its own component; the live part refreshes the rest when the
+// run ends.
+import Link from "next/link";
 import { Alert } from "@/components/ui/alert";
 import { Section } from "@/components/ui/page";
 import type { ProjectRunDetail } from "@/lib/services/run-reads";
+import { LiveRun } from "./live-run";
+import { candidatesPerIterationOf, liveIterations, maxIterationsOf } from "./live-state";
 import { RunCandidates } from "./run-candidates";
 import { RunFacts } from "./run-facts";
 import { RunIterations } from "./run-iterations";
 import { RunReport } from "./run-report";
+import { RunWinner } from "./run-winner";
 
-export function RunDetail({ project, run }: { project: string; run: ProjectRunDetail }) {
+export function RunDetail({
+  project,
+  run,
+  canEdit,
+}: {
+  project: string;
+  run: ProjectRunDetail;
+  canEdit: boolean;
+}) {
   const { baselineVersion, bestVersion } = run.references;
   return (
     <>
@@ -19,16 +33,58 @@ export function RunDetail({ project, run }: { project: string; run: ProjectRunDe
           </Alert>
         </div>
       ) : null}
+      <LiveRun
+        project={project}
+        runId={run.id}
+        kind={run.kind}
+        status={run.status}
+        progress={run.progress}
+        totals={{
+          calls: run.calls,
+          inputTokens: run.inputTokens,
+          outputTokens: run.outputTokens,
+          costUsd: run.costUsd,
+        }}
+        iterations={liveIterations(run.iterations, run.candidates)}
+        maxIterations={maxIterationsOf(run.config)}
+        candidatesPerIteration={candidatesPerIterationOf(run.config)}
+        runner={run.runner}
+        canEdit={canEdit}
+      />
       <Section title="Summary" id="run-summary">
         <RunFacts project={project} run={run} />
       </Section>
+      {run.kind === "optimize" && run.report ? (
+        <Section title="Winner" id="run-winner">
+          <RunWinner project={project} run={run} canEdit={canEdit} />
+        </Section>
+      ) : null}
       <Section title="Report" id="run-report">
         <RunReport
           score={run.score}
           report={run.report}
           baselineVersion={baselineVersion.version}
-          bestVersion={bestVersion?.version ?? null}
+          bestVersion={
+            run.winner.saved
+              ? run.winner.version
+              : run.winner.available
+                ? null
+                : (bestVersion?.version ?? null)
+          }
         />
+        {run.report ? (
+          <p className="mt-4 text-sm">
+            <Link
+              href={`/projects/${project}/runs/${run.id}/results`}
+              className="text-indigo-700 hover:underline"
+            >
+              {run.kind === "optimize"
+                ? "Per-example results on the held-out test split: baseline against the winner"
+                : "Per-example results"}
+              <span aria-hidden="true"> →</span>
+            </Link>
+          </p>
+        ) : null}
       </Section>
       {run.kind === "optimize" ? (
         <>

@@ -36,7 +36,11 @@ export function RunFacts({ project, run }: { project: string; run: ProjectRunDet
       </Fact>
       <Fact label="Started from">{versionLink(baselineVersion)}</Fact>
       <Fact label="Best prompt">
-        {bestVersion && bestVersion.id !== baselineVersion.id ? (
+        {run.winner.available && !run.winner.saved ? (
+          <a href="#run-winner-heading" className="text-indigo-700 hover:underline">
+            the winner, not saved yet
+          </a>
+        ) : bestVersion && bestVersion.id !== baselineVersion.id ? (
           versionLink(bestVersion)
         ) : bestVersion ? (
           <>the baseline ({versionLink(bestVersion)})</>
@@ -55,6 +59,7 @@ export function RunFacts({ project, run }: { project: string; run: ProjectRunDet
       </Fact>
       <Fact label="Took">{took === null ? "–" : durationText(took)}</Fact>
       <Fact label="Seed">{run.seed}</Fact>
+      <Fact label="Runner">{run.runner === "cli" ? "the CLI (strop optimize)" : run.runner}</Fact>
       <Fact label="Model calls">{count(run.calls)}</Fact>
       <Fact label="Tokens">
         {count(run.inputTokens)} in · {count(run.outputTokens)} out

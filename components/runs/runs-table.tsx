@@ -1,10 +1,10 @@
 // A table of runs (the overview's recent runs and the runs list): status, task, kind, score, timing.
 import Link from "next/link";
 import { Time } from "@/components/ui/page";
+import { StatusBadge } from "@/components/ui/status-badge";
 import type { RunSummary } from "@/lib/services/run-reads";
 import { count, durationText, runDuration, usd } from "./format";
 import { RunScoreText } from "./run-score";
-import { RunStatusBadge } from "./run-status-badge";
 
 export function RunsTable({
   project,
@@ -52,7 +52,13 @@ export function RunsTable({
             return (
               <tr key={run.id} data-run-id={run.id}>
                 <td className="py-2 pr-4">
-                  <RunStatusBadge status={run.status} />
+                  <StatusBadge status={run.status} />
+                  {run.status === "running" && run.progress?.step ? (
+                    <div className="mt-0.5 text-xs text-slate-500">
+                      {run.progress.step}
+                      {run.progress.iteration > 0 ? `, iteration ${run.progress.iteration}` : ""}
+                    </div>
+                  ) : null}
                 </td>
                 <td className="py-2 pr-4">
                   <Link

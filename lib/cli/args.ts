@@ -1,5 +1,6 @@
 // A small argument parser: positionals, `--flag`, `--name value` and `--name=value`.
 import { InputError } from "@/lib/core/errors";
+import { slugSchema } from "@/lib/validation/common";
 
 export interface ParsedArgs {
   positionals: string[];
@@ -34,4 +35,16 @@ export function intFlag(args: ParsedArgs, name: string): number | undefined {
   if (value === true || !Number.isInteger(n) || n < 1)
     throw new InputError(`--${name} must be a positive integer`);
   return n;
+}
+
+/** `--project <slug>`: the project a command works in (default "default"). */
+export function projectFlag(args: ParsedArgs): string | undefined {
+  const value = args.flags.project;
+  if (value === undefined) return undefined;
+  const parsed = slugSchema.safeParse(value);
+  if (value === true || !parsed.success)
+    throw new InputError(
+      `--project must be a project slug: ${parsed.error?.issues[0]?.message ?? "give a value"}`,
+    );
+  return parsed.data;
 }

@@ -86,6 +86,24 @@ describe("strop optimize on the bundled sentiment example (sim model, offline)",
   });
 });
 
+describe("strop eval --project", { timeout: 180_000 }, () => {
+  it("works in the named project, and refuses a slug that is not one", async () => {
+    const run = await strop(["eval", "examples/sentiment/task.yaml", "--project", "team-b", "--json"]);
+    expect(run.code, run.stderr).toBe(0);
+    const { runId } = JSON.parse(run.stdout);
+    const project = await withDb((db) =>
+      db.optimizationRun.findUnique({
+        where: { id: runId },
+        select: { project: { select: { slug: true } } },
+      }),
+    );
+    expect(project?.project.slug).toBe("team-b");
+    const bad = await strop(["eval", "examples/sentiment/task.yaml", "--project", "Team B"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("--project must be a project slug");
+  });
+});
+
 describe("bad input exits non-zero, names the problem and writes nothing", { timeout: 180_000 }, () => {
   const dir = mkdtempSync(path.join(tmpdir(), "strop-bad-"));
   const good = {

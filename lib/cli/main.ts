@@ -12,6 +12,7 @@ const USAGE = `strop — make LLM prompts measurably better
 Usage:
   strop optimize <task-file> [--json] [--quiet]   run the 5-step optimization loop on a task file
   strop eval <task-file> [--version N] [--json]   score a prompt (the file's, or stored version N) on its dataset
+                                                  (both: --project <slug> to work in a project other than "default")
   strop runs list [--limit N] [--json]            recent runs
   strop runs show <run-id> [--json]               one run: iterations, candidates, report
   strop runs resume <run-id> [--json]             continue an unfinished run from its last finished step
@@ -24,7 +25,7 @@ Usage:
 Task files are JSON or YAML; see the README's task-file reference.
 Database: DATABASE_URL (postgresql://… or file:…); default: SQLite at .strop/strop.db.`;
 
-const VALUE_FLAGS = ["version", "limit", "email", "name", "org"] as const;
+const VALUE_FLAGS = ["project", "version", "limit", "email", "name", "org"] as const;
 
 export async function main(argv: string[]): Promise<number> {
   try {

@@ -2,7 +2,7 @@
 
 import { promptVariables } from "@/lib/core/prompt";
 import type { FewShotDemo, ModelParams, PromptState } from "@/lib/core/types";
-import type { Db } from "./client";
+import type { Db, Tx } from "./client";
 import type { PromptVersion } from "./generated/sqlite/client";
 import { canonicalJson, json, retryOnUniqueViolation, sha256 } from "./util";
 
@@ -58,46 +58,72 @@ function toRecord(row: PromptVersion): PromptVersionRecord {
   };
 }
 
-async function insertVersion(
-  db: Db,
+/**
+ * Writes a version inside the caller's transaction: locks the task row, reuses the newest version with
+ * the same content when asked, else numbers a new one max + 1. Callers retry on a unique violation.
+ */
+async function writeVersion(
+  tx: Tx,
   taskId: string,
   content: PromptState,
   meta: PromptVersionMeta,
   reuseSameContent: boolean,
 ): Promise<{ version: PromptVersionRecord; created: boolean }> {
   const contentHash = promptContentHash(content);
+  // Writing the task row first locks it (PostgreSQL row lock, SQLite write lock): concurrent writers
+  // of the same task queue here, so the dedupe lookup and the max+1 below see each other's versions.
+  // A lost race on the unique (taskId, version) still retries the whole transaction.
+  await tx.task.update({ where: { id: taskId }, data: { updatedAt: new Date() }, select: { id: true } });
+  if (reuseSameContent) {
+    const same = await tx.promptVersion.findFirst({
+      where: { taskId, contentHash },
+      orderBy: { version: "desc" },
+    });
+    if (same) return { version: toRecord(same), created: false };
+  }
+  const last = await tx.promptVersion.aggregate({ where: { taskId }, _max: { version: true } });
+  const row = await tx.promptVersion.create({
+    data: {
+      taskId,
+      version: (last._max.version ?? 0) + 1,
+      systemPrompt: content.systemPrompt,
+      outputPrompt: content.outputPrompt,
+      demos: json(content.demos),
+      params: json(content.params),
+      variables: json(promptVariables(content)),
+      contentHash,
+      source: meta.source,
+      runId: meta.runId ?? null,
+      note: meta.note ?? "",
+    },
+  });
+  return { version: toRecord(row), created: true };
+}
+
+function insertVersion(
+  db: Db,
+  taskId: string,
+  content: PromptState,
+  meta: PromptVersionMeta,
+  reuseSameContent: boolean,
+): Promise<{ version: PromptVersionRecord; created: boolean }> {
   return retryOnUniqueViolation(() =>
-    db.$transaction(async (tx) => {
-      // Writing the task row first locks it (PostgreSQL row lock, SQLite write lock): concurrent writers
-      // of the same task queue here, so the dedupe lookup and the max+1 below see each other's versions.
-      // A lost race on the unique (taskId, version) still retries the whole transaction.
-      await tx.task.update({ where: { id: taskId }, data: { updatedAt: new Date() }, select: { id: true } });
-      if (reuseSameContent) {
-        const same = await tx.promptVersion.findFirst({
-          where: { taskId, contentHash },
-          orderBy: { version: "desc" },
-        });
-        if (same) return { version: toRecord(same), created: false };
-      }
-      const last = await tx.promptVersion.aggregate({ where: { taskId }, _max: { version: true } });
-      const row = await tx.promptVersion.create({
-        data: {
-          taskId,
-          version: (last._max.version ?? 0) + 1,
-          systemPrompt: content.systemPrompt,
-          outputPrompt: content.outputPrompt,
-          demos: json(content.demos),
-          params: json(content.params),
-          variables: json(promptVariables(content)),
-          contentHash,
-          source: meta.source,
-          runId: meta.runId ?? null,
-          note: meta.note ?? "",
-        },
-      });
-      return { version: toRecord(row), created: true };
-    }),
+    db.$transaction((tx) => writeVersion(tx, taskId, content, meta, reuseSameContent)),
   );
+}
+
+/**
+ * `createPromptVersion` inside the caller's transaction, so the version commits together with the
+ * caller's other writes (e.g. a run's saved winner and its audit entry). Wrap the transaction in
+ * `retryOnUniqueViolation`: two writers may number the same version.
+ */
+export async function createPromptVersionIn(
+  tx: Tx,
+  taskId: string,
+  content: PromptState,
+  meta: PromptVersionMeta,
+): Promise<PromptVersionRecord> {
+  return (await writeVersion(tx, taskId, content, meta, false)).version;
 }
 
 /** The newest version with exactly this content, or a new version (max + 1) holding it. */

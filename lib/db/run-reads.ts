@@ -13,6 +13,8 @@ export interface RunListItem {
   /** The final report (JSON), null until the run finished with one. */
   report: unknown;
   error: string | null;
+  /** The last progress snapshot (JSON), null before the first one. */
+  progress: unknown;
   calls: number;
   inputTokens: number;
   outputTokens: number;
@@ -22,15 +24,27 @@ export interface RunListItem {
   finishedAt: Date | null;
 }
 
-/** One page of the project's runs, newest first (keyset over createdAt, id). */
+export interface RunListFilter {
+  status?: RunStatus;
+  kind?: RunKind;
+  /** Task name. */
+  task?: string;
+}
+
+/** One page of the project's runs, newest first (keyset over createdAt, id), optionally filtered. */
 export function pageProjectRuns(
   db: Db,
   projectId: string,
-  query: { cursor?: PageCursor | null; limit: number },
+  query: { cursor?: PageCursor | null; limit: number } & RunListFilter,
 ): Promise<Page<RunListItem>> {
+  const filter = {
+    ...(query.status ? { status: query.status } : {}),
+    ...(query.kind ? { kind: query.kind } : {}),
+    ...(query.task !== undefined ? { task: { name: query.task } } : {}),
+  };
   return keysetPage(query, async (where, take) => {
     const rows = await db.optimizationRun.findMany({
-      where: { projectId, ...where },
+      where: { projectId, ...filter, ...where },
       orderBy: [{ createdAt: "desc" }, { id: "desc" }],
       take,
       select: {
@@ -39,6 +53,7 @@ export function pageProjectRuns(
         status: true,
         report: true,
         error: true,
+        progress: true,
         calls: true,
         inputTokens: true,
         outputTokens: true,
@@ -55,6 +70,7 @@ export function pageProjectRuns(
       kind: row.kind as RunKind,
       status: row.status as RunStatus,
       report: row.report ?? null,
+      progress: row.progress ?? null,
     }));
   });
 }

@@ -1,9 +1,18 @@
 // Optimization and evaluation runs with everything they record: iterations, candidates and per-example
 // results. Every write is idempotent so that a replayed workflow step overwrites instead of duplicating.
-import type { FewShotDemo, MetricScore, ModelParams, ScoredExample } from "@/lib/core/types";
-import type { Db } from "./client";
-import type { Candidate, ExampleResult, Iteration, OptimizationRun } from "./generated/sqlite/client";
-import { json, jsonOrNull } from "./util";
+import { ConflictError } from "@/lib/core/errors";
+import type { FewShotDemo, MetricScore, ModelParams, PromptState, ScoredExample } from "@/lib/core/types";
+import { type AuditActor, audited } from "./audit";
+import type { Db, Tx } from "./client";
+import {
+  type Candidate,
+  type ExampleResult,
+  type Iteration,
+  type OptimizationRun,
+  Prisma,
+} from "./generated/sqlite/client";
+import { createPromptVersionIn, type PromptVersionRecord } from "./prompt-versions";
+import { json, jsonOrNull, retryOnUniqueViolation } from "./util";
 
 export type RunKind = "optimize" | "eval";
 export type RunStatus = "queued" | "running" | "succeeded" | "failed" | "cancelled";
@@ -141,12 +150,42 @@ function resultRecord(row: ExampleResult): ExampleResultRecord {
 
 const withTask = { task: { select: { name: true } } } as const;
 
-export async function createRun(db: Db, input: CreateRunInput): Promise<RunRecord> {
-  const row = await db.optimizationRun.create({
-    data: { ...input, config: json(input.config), status: "queued" },
-    include: withTask,
+/** Who changed a run, for its audit entry (runs changed through the API). */
+export interface RunAudit {
+  actor: AuditActor;
+  organizationId: string;
+}
+
+/** A queued run; with `audit`, committed together with its "run.created" entry. */
+export async function createRun(db: Db, input: CreateRunInput, audit?: RunAudit): Promise<RunRecord> {
+  const create = async (client: Db | Tx) =>
+    runRecord(
+      await client.optimizationRun.create({
+        data: { ...input, config: json(input.config), status: "queued" },
+        include: withTask,
+      }),
+    );
+  if (!audit) return create(db);
+  return audited(db, audit.actor, async (tx) => {
+    const run = await create(tx);
+    return {
+      result: run,
+      audit: {
+        action: "run.created",
+        organizationId: audit.organizationId,
+        projectId: run.projectId,
+        targetType: "run",
+        targetId: run.id,
+        targetLabel: run.taskName,
+        after: {
+          task: run.taskName,
+          kind: run.kind,
+          baselineVersionId: run.baselineVersionId,
+          datasetVersionId: run.datasetVersionId,
+        },
+      },
+    };
   });
-  return runRecord(row);
 }
 
 /** Status "running"; keeps the first start time when a run resumes, and clears a previous failure. */
@@ -184,7 +223,7 @@ export async function updateRunProgress(
   });
 }
 
-export async function upsertIteration(db: Db, runId: string, input: IterationInput): Promise<void> {
+export async function upsertIteration(db: Db | Tx, runId: string, input: IterationInput): Promise<void> {
   const data = {
     incumbentScore: input.incumbentScore,
     accepted: input.accepted,
@@ -205,29 +244,52 @@ export async function upsertCandidates(
   iteration: number,
   candidates: CandidateInput[],
 ): Promise<void> {
+  await db.$transaction((tx) => writeCandidates(tx, runId, iteration, candidates));
+}
+
+/**
+ * A finished iteration and its candidates in one transaction: a reader (the events stream) sees the
+ * iteration only together with its candidates.
+ */
+export async function recordIteration(
+  db: Db,
+  runId: string,
+  input: IterationInput,
+  candidates: CandidateInput[],
+): Promise<void> {
   await db.$transaction(async (tx) => {
-    for (const c of candidates) {
-      const data = {
-        systemPrompt: c.systemPrompt,
-        outputPrompt: c.outputPrompt,
-        demos: json(c.demos),
-        params: json(c.params),
-        rationale: c.rationale,
-        status: c.status,
-        rejectReason: c.rejectReason ?? null,
-        trainScore: c.trainScore ?? null,
-        validationScore: c.validationScore ?? null,
-        gainLow: c.gainLow ?? null,
-        gainHigh: c.gainHigh ?? null,
-        accepted: c.accepted ?? false,
-      };
-      await tx.candidate.upsert({
-        where: { runId_iteration_index: { runId, iteration, index: c.index } },
-        create: { runId, iteration, index: c.index, ...data },
-        update: data,
-      });
-    }
+    await upsertIteration(tx, runId, input);
+    await writeCandidates(tx, runId, input.index, candidates);
   });
+}
+
+async function writeCandidates(
+  tx: Tx,
+  runId: string,
+  iteration: number,
+  candidates: CandidateInput[],
+): Promise<void> {
+  for (const c of candidates) {
+    const data = {
+      systemPrompt: c.systemPrompt,
+      outputPrompt: c.outputPrompt,
+      demos: json(c.demos),
+      params: json(c.params),
+      rationale: c.rationale,
+      status: c.status,
+      rejectReason: c.rejectReason ?? null,
+      trainScore: c.trainScore ?? null,
+      validationScore: c.validationScore ?? null,
+      gainLow: c.gainLow ?? null,
+      gainHigh: c.gainHigh ?? null,
+      accepted: c.accepted ?? false,
+    };
+    await tx.candidate.upsert({
+      where: { runId_iteration_index: { runId, iteration, index: c.index } },
+      create: { runId, iteration, index: c.index, ...data },
+      update: data,
+    });
+  }
 }
 
 /**
@@ -373,13 +435,42 @@ export async function claimRun(db: Db, id: string): Promise<boolean> {
   });
 }
 
-/** Marks a queued or running run cancelled (now); false when it had already finished. */
-export async function markRunCancelled(db: Db, id: string): Promise<boolean> {
-  const { count } = await db.optimizationRun.updateMany({
-    where: { id, status: { in: ACTIVE } },
-    data: { status: "cancelled", finishedAt: new Date() },
+/**
+ * Marks a queued or running run cancelled (now); false when it had already finished. With `audit`, the
+ * change commits together with its "run.cancelled" entry (none when nothing changed).
+ */
+export async function markRunCancelled(db: Db, id: string, audit?: RunAudit): Promise<boolean> {
+  const cancel = async (client: Db | Tx) =>
+    (
+      await client.optimizationRun.updateMany({
+        where: { id, status: { in: ACTIVE } },
+        data: { status: "cancelled", finishedAt: new Date() },
+      })
+    ).count > 0;
+  if (!audit) return cancel(db);
+  return audited(db, audit.actor, async (tx) => {
+    const before = await tx.optimizationRun.findUnique({
+      where: { id },
+      select: { projectId: true, status: true, task: { select: { name: true } } },
+    });
+    const cancelled = before ? await cancel(tx) : false;
+    return {
+      result: cancelled,
+      audit:
+        cancelled && before
+          ? {
+              action: "run.cancelled",
+              organizationId: audit.organizationId,
+              projectId: before.projectId,
+              targetType: "run",
+              targetId: id,
+              targetLabel: before.task.name,
+              before: { status: before.status },
+              after: { status: "cancelled" },
+            }
+          : null,
+    };
   });
-  return count > 0;
 }
 
 /**
@@ -429,4 +520,270 @@ export async function listCheckpointIds(db: Db, runId: string): Promise<string[]
     select: { stepId: true },
   });
   return rows.map((r) => r.stepId);
+}
+
+// ---- The Runs API: saving the winner, the live state, per-example results --------------------------------
+
+/** The step that saves a run's winner (the engine's, for CLI runs; the API's save uses the same key). */
+export const SAVE_WINNER_STEP = "finish/save-winner";
+
+export interface SaveWinnerInput {
+  runId: string;
+  /** The project's organization, for the audit entry. */
+  organizationId: string;
+  content: PromptState;
+  note: string;
+}
+
+/** The version a run's winner was saved as, or null: by the save step's record, else the run's best. */
+async function savedWinnerVersion(
+  client: Db | Tx,
+  run: { id: string; baselineVersionId: string; bestVersionId: string | null },
+): Promise<number | null> {
+  const checkpoint = await client.stepCheckpoint.findUnique({
+    where: { runId_stepId: { runId: run.id, stepId: SAVE_WINNER_STEP } },
+    select: { result: true },
+  });
+  if (checkpoint) {
+    const version = (JSON.parse(checkpoint.result) as { version?: unknown } | null)?.version;
+    return typeof version === "number" ? version : 0;
+  }
+  if (run.bestVersionId && run.bestVersionId !== run.baselineVersionId) {
+    const best = await client.promptVersion.findUnique({
+      where: { id: run.bestVersionId },
+      select: { version: true },
+    });
+    return best?.version ?? 0;
+  }
+  return null;
+}
+
+/**
+ * Saves a succeeded run's winner as a new prompt version (source "optimization") and points the run's
+ * best version at it, in one transaction with its "run.winner_saved" audit entry and the save step's
+ * record, so a run's winner is saved at most once (also against the engine's own save, and against
+ * concurrent requests): a second save is a ConflictError naming the saved version.
+ */
+export function saveRunWinnerVersion(
+  db: Db,
+  input: SaveWinnerInput,
+  actor: AuditActor,
+): Promise<PromptVersionRecord> {
+  return retryOnUniqueViolation(() =>
+    audited(db, actor, async (tx) => {
+      const run = await tx.optimizationRun.findUnique({
+        where: { id: input.runId },
+        select: {
+          id: true,
+          projectId: true,
+          taskId: true,
+          status: true,
+          baselineVersionId: true,
+          bestVersionId: true,
+          task: { select: { name: true } },
+        },
+      });
+      if (!run) throw new ConflictError(`run ${input.runId} no longer exists`);
+      const saved = await savedWinnerVersion(tx, run);
+      if (saved !== null) {
+        throw new ConflictError(`the winner of run ${run.id} is already saved as version ${saved}`, {
+          version: saved,
+        });
+      }
+      if (run.status !== "succeeded")
+        throw new ConflictError(`run ${run.id} is ${run.status}; only a succeeded run's winner can be saved`);
+      const version = await createPromptVersionIn(tx, run.taskId, input.content, {
+        source: "optimization",
+        runId: run.id,
+        note: input.note,
+      });
+      await tx.stepCheckpoint.create({
+        data: {
+          runId: run.id,
+          stepId: SAVE_WINNER_STEP,
+          result: JSON.stringify({ version: version.version }),
+        },
+      });
+      await tx.optimizationRun.update({ where: { id: run.id }, data: { bestVersionId: version.id } });
+      return {
+        result: version,
+        audit: {
+          action: "run.winner_saved",
+          organizationId: input.organizationId,
+          projectId: run.projectId,
+          targetType: "run",
+          targetId: run.id,
+          targetLabel: run.task.name,
+          after: { task: run.task.name, version: version.version, promptVersionId: version.id },
+        },
+      };
+    }),
+  );
+}
+
+/** Whether (and as which version number) a run's winner was saved. */
+export async function getSavedWinnerVersion(db: Db, runId: string): Promise<number | null> {
+  const run = await db.optimizationRun.findUnique({
+    where: { id: runId },
+    select: { id: true, baselineVersionId: true, bestVersionId: true },
+  });
+  return run ? savedWinnerVersion(db, run) : null;
+}
+
+export interface LiveIteration extends IterationRecord {
+  candidates: CandidateRecord[];
+}
+
+export interface RunLiveState extends RunTotals {
+  status: RunStatus;
+  progress: unknown;
+  error: string | null;
+  failedStep: string | null;
+  /** Finished iterations with index ≥ the one asked for, by index, each with its candidates. */
+  iterations: LiveIteration[];
+}
+
+/** What the events stream polls: status, totals, progress, and the iterations from `fromIteration` on. */
+export async function getRunLiveState(
+  db: Db,
+  runId: string,
+  fromIteration: number,
+): Promise<RunLiveState | null> {
+  const row = await db.optimizationRun.findUnique({
+    where: { id: runId },
+    select: {
+      status: true,
+      progress: true,
+      error: true,
+      failedStep: true,
+      calls: true,
+      inputTokens: true,
+      outputTokens: true,
+      costUsd: true,
+      iterations: { where: { index: { gte: fromIteration } }, orderBy: { index: "asc" } },
+    },
+  });
+  if (!row) return null;
+  const indexes = row.iterations.map((i) => i.index);
+  const candidates =
+    indexes.length > 0
+      ? await db.candidate.findMany({
+          where: { runId, iteration: { in: indexes } },
+          orderBy: [{ iteration: "asc" }, { index: "asc" }],
+        })
+      : [];
+  return {
+    ...row,
+    status: row.status as RunStatus,
+    progress: row.progress ?? null,
+    iterations: row.iterations.map((iteration) => ({
+      ...iterationRecord(iteration),
+      candidates: candidates.filter((c) => c.iteration === iteration.index).map(candidateRecord),
+    })),
+  };
+}
+
+export type ResultFilter = "all" | "regressed" | "improved" | "unchanged";
+
+export interface ResultSide {
+  output: string | null;
+  error: string | null;
+  score: number;
+}
+
+export interface PairedResult {
+  exampleKey: string;
+  rowNumber: number;
+  input: Record<string, string>;
+  expected: string;
+  baseline: ResultSide;
+  /** null without a winner phase, or when the winner was not scored on this example. */
+  winner: ResultSide | null;
+}
+
+/** Where a page of results starts: after this example (dataset row order). */
+export interface ResultCursor {
+  rowNumber: number;
+  key: string;
+}
+
+export interface PairedResultsQuery {
+  runId: string;
+  /** The run's dataset version: results join its examples by key. */
+  datasetVersionId: string;
+  /** The phase every listed example has a result in, e.g. "final/test/baseline". */
+  phase: string;
+  /** The phase paired with it by example key (e.g. "final/test/best"); null: none. */
+  pairedPhase: string | null;
+  /** Compares the paired score with the first one; anything but "all" needs `pairedPhase`. */
+  filter: ResultFilter;
+  after: ResultCursor | null;
+  limit: number;
+}
+
+const FILTERS: Record<Exclude<ResultFilter, "all">, Prisma.Sql> = {
+  regressed: Prisma.sql`AND w."score" < b."score"`,
+  improved: Prisma.sql`AND w."score" > b."score"`,
+  unchanged: Prisma.sql`AND w."score" = b."score"`,
+};
+
+/**
+ * One page of a run's results of `phase`, paired with `pairedPhase` by example key, with each example's
+ * input and expected output, in dataset row order (keyset over rowNumber, key). The page's keys come
+ * from one SQL join (filtered in the database); its rows are then read by key.
+ */
+export async function pagePairedResults(
+  db: Db,
+  query: PairedResultsQuery,
+): Promise<{ items: PairedResult[]; next: ResultCursor | null }> {
+  const { runId, datasetVersionId, phase, pairedPhase, filter, after, limit } = query;
+  if (filter !== "all" && !pairedPhase)
+    throw new Error(`pagePairedResults: filter ${filter} needs a pairedPhase`);
+  const join = pairedPhase
+    ? Prisma.sql`LEFT JOIN "ExampleResult" w
+        ON w."runId" = b."runId" AND w."phase" = ${pairedPhase} AND w."exampleKey" = b."exampleKey"`
+    : Prisma.empty;
+  const cursor = after
+    ? Prisma.sql`AND (e."rowNumber" > ${after.rowNumber} OR (e."rowNumber" = ${after.rowNumber} AND e."key" > ${after.key}))`
+    : Prisma.empty;
+  const keys = await db.$queryRaw<{ key: string; rowNumber: number | bigint }[]>`
+    SELECT e."key" AS "key", e."rowNumber" AS "rowNumber"
+    FROM "ExampleResult" b
+    JOIN "Example" e ON e."datasetVersionId" = ${datasetVersionId} AND e."key" = b."exampleKey"
+    ${join}
+    WHERE b."runId" = ${runId} AND b."phase" = ${phase} ${cursor} ${filter === "all" ? Prisma.empty : FILTERS[filter]}
+    ORDER BY e."rowNumber" ASC, e."key" ASC
+    LIMIT ${limit + 1}`;
+  const page = keys.slice(0, limit).map((k) => ({ key: k.key, rowNumber: Number(k.rowNumber) }));
+  const pageKeys = page.map((k) => k.key);
+  const phases = pairedPhase && pairedPhase !== phase ? [phase, pairedPhase] : [phase];
+  const [examples, results] = await Promise.all([
+    db.example.findMany({
+      where: { datasetVersionId, key: { in: pageKeys } },
+      select: { key: true, input: true, expected: true },
+    }),
+    db.exampleResult.findMany({
+      where: { runId, phase: { in: phases }, exampleKey: { in: pageKeys } },
+      select: { phase: true, exampleKey: true, output: true, error: true, score: true },
+    }),
+  ]);
+  const exampleByKey = new Map(examples.map((e) => [e.key, e]));
+  const byPhaseKey = new Map(results.map((r) => [`${r.phase}\u0000${r.exampleKey}`, r]));
+  const side = (p: string, key: string): ResultSide | null => {
+    const r = byPhaseKey.get(`${p}\u0000${key}`);
+    return r ? { output: r.output, error: r.error, score: r.score } : null;
+  };
+  const items = page.map(({ key, rowNumber }): PairedResult => {
+    const example = exampleByKey.get(key);
+    return {
+      exampleKey: key,
+      rowNumber,
+      input: (example?.input ?? {}) as Record<string, string>,
+      expected: example?.expected ?? "",
+      baseline: side(phase, key) ?? { output: null, error: null, score: 0 },
+      winner: pairedPhase ? side(pairedPhase, key) : null,
+    };
+  });
+  const last = page[page.length - 1];
+  return { items, next: keys.length > limit && last ? { rowNumber: last.rowNumber, key: last.key } : null };
 }

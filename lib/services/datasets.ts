@@ -32,6 +32,7 @@ import {
   spoolUpload,
   uploadFormat,
 } from "./dataset-upload";
+import { type FileDownload, fileDownload, safeFileName } from "./file-download";
 
 export const DEFAULT_SPLITS: DatasetSplits = { validation: 0.25, test: 0.25, seed: 42 };
 
@@ -262,12 +263,6 @@ export async function previewDatasetVersion(
   };
 }
 
-export interface Download {
-  filename: string;
-  contentType: string;
-  body: ReadableStream<Uint8Array>;
-}
-
 /** The value of a column of a stored row, as the file had it ("" when absent). */
 function cellOf(
   v: DatasetVersionRecord,
@@ -294,7 +289,7 @@ export async function downloadDatasetVersion(
   ref: string,
   version: number,
   format: "csv" | "jsonl",
-): Promise<Download> {
+): Promise<FileDownload> {
   const { dataset, version: v } = await requireVersion(db, access, ref, version);
   const inputs = new Set(inputColumnsOf(v));
   const render = (e: StoredExample) => {
@@ -321,28 +316,7 @@ export async function downloadDatasetVersion(
     if (rows !== v.rowCount)
       throw new Error(`dataset version changed during the download (${rows}/${v.rowCount} rows)`);
   }
-  const iterator = chunks();
-  const encoder = new TextEncoder();
-  const body = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        const next = await iterator.next();
-        if (next.done) controller.close();
-        else controller.enqueue(encoder.encode(next.value));
-      } catch (error) {
-        controller.error(error);
-      }
-    },
-    async cancel() {
-      await iterator.return(undefined);
-    },
-  });
-  const safe = dataset.name.replace(/[^A-Za-z0-9._-]+/g, "_").replace(/^_+|_+$/g, "") || "dataset";
-  return {
-    filename: `${safe}-v${v.version}.${format}`,
-    contentType: format === "csv" ? "text/csv; charset=utf-8" : "application/x-ndjson; charset=utf-8",
-    body,
-  };
+  return fileDownload(chunks(), format, `${safeFileName(dataset.name, "dataset")}-v${v.version}.${format}`);
 }
 
 // ---- edits and deletion ----------------------------------------------------------------------------------

@@ -70,7 +70,10 @@ export interface GatewayWiring {
  * Redis when REDIS_URL is set; `cache.enabled: false` turns it off) and shared limits through Redis.
  * Batches and serving build their gateway from here too.
  */
-export function gatewayOptions(task: TaskFile, wiring: GatewayWiring = {}): CreateLlmOptions {
+export function gatewayOptions(
+  task: Pick<TaskFile, "models" | "cache">,
+  wiring: GatewayWiring = {},
+): CreateLlmOptions {
   const redisUrl = (wiring.env ?? process.env).REDIS_URL?.trim() || undefined;
   const store = redisUrl
     ? "redis"
@@ -78,9 +81,11 @@ export function gatewayOptions(task: TaskFile, wiring: GatewayWiring = {}): Crea
       ? createDbCacheStore(llmCacheRepository(wiring.db))
       : undefined;
   return {
+    // One gateway entry per model id: when both roles use the same id, the task model's settings
+    // (its concurrency and limits govern the bulk of the calls) apply to both.
     models: {
-      [task.models.task.id]: gatewayConfig(task.models.task),
       [task.models.optimizer.id]: gatewayConfig(task.models.optimizer),
+      [task.models.task.id]: gatewayConfig(task.models.task),
     },
     redis: redisUrl ? { url: redisUrl } : undefined,
     cache: task.cache.enabled && store ? { store, ttlSeconds: task.cache.ttlSeconds } : undefined,

@@ -22,13 +22,13 @@ import {
   markRunCancelled,
   type RunKind,
   type RunRecord,
+  recordIteration,
+  SAVE_WINNER_STEP,
   updateRunProgress,
-  upsertCandidates,
   upsertExampleResults,
-  upsertIteration,
 } from "@/lib/db";
 import { guardSteps, isRunCancelled, RunCancelledError } from "@/lib/runner/guard";
-import { type StoredRunConfig, storedRunConfigSchema } from "@/lib/validation/runs";
+import { runOrigin, type StoredRunConfig, storedRunConfigSchema } from "@/lib/validation/runs";
 import { projectProviderEnv } from "./provider-credentials";
 import { buildRunContext, type RunContext } from "./run-context";
 import { describeIssues } from "./task-file";
@@ -66,23 +66,23 @@ export function recorderFor(db: Db, runId: string): RunRecorder {
     results: (phase, split, results: ScoredExample[]) =>
       upsertExampleResults(db, runId, phase, split, results),
     async iteration(record: IterationRecord) {
-      await upsertIteration(db, runId, {
-        index: record.index,
-        incumbentScore: record.incumbentValidation,
-        accepted: record.accepted !== null,
-        acceptedCandidate: record.accepted,
-        summary: {
-          incumbentTrain: record.incumbentTrain,
-          trainExamples: record.trainExamples,
-          validationExamples: record.validationExamples,
-          rejectedProposals: record.rejectedProposals,
-          usage: record.usage,
-        },
-      });
-      await upsertCandidates(
+      // The iteration and its candidates commit together (the events stream reads them as one).
+      await recordIteration(
         db,
         runId,
-        record.index,
+        {
+          index: record.index,
+          incumbentScore: record.incumbentValidation,
+          accepted: record.accepted !== null,
+          acceptedCandidate: record.accepted,
+          summary: {
+            incumbentTrain: record.incumbentTrain,
+            trainExamples: record.trainExamples,
+            validationExamples: record.validationExamples,
+            rejectedProposals: record.rejectedProposals,
+            usage: record.usage,
+          },
+        },
         record.candidates.map((c) => ({
           index: c.index,
           ...c.prompt,
@@ -100,6 +100,11 @@ export function recorderFor(db: Db, runId: string): RunRecorder {
   };
 }
 
+/** The note of a winner's prompt version: the run and its held-out test scores. */
+export function winnerNote(runId: string, report: OptimizationReport): string {
+  return `run ${runId}: test ${report.test.baseline.mean.toFixed(3)} -> ${report.test.best.mean.toFixed(3)}`;
+}
+
 /**
  * How an execution ended. "interrupted": the caller's signal stopped it without a cancel (the process is
  * shutting down, Ctrl-C): the run stays "running" and resumes from its last finished step.
@@ -114,7 +119,10 @@ export interface RunOutcome {
   report: OptimizationReport | EvaluationReport | null;
   /** Version number of the prompt the run started from (or evaluated). */
   baselineVersion: number;
-  /** Version number the winner was saved as; null when the baseline stayed best or nothing finished. */
+  /**
+   * Version number the winner was saved as; null when the baseline stayed best, nothing finished, or
+   * (runs started through the API) nobody saved it yet.
+   */
   savedVersion: number | null;
   error: string | null;
   /** The id of the step whose body failed, when one did. */
@@ -306,18 +314,20 @@ async function runPrepared(
       signal: controller.signal,
     });
     await progress.flush();
-    // A step of its own, so that a resumed or replayed run never saves its winner twice.
-    const saved = report.bestOrigin
-      ? await guarded.run("finish/save-winner", async () => {
-          const version = await createPromptVersion(db, run.taskId, report.best, {
-            source: "optimization",
-            runId,
-            note: `run ${runId}: test ${report.test.baseline.mean.toFixed(3)} -> ${report.test.best.mean.toFixed(3)}`,
-          });
-          // The version number only: a checkpoint holds what the workflow decided, no random ids.
-          return { version: version.version };
-        })
-      : null;
+    // CLI runs save their winner; runs started through the API leave it to a user to save
+    // (POST …/runs/{run}/winner). A step of its own, so that a resumed or replayed run never saves twice.
+    const saved =
+      report.bestOrigin && runOrigin(config) === "cli"
+        ? await guarded.run(SAVE_WINNER_STEP, async () => {
+            const version = await createPromptVersion(db, run.taskId, report.best, {
+              source: "optimization",
+              runId,
+              note: winnerNote(runId, report),
+            });
+            // The version number only: a checkpoint holds what the workflow decided, no random ids.
+            return { version: version.version };
+          })
+        : null;
     const savedId = saved ? (await getPromptVersion(db, run.taskId, saved.version))?.id : undefined;
     const written = await finishActiveRun(db, runId, {
       status: "succeeded",

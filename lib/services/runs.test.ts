@@ -13,6 +13,7 @@ import {
   type Db,
   findOrCreateDatasetVersion,
   getRun,
+  listCheckpointIds,
   listExampleResults,
   openDb,
   upsertMetricConfig,
@@ -219,7 +220,11 @@ describe("the embedded runner", () => {
     expect((await listExampleResults(db, created.id, { phase: "final/test/best" })).length).toBe(
       report.splits.test,
     );
-    if (report.bestOrigin) expect(run?.bestVersionId).not.toBe(run?.baselineVersionId);
+    // A run started through the API leaves its winner for a user to save (POST …/runs/{run}/winner).
+    expect(report.bestOrigin).not.toBeNull();
+    expect(run?.bestVersionId).toBe(run?.baselineVersionId);
+    expect(await db.promptVersion.count({ where: { runId: created.id } })).toBe(0);
+    expect(await listCheckpointIds(db, created.id)).not.toContain("finish/save-winner");
   }, 60_000);
 
   it("a cancelled run stops within seconds, makes no further provider calls, keeps what it finished", async () => {

@@ -1,10 +1,13 @@
 // Optimization runs from stored data (what the REST API calls): check a run spec completely, store a
-// queued run with its resolved config, hand it to the active runner; cancel it; resume unfinished runs
-// when the app starts.
+// queued run with its resolved config, hand it to the active runner; cancel it; save its winner as a
+// prompt version; resume unfinished runs when the app starts.
+import type { ProjectAccess } from "@/lib/auth/principal";
 import { AppError, ConflictError, InputError, NotFoundError } from "@/lib/core/errors";
 import { promptVariables } from "@/lib/core/prompt";
+import type { OptimizationReport } from "@/lib/core/report";
 import type { PromptState } from "@/lib/core/types";
 import {
+  type AuditActor,
   createRun,
   type Db,
   finishActiveRun,
@@ -15,12 +18,15 @@ import {
   getProjectDatasetVersion,
   getPromptVersion,
   getRun,
+  getSavedWinnerVersion,
   getTaskById,
   getTaskByName,
   listExamples,
   listUnfinishedRuns,
   markRunCancelled,
+  type RunAudit,
   type RunStatus,
+  saveRunWinnerVersion,
 } from "@/lib/db";
 import { parseModelId } from "@/lib/llm/model-id";
 import { type Env, providers } from "@/lib/llm/providers/index";
@@ -38,7 +44,8 @@ import { type RunSpecInput, runOrigin, runSpecSchema, storedRunConfigSchema } fr
 import type { MetricConfig, ModelConfig } from "@/lib/validation/task-file";
 import { projectProviderEnv } from "./provider-credentials";
 import { buildRunContext } from "./run-context";
-import { executeRun, parseStoredConfig } from "./run-execution";
+import { executeRun, parseStoredConfig, winnerNote } from "./run-execution";
+import { hasWinner, requireProjectRun } from "./run-reads";
 import { modelConfigForTask } from "./settings";
 import { describeIssues } from "./task-file";
 
@@ -52,10 +59,21 @@ export interface RunServiceOptions {
    * stays queued until a runner picks it up (`resumeUnfinishedRuns`, `strop runs resume`).
    */
   dispatch?: (run: RunDispatch) => Promise<void>;
+  /** Who asked (API): the run's creation and cancellation are audited with it. */
+  audit?: RunAudit;
 }
 
+/** Bad input naming the spec's field (over HTTP: `details.issues` with `in: "body"`). */
 function fieldError(field: string, message: string): InputError {
-  return new InputError(`${field}: ${message}`, { field });
+  return new InputError(`${field}: ${message}`, { field, issues: [{ in: "body", path: field, message }] });
+}
+
+type ZodIssueLike = { path: PropertyKey[]; message: string };
+
+function specError(issues: ZodIssueLike[]): InputError {
+  return new InputError(`invalid run spec\n  ${describeIssues(issues as never)}`, {
+    issues: issues.map((i) => ({ in: "body", path: i.path.map(String).join("."), message: i.message })),
+  });
 }
 
 async function resolveTask(db: Db, projectId: string, ref: string) {
@@ -154,9 +172,7 @@ export async function createOptimizationRun(
 ): Promise<CreatedRun> {
   const env = options.env ?? process.env;
   const parsed = runSpecSchema.safeParse(spec);
-  if (!parsed.success) {
-    throw new InputError(`invalid run spec\n  ${describeIssues(parsed.error.issues)}`, parsed.error.issues);
-  }
+  if (!parsed.success) throw specError(parsed.error.issues);
   const s = parsed.data;
   const task = await resolveTask(db, projectId, s.task);
   const version =
@@ -207,9 +223,7 @@ export async function createOptimizationRun(
     spec: s,
   };
   const checked = storedRunConfigSchema.safeParse(candidate);
-  if (!checked.success) {
-    throw new InputError(`invalid run spec\n  ${describeIssues(checked.error.issues)}`, checked.error.issues);
-  }
+  if (!checked.success) throw specError(checked.error.issues);
   const config = checked.data;
   // Providers, metrics and their options, the strategy, demos: the same checks a task file gets.
   const context = buildRunContext("run spec", config, prompt);
@@ -221,15 +235,19 @@ export async function createOptimizationRun(
   const label = `dataset "${dataset.datasetName}" version ${dataset.version}`;
   checkExamples(await listExamples(db, dataset.id), promptVariables(prompt), label);
 
-  const run = await createRun(db, {
-    projectId,
-    taskId: task.id,
-    kind: "optimize",
-    baselineVersionId: version.id,
-    datasetVersionId: dataset.id,
-    config,
-    seed: config.seed,
-  });
+  const run = await createRun(
+    db,
+    {
+      projectId,
+      taskId: task.id,
+      kind: "optimize",
+      baselineVersionId: version.id,
+      datasetVersionId: dataset.id,
+      config,
+      seed: config.seed,
+    },
+    options.audit,
+  );
   const runner = options.runner ?? activeRunner(env);
   const target = { runId: run.id, projectId, provider: parseModelId(config.models.task.id).provider };
   try {
@@ -267,7 +285,7 @@ export async function cancelOptimizationRun(
   const run = await getRun(db, runId);
   if (!run) throw new NotFoundError(`no run with id "${runId}"`);
   if (run.status === "cancelled") return { id: runId, status: "cancelled" };
-  if (!(await markRunCancelled(db, runId))) {
+  if (!(await markRunCancelled(db, runId, options.audit))) {
     const status = (await getRun(db, runId))?.status ?? run.status;
     if (status === "cancelled") return { id: runId, status };
     throw new ConflictError(`run ${runId} already ${status}; only queued or running runs can be cancelled`);
@@ -282,6 +300,76 @@ export async function cancelOptimizationRun(
     );
   }
   return { id: runId, status: "cancelled" };
+}
+
+const auditOf = (access: ProjectAccess, actor: AuditActor): RunAudit => ({
+  actor,
+  organizationId: access.project.organization.id,
+});
+
+/** POST …/runs: `createOptimizationRun` in the caller's project, audited as "run.created". */
+export function startProjectRun(
+  db: Db,
+  access: ProjectAccess,
+  spec: RunSpecInput,
+  actor: AuditActor,
+  options: RunServiceOptions = {},
+): Promise<CreatedRun> {
+  return createOptimizationRun(db, access.project.id, spec, { ...options, audit: auditOf(access, actor) });
+}
+
+/** POST …/runs/{run}/cancel: `cancelOptimizationRun` for a run of the caller's project (else 404). */
+export async function cancelProjectRun(
+  db: Db,
+  access: ProjectAccess,
+  runId: string,
+  actor: AuditActor,
+  options: RunServiceOptions = {},
+): Promise<CancelledRun> {
+  await requireProjectRun(db, access, runId);
+  return cancelOptimizationRun(db, runId, { ...options, audit: auditOf(access, actor) });
+}
+
+export interface SavedWinner {
+  /** The new prompt version's id and number. */
+  id: string;
+  version: number;
+}
+
+/**
+ * Saves the winner of a succeeded optimization run as a new prompt version of its task (source
+ * "optimization", linked to the run) and makes it the run's best version, audited as
+ * "run.winner_saved". ConflictError (409) when the run has no winner (not succeeded, an evaluation, or
+ * the baseline stayed best) or when its winner is already saved (the details name that version).
+ */
+export async function saveRunWinner(
+  db: Db,
+  access: ProjectAccess,
+  runId: string,
+  actor: AuditActor,
+): Promise<SavedWinner> {
+  const run = await requireProjectRun(db, access, runId);
+  if (run.kind !== "optimize") throw new ConflictError(`run ${runId} is an evaluation: it has no winner`);
+  if (run.status !== "succeeded")
+    throw new ConflictError(`run ${runId} is ${run.status}; only a succeeded run's winner can be saved`);
+  const saved = await getSavedWinnerVersion(db, runId);
+  if (saved !== null)
+    throw new ConflictError(`the winner of run ${runId} is already saved as version ${saved}`, {
+      version: saved,
+    });
+  if (!hasWinner(run)) throw new ConflictError(`run ${runId} has no winner: no candidate beat the baseline`);
+  const report = run.report as OptimizationReport;
+  const version = await saveRunWinnerVersion(
+    db,
+    {
+      runId,
+      organizationId: access.project.organization.id,
+      content: report.best,
+      note: winnerNote(runId, report),
+    },
+    actor,
+  );
+  return { id: version.id, version: version.version };
 }
 
 export interface ResumedRuns {

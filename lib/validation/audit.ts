@@ -45,4 +45,7 @@ export const AUDIT_ACTIONS = [
   "dataset.created",
   "dataset.version_created",
   "dataset.deleted",
+  "run.created",
+  "run.cancelled",
+  "run.winner_saved",
 ] as const;

@@ -1,7 +1,10 @@
 // Optimization runs: what a client asks for (the run spec, POST /api/v1/projects/{p}/runs) and what a
 // stored run keeps (the resolved config every runner executes from).
 import { z } from "zod";
+import { idSchema, timestampSchema } from "./common";
 import { errorBudgetSchema } from "./error-budget";
+import { projectParamsSchema } from "./projects";
+import { fewShotDemoSchema, modelParamsSchema, promptSourceSchema } from "./prompts";
 import {
   acceptanceSchema,
   budgetSchema,
@@ -74,3 +77,253 @@ export type StoredRunConfig = z.infer<typeof storedRunConfigSchema>;
 export function runOrigin(config: Pick<StoredRunConfig, "origin" | "taskFile">): "cli" | "api" {
   return config.origin ?? (config.taskFile !== undefined ? "cli" : "api");
 }
+
+// ---- The Runs REST API (/api/v1/projects/{project}/runs) ----------------------------------------------
+
+export const RUN_STATUSES = ["queued", "running", "succeeded", "failed", "cancelled"] as const;
+export const RUN_KINDS = ["optimize", "eval"] as const;
+export const RESULT_VIEWS = ["all", "regressed", "improved", "unchanged"] as const;
+
+export const runStatusSchema = z.enum(RUN_STATUSES);
+export const runKindSchema = z.enum(RUN_KINDS);
+export const runnerNameSchema = z.enum(["embedded", "inngest"]);
+export const resultViewSchema = z.enum(RESULT_VIEWS).meta({
+  description:
+    "all; regressed (the winner scored lower than the baseline), improved (higher) or unchanged (equal).",
+});
+export type ResultView = z.infer<typeof resultViewSchema>;
+
+export const runParamsSchema = projectParamsSchema.extend({
+  run: idSchema.meta({ description: "Run id." }),
+});
+
+export const runListQuerySchema = z.object({
+  status: runStatusSchema.optional().meta({ description: "Only runs with this status." }),
+  kind: runKindSchema.optional().meta({ description: "optimize or eval." }),
+  task: z.string().min(1).max(200).optional().meta({ description: "Only runs of this task (name)." }),
+  cursor: z
+    .string()
+    .max(200)
+    .optional()
+    .meta({ description: "The `nextCursor` of the previous page; omit for the first page." }),
+  limit: z.coerce.number().int().min(1).max(200).default(50).meta({ description: "Items per page (1–200)." }),
+});
+
+export const runResultsQuerySchema = z.object({
+  view: resultViewSchema.default("all"),
+  cursor: z.string().max(400).optional().meta({ description: "`nextCursor` of the previous page." }),
+  limit: z.coerce.number().int().min(1).max(500).default(50).meta({ description: "Rows per page (1–500)." }),
+});
+
+export const runResultsDownloadQuerySchema = z.object({
+  format: z.enum(["csv", "jsonl"]).default("csv").meta({ description: "csv (default) or jsonl." }),
+  view: resultViewSchema.default("all"),
+});
+
+export const runEventsQuerySchema = z.object({
+  lastEventId: z
+    .string()
+    .regex(/^(\d{1,9}|end)$/, "an event id this stream sent: an iteration number or end")
+    .optional()
+    .meta({ description: "Fallback for the Last-Event-ID header (EventSource sends the header itself)." }),
+});
+
+const intervalSchema = z
+  .object({ mean: z.number(), low: z.number(), high: z.number(), n: z.number().int() })
+  .meta({ id: "Interval", description: "A mean with its 95% bootstrap interval over n examples." });
+
+export const runScoreSchema = z
+  .discriminatedUnion("kind", [
+    z.object({
+      kind: z.literal("optimize"),
+      baseline: intervalSchema,
+      best: intervalSchema,
+      gain: intervalSchema,
+      complete: z.boolean(),
+    }),
+    z.object({ kind: z.literal("eval"), score: intervalSchema }),
+  ])
+  .meta({ id: "RunScore", description: "Held-out baseline vs best (optimize) or the evaluated score." });
+
+export const runProgressSchema = z
+  .object({
+    step: z.string(),
+    iteration: z.number().int(),
+    done: z.number().int(),
+    total: z.number().int(),
+    calls: z.number().int(),
+    failedCalls: z.number().int(),
+    inputTokens: z.number().int(),
+    outputTokens: z.number().int(),
+    costUsd: z.number(),
+    elapsedMs: z.number(),
+    etaMs: z.number().nullable(),
+  })
+  .meta({ id: "RunProgress", description: "The last progress snapshot (written at most twice a second)." });
+
+export const runSummarySchema = z
+  .object({
+    id: idSchema,
+    taskName: z.string(),
+    kind: runKindSchema,
+    status: runStatusSchema,
+    error: z.string().nullable(),
+    calls: z.number().int(),
+    inputTokens: z.number().int(),
+    outputTokens: z.number().int(),
+    costUsd: z.number(),
+    progress: runProgressSchema.nullable(),
+    score: runScoreSchema.nullable(),
+    createdAt: timestampSchema,
+    startedAt: timestampSchema.nullable(),
+    finishedAt: timestampSchema.nullable(),
+  })
+  .meta({ id: "RunSummary" });
+
+export const runPageSchema = z
+  .object({
+    items: z.array(runSummarySchema).meta({ description: "Newest first." }),
+    nextCursor: z
+      .string()
+      .nullable()
+      .meta({ description: "Pass as `cursor` for the next page; null on the last." }),
+  })
+  .meta({ id: "RunPage" });
+
+export const createdRunSchema = z
+  .object({
+    id: idSchema,
+    status: z.literal("queued"),
+    runner: runnerNameSchema.meta({ description: "Where the run executes: in the app, or on Inngest." }),
+  })
+  .meta({ id: "CreatedRun" });
+
+export const cancelledRunSchema = z
+  .object({ id: idSchema, status: z.literal("cancelled") })
+  .meta({ id: "CancelledRun" });
+
+export const savedWinnerSchema = z
+  .object({
+    id: idSchema.meta({ description: "The new prompt version's id." }),
+    version: z.number().int().meta({ description: "The new prompt version's number." }),
+  })
+  .meta({ id: "SavedWinner" });
+
+const versionRefSchema = z
+  .object({ id: idSchema, version: z.number().int(), source: promptSourceSchema })
+  .meta({ id: "RunVersionRef" });
+
+const iterationSchema = z
+  .object({
+    id: idSchema,
+    index: z.number().int(),
+    incumbentScore: z.number().meta({ description: "The incumbent's validation score." }),
+    accepted: z.boolean(),
+    acceptedCandidate: z.number().int().nullable(),
+    summary: z.unknown().meta({
+      description: "incumbentTrain (Interval), trainExamples, validationExamples, rejectedProposals, usage.",
+    }),
+    createdAt: timestampSchema,
+  })
+  .meta({ id: "RunIteration" });
+
+const candidateSchema = z
+  .object({
+    id: idSchema,
+    iteration: z.number().int(),
+    index: z.number().int(),
+    systemPrompt: z.string(),
+    outputPrompt: z.string(),
+    demos: z.array(fewShotDemoSchema),
+    params: modelParamsSchema,
+    rationale: z.string(),
+    status: z.enum(["proposed", "rejected", "evaluated"]),
+    rejectReason: z.string().nullable(),
+    trainScore: z.number().nullable(),
+    validationScore: z.number().nullable(),
+    gainLow: z.number().nullable(),
+    gainHigh: z.number().nullable(),
+    accepted: z.boolean(),
+  })
+  .meta({ id: "RunCandidate" });
+
+export const runDetailSchema = z
+  .object({
+    id: idSchema,
+    taskId: idSchema,
+    taskName: z.string(),
+    kind: runKindSchema,
+    status: runStatusSchema,
+    runner: z.enum(["embedded", "inngest", "cli"]).meta({
+      description: "Runs started with the CLI execute in the CLI; others in the app's active runner.",
+    }),
+    baselineVersionId: idSchema,
+    bestVersionId: idSchema.nullable(),
+    datasetVersionId: idSchema,
+    seed: z.number().int(),
+    error: z.string().nullable(),
+    failedStep: z.string().nullable(),
+    calls: z.number().int(),
+    inputTokens: z.number().int(),
+    outputTokens: z.number().int(),
+    costUsd: z.number(),
+    config: z.record(z.string(), z.unknown()).meta({ description: "The resolved run configuration." }),
+    progress: runProgressSchema.nullable(),
+    report: z.unknown().meta({ description: "The final report; null until the run finished with one." }),
+    score: runScoreSchema.nullable(),
+    iterations: z.array(iterationSchema),
+    candidates: z.array(candidateSchema),
+    references: z.object({
+      baselineVersion: versionRefSchema,
+      bestVersion: versionRefSchema.nullable(),
+      outputs: z.array(versionRefSchema).meta({ description: "Versions this run saved." }),
+      dataset: z.object({
+        id: idSchema,
+        name: z.string(),
+        version: z.number().int(),
+        rowCount: z.number().int(),
+        sourceName: z.string(),
+      }),
+    }),
+    winner: z
+      .object({
+        saved: z.boolean().meta({ description: "The winner was saved as a prompt version." }),
+        version: z.number().int().nullable().meta({ description: "That version's number." }),
+        available: z.boolean().meta({
+          description: "The run succeeded and its best prompt beat the baseline (it can be saved).",
+        }),
+      })
+      .meta({ id: "RunWinner" }),
+    createdAt: timestampSchema,
+    startedAt: timestampSchema.nullable(),
+    finishedAt: timestampSchema.nullable(),
+  })
+  .meta({ id: "RunDetail" });
+
+const resultSideSchema = z
+  .object({ output: z.string().nullable(), error: z.string().nullable(), score: z.number() })
+  .meta({ id: "RunResultSide" });
+
+export const runResultItemSchema = z
+  .object({
+    exampleKey: z.string(),
+    rowNumber: z.number().int(),
+    input: z.record(z.string(), z.string()),
+    expected: z.string(),
+    baseline: resultSideSchema,
+    winner: resultSideSchema
+      .nullable()
+      .meta({ description: "null for eval runs, and for examples the winner was not scored on." }),
+    delta: z.number().nullable().meta({ description: "winner.score − baseline.score." }),
+  })
+  .meta({ id: "RunResult" });
+
+export const runResultPageSchema = z
+  .object({
+    items: z.array(runResultItemSchema).meta({ description: "In dataset row order." }),
+    nextCursor: z
+      .string()
+      .nullable()
+      .meta({ description: "Pass as `cursor` for the next page; null on the last." }),
+  })
+  .meta({ id: "RunResultPage" });

@@ -28,6 +28,13 @@ export const routeModules: Record<string, () => Promise<Record<string, unknown>>
   "projects/[project]/prompts/[task]/versions/[version]/route.ts": () => import("./projects/[project]/prompts/[task]/versions/[version]/route"),
   "projects/[project]/prompts/route.ts": () => import("./projects/[project]/prompts/route"),
   "projects/[project]/route.ts": () => import("./projects/[project]/route"),
+  "projects/[project]/runs/[run]/cancel/route.ts": () => import("./projects/[project]/runs/[run]/cancel/route"),
+  "projects/[project]/runs/[run]/events/route.ts": () => import("./projects/[project]/runs/[run]/events/route"),
+  "projects/[project]/runs/[run]/results/download/route.ts": () => import("./projects/[project]/runs/[run]/results/download/route"),
+  "projects/[project]/runs/[run]/results/route.ts": () => import("./projects/[project]/runs/[run]/results/route"),
+  "projects/[project]/runs/[run]/route.ts": () => import("./projects/[project]/runs/[run]/route"),
+  "projects/[project]/runs/[run]/winner/route.ts": () => import("./projects/[project]/runs/[run]/winner/route"),
+  "projects/[project]/runs/route.ts": () => import("./projects/[project]/runs/route"),
   "projects/route.ts": () => import("./projects/route"),
   "setup/route.ts": () => import("./setup/route"),
 };

@@ -2,7 +2,7 @@ import { InputError } from "@/lib/core/errors";
 import type { Progress } from "@/lib/core/ports";
 import { getDb } from "@/lib/db";
 import { evaluateTaskFile, optimizeTaskFile } from "@/lib/services/optimization";
-import { intFlag, type ParsedArgs } from "../args";
+import { intFlag, type ParsedArgs, projectFlag } from "../args";
 import { evaluationSummary, optimizationSummary, progressLine } from "../report";
 
 /** A live progress line on stderr: rewritten in place on a terminal, a line per step otherwise. */
@@ -40,9 +40,11 @@ function taskFileArg(args: ParsedArgs): string {
 export async function optimizeCommand(args: ParsedArgs): Promise<number> {
   const file = taskFileArg(args);
   const printer = progressPrinter(args);
-  const outcome = await optimizeTaskFile(file, { db: await getDb(), progress: printer.sink }).finally(
-    printer.done,
-  );
+  const outcome = await optimizeTaskFile(file, {
+    db: await getDb(),
+    progress: printer.sink,
+    project: projectFlag(args),
+  }).finally(printer.done);
   if (args.flags.json) console.log(JSON.stringify(outcome, null, 2));
   else console.log(optimizationSummary(outcome.report, outcome.runId, outcome.savedVersion));
   return 0;
@@ -56,6 +58,7 @@ export async function evalCommand(args: ParsedArgs): Promise<number> {
     db: await getDb(),
     progress: printer.sink,
     version,
+    project: projectFlag(args),
   }).finally(printer.done);
   if (args.flags.json) console.log(JSON.stringify(outcome, null, 2));
   else console.log(evaluationSummary(outcome.report, outcome.runId, `prompt version ${outcome.version}`));

@@ -23,6 +23,8 @@ export interface RecordedRequest {
   headers: Record<string, string>;
   /** Parsed JSON body (the raw text when it is not JSON; undefined when empty). */
   body: unknown;
+  /** When it arrived (Date.now()): tests line requests up with other processes' timestamps. */
+  receivedAt: number;
 }
 
 export interface FakeCall {
@@ -424,6 +426,7 @@ export async function startFakeOpenAIServer(options: FakeServerOptions = {}): Pr
             ? value.join(", ")
             : value;
       }
+      const receivedAt = Date.now();
       const raw = await readBody(req);
       let body: unknown;
       let parsed = true;
@@ -433,7 +436,7 @@ export async function startFakeOpenAIServer(options: FakeServerOptions = {}): Pr
         body = raw;
         parsed = false;
       }
-      const request: RecordedRequest = { method: req.method ?? "GET", path, headers, body };
+      const request: RecordedRequest = { method: req.method ?? "GET", path, headers, body, receivedAt };
       if (options.record !== false) requests.push(request);
 
       if (req.method === "GET" && path === "/_fake/stats") {

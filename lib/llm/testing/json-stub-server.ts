@@ -41,6 +41,7 @@ export async function startJsonStub(
       path: (req.url ?? "/").split("?")[0] ?? "/",
       headers,
       body,
+      receivedAt: Date.now(),
     };
     requests.push(request);
     const reply = handler(request);

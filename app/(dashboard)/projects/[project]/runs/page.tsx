@@ -5,6 +5,7 @@ import { Alert } from "@/components/ui/alert";
 import { EmptyState, PageHeader, Section } from "@/components/ui/page";
 import { requireProjectPage } from "@/lib/auth/pages";
 import { AppError } from "@/lib/core/errors";
+import { hasRole } from "@/lib/core/roles";
 import type { Page } from "@/lib/db";
 import { decodeCursor, encodeCursor } from "@/lib/http/pagination";
 import { listProjectRuns, type RunSummary } from "@/lib/services/run-reads";
@@ -23,10 +24,21 @@ export default async function RunsPage({
   const { project: slug } = await params;
   const query = await searchParams;
   const { db, access } = await requireProjectPage(slug, `/projects/${slug}/runs`);
+  const canStart = hasRole(access.role, "editor");
   const header = (
     <PageHeader
       title="Runs"
       description="Optimization and evaluation runs of this project, newest first. Runs started with the CLI land in the project named default."
+      actions={
+        canStart ? (
+          <Link
+            href={`/projects/${slug}/runs/new`}
+            className="inline-flex items-center justify-center rounded-md bg-indigo-600 px-3 py-2 text-sm font-medium text-white hover:bg-indigo-700"
+          >
+            Start a run
+          </Link>
+        ) : null
+      }
     />
   );
   let page: Page<RunSummary>;
@@ -52,7 +64,16 @@ export default async function RunsPage({
       {page.items.length === 0 && !paged ? (
         <EmptyState title="No runs yet">
           <p>
-            Run an optimization from the command line:{" "}
+            {canStart ? (
+              <>
+                <Link href={`/projects/${slug}/runs/new`} className="text-indigo-700 hover:underline">
+                  Start a run
+                </Link>{" "}
+                here, or run an optimization from the command line:{" "}
+              </>
+            ) : (
+              "Run an optimization from the command line: "
+            )}
             <code>npm run strop -- optimize examples/sentiment/task.yaml</code>
           </p>
         </EmptyState>

@@ -2,10 +2,11 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { RunDetail } from "@/components/runs/run-detail";
-import { RunStatusBadge } from "@/components/runs/run-status-badge";
 import { PageHeader } from "@/components/ui/page";
+import { StatusBadge } from "@/components/ui/status-badge";
 import { requireProjectPage } from "@/lib/auth/pages";
 import { NotFoundError } from "@/lib/core/errors";
+import { hasRole } from "@/lib/core/roles";
 import { getProjectRun, type ProjectRunDetail } from "@/lib/services/run-reads";
 
 export const metadata: Metadata = { title: "Run" };
@@ -31,12 +32,12 @@ export default async function RunPage({ params }: { params: Promise<{ project: s
         title={`${run.kind === "optimize" ? "Optimization" : "Evaluation"} of ${run.taskName}`}
         description={
           <span className="inline-flex flex-wrap items-center gap-2">
-            <RunStatusBadge status={run.status} />
+            <StatusBadge status={run.status} />
             <code className="text-xs">{run.id}</code>
           </span>
         }
       />
-      <RunDetail project={slug} run={run} />
+      <RunDetail project={slug} run={run} canEdit={hasRole(access.role, "editor")} />
     </>
   );
 }

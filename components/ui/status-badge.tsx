@@ -1,7 +1,7 @@
-// A run's status as text plus a symbol (never colour alone).
-import type { RunStatus } from "@/lib/db";
+// The status of a run or a batch as text plus a symbol (never colour alone).
+type Status = "queued" | "running" | "succeeded" | "failed" | "cancelled";
 
-const STYLES: Record<RunStatus, { symbol: string; className: string }> = {
+const STYLES: Record<Status, { symbol: string; className: string }> = {
   queued: { symbol: "○", className: "bg-slate-100 text-slate-700" },
   running: { symbol: "◔", className: "bg-sky-100 text-sky-800" },
   succeeded: { symbol: "✓", className: "bg-emerald-100 text-emerald-800" },
@@ -9,7 +9,7 @@ const STYLES: Record<RunStatus, { symbol: string; className: string }> = {
   cancelled: { symbol: "⊘", className: "bg-amber-100 text-amber-900" },
 };
 
-export function RunStatusBadge({ status }: { status: RunStatus }) {
+export function StatusBadge({ status }: { status: Status }) {
   const style = STYLES[status] ?? STYLES.queued;
   return (
     <span

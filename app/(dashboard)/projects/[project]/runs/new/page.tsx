@@ -1,0 +1,88 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { type StartRunChoices, StartRunForm } from "@/components/runs/start-run-form";
+import { EmptyState, PageHeader, Section } from "@/components/ui/page";
+import { requireProjectPage } from "@/lib/auth/pages";
+import { hasRole } from "@/lib/core/roles";
+import { listMetrics } from "@/lib/metrics/registry";
+import { optimizers } from "@/lib/optimizers/registry";
+import { activeRunner } from "@/lib/runner/index";
+import { getProjectDataset, listProjectDatasets } from "@/lib/services/datasets";
+import { listPromptTasks, listTaskVersionNumbers } from "@/lib/services/prompts";
+import { listProjectMetricConfigs, listProjectModelConfigs } from "@/lib/services/settings";
+
+export const metadata: Metadata = { title: "Start a run" };
+
+/** The offline simulator (lib/llm/sim): always available, no credentials, as the bundled examples use it. */
+const SIM_MODELS = ["sim:default"];
+
+export default async function NewRunPage({ params }: { params: Promise<{ project: string }> }) {
+  const { project: slug } = await params;
+  const { db, access } = await requireProjectPage(slug, `/projects/${slug}/runs/new`);
+  const back = (
+    <p className="mb-2 text-sm">
+      <Link href={`/projects/${slug}/runs`} className="text-indigo-700 hover:underline">
+        <span aria-hidden="true">← </span>Runs
+      </Link>
+    </p>
+  );
+  const header = (
+    <PageHeader
+      title="Start a run"
+      description="Optimize a task's prompt on a dataset version: the run repeats the 5-step loop until a stop rule fires, then scores baseline and winner on the held-out test split."
+    />
+  );
+  if (!hasRole(access.role, "editor"))
+    return (
+      <>
+        {back}
+        {header}
+        <EmptyState title="Starting a run needs the editor role">
+          You are <strong>{access.role}</strong> in this project: you can follow runs and read their results.
+          Ask an owner or admin for the editor role.
+        </EmptyState>
+      </>
+    );
+
+  const [tasks, datasets, modelConfigs, metricConfigs] = await Promise.all([
+    listPromptTasks(db, access),
+    listProjectDatasets(db, access),
+    listProjectModelConfigs(db, access),
+    listProjectMetricConfigs(db, access),
+  ]);
+  const choices: StartRunChoices = {
+    tasks: await Promise.all(
+      tasks.map(async (t) => ({
+        name: t.name,
+        description: t.description,
+        versions: await listTaskVersionNumbers(db, access, t.name),
+      })),
+    ),
+    datasets: await Promise.all(
+      datasets.map(async (d) => {
+        const full = await getProjectDataset(db, access, d.id);
+        return {
+          name: d.name,
+          versions: [...full.versions]
+            .sort((a, b) => b.version - a.version)
+            .map((v) => ({ id: v.id, version: v.version, rowCount: v.rowCount })),
+        };
+      }),
+    ),
+    modelConfigs: modelConfigs.map((c) => ({ name: c.name, model: c.model })),
+    metricConfigs: metricConfigs.map((c) => ({ name: c.name, metric: c.metric })),
+    metrics: listMetrics(),
+    strategies: Object.values(optimizers).map((o) => ({ name: o.name, description: o.description })),
+    simModels: SIM_MODELS,
+    runner: activeRunner(),
+  };
+  return (
+    <>
+      {back}
+      {header}
+      <Section title="Run settings" id="run-settings">
+        <StartRunForm project={slug} choices={choices} />
+      </Section>
+    </>
+  );
+}

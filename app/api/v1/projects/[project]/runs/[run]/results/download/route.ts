@@ -1,0 +1,29 @@
+import { defineRoute } from "@/lib/http/define-route";
+import { downloadRunResults } from "@/lib/services/run-results";
+import { runParamsSchema, runResultsDownloadQuerySchema } from "@/lib/validation/runs";
+
+export const GET = defineRoute({
+  method: "GET",
+  path: "/api/v1/projects/{project}/runs/{run}/results/download",
+  summary: "Download the per-example results as CSV or JSONL (streamed)",
+  tags: ["runs"],
+  auth: { role: "viewer" },
+  params: runParamsSchema,
+  query: runResultsDownloadQuerySchema,
+  rawResponse: {
+    contentTypes: ["text/csv", "application/x-ndjson"],
+    description:
+      "CSV: row, key, input.<variable>…, expected, baseline_output, baseline_score, baseline_error, " +
+      "winner_output, winner_score, winner_error, delta. JSONL: one RunResult object per line.",
+  },
+  handler: async ({ db, access, params, query }) => {
+    const file = await downloadRunResults(db, access, params.run, query);
+    return new Response(file.body, {
+      headers: {
+        "Content-Type": file.contentType,
+        "Content-Disposition": `attachment; filename="${file.filename}"`,
+        "Cache-Control": "private, no-store",
+      },
+    });
+  },
+});

@@ -1,0 +1,15 @@
+import { defineRoute } from "@/lib/http/define-route";
+import { listRunResults } from "@/lib/services/run-results";
+import { runParamsSchema, runResultPageSchema, runResultsQuerySchema } from "@/lib/validation/runs";
+
+export const GET = defineRoute({
+  method: "GET",
+  path: "/api/v1/projects/{project}/runs/{run}/results",
+  summary: "Per-example results on the held-out test: baseline vs winner, in dataset row order",
+  tags: ["runs"],
+  auth: { role: "viewer" },
+  params: runParamsSchema,
+  query: runResultsQuerySchema,
+  response: runResultPageSchema,
+  handler: ({ db, access, params, query }) => listRunResults(db, access, params.run, query),
+});

@@ -1,0 +1,14 @@
+import { defineRoute } from "@/lib/http/define-route";
+import { getProjectRun } from "@/lib/services/run-reads";
+import { runDetailSchema, runParamsSchema } from "@/lib/validation/runs";
+
+export const GET = defineRoute({
+  method: "GET",
+  path: "/api/v1/projects/{project}/runs/{run}",
+  summary: "One run: status, progress, iterations, candidates, report, versions and its winner",
+  tags: ["runs"],
+  auth: { role: "viewer" },
+  params: runParamsSchema,
+  response: runDetailSchema,
+  handler: ({ db, access, params }) => getProjectRun(db, access, params.run),
+});
