@@ -16,8 +16,8 @@ import { type FakeServer, startFakeOpenAIServer } from "../lib/llm/testing/fake-
 
 const root = path.resolve(import.meta.dirname, "..");
 const MODEL = "openai-compatible:sim-default";
-/** The functions inngest/functions/index.ts registers: optimization runs. */
-const INNGEST_FUNCTIONS = 1;
+/** The functions inngest/functions/index.ts registers: optimization runs and batches. */
+const INNGEST_FUNCTIONS = 2;
 
 test.describe.configure({ mode: "serial", timeout: 300_000 });
 

@@ -67,6 +67,7 @@ test("a viewer sees no write control on any page and every write request is refu
     "/projects/default/prompts/sentiment?version=1",
     "/projects/default/prompts/sentiment/diff?from=1&to=2",
     "/projects/default/datasets",
+    "/projects/default/batches",
     "/projects/default/settings",
     "/projects/default/members",
     "/projects/default/api-keys",

@@ -20,3 +20,22 @@ export const runRequested = eventType("strop/run.requested", { schema: runReques
 
 /** Cancels the run with this id (matched against the triggering event's runId). */
 export const runCancel = eventType("strop/run.cancel", { schema: runCancelDataSchema });
+
+export const batchRequestedDataSchema = z.object({
+  batchId: z.string().min(1),
+  /** Concurrency key: batches of one project share its slots. */
+  projectId: z.string().min(1),
+  /** Concurrency key: the task model's provider. */
+  provider: z.string().min(1),
+});
+
+export const batchCancelDataSchema = z.object({ batchId: z.string().min(1) });
+
+export type BatchRequestedData = z.infer<typeof batchRequestedDataSchema>;
+export type BatchCancelData = z.infer<typeof batchCancelDataSchema>;
+
+/** A stored, queued batch should execute. */
+export const batchRequested = eventType("strop/batch.requested", { schema: batchRequestedDataSchema });
+
+/** Cancels the batch with this id (matched against the triggering event's batchId). */
+export const batchCancel = eventType("strop/batch.cancel", { schema: batchCancelDataSchema });

@@ -1,9 +1,9 @@
 "use client";
 
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import { useState } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
+import { CursorPager, useCursorPages } from "@/components/ui/cursor-pager";
 import { apiRequest, errorMessage } from "@/lib/http/client";
 
 interface ExampleRow {
@@ -44,10 +44,8 @@ export function DatasetPreview({
   expectedColumn: string;
   extraColumns: string[];
 }) {
-  // cursors[i] is the cursor of page i (undefined for the first).
-  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
-  const page = cursors.length - 1;
-  const cursor = cursors[page];
+  const pages = useCursorPages();
+  const { page, cursor } = pages;
   const query = useQuery({
     queryKey: ["dataset-examples", project, dataset, version, cursor],
     queryFn: () => {
@@ -135,24 +133,17 @@ export function DatasetPreview({
           </tbody>
         </table>
       </div>
-      <nav aria-label="Rows" className="flex items-center justify-between gap-4 text-sm text-slate-600">
-        <p aria-live="polite">
-          {rowCount === 0 ? "No rows" : `Rows ${first}–${last} of ${rowCount}`}
-          {query.isFetching && !query.isPending ? " (loading…)" : ""}
-        </p>
-        <div className="flex gap-2">
-          <Button variant="secondary" disabled={page === 0} onClick={() => setCursors((c) => c.slice(0, -1))}>
-            Previous
-          </Button>
-          <Button
-            variant="secondary"
-            disabled={!query.data?.nextCursor || query.isPlaceholderData}
-            onClick={() => setCursors((c) => [...c, query.data?.nextCursor ?? undefined])}
-          >
-            Next
-          </Button>
-        </div>
-      </nav>
+      <CursorPager
+        label="Rows"
+        pages={pages}
+        nextCursor={query.isPlaceholderData ? null : query.data?.nextCursor}
+        summary={
+          <>
+            {rowCount === 0 ? "No rows" : `Rows ${first}–${last} of ${rowCount}`}
+            {query.isFetching && !query.isPending ? " (loading…)" : ""}
+          </>
+        }
+      />
     </div>
   );
 }

@@ -1,4 +1,5 @@
 // Every Inngest function the app serves (app/api/inngest/route.ts).
+import { batchRun } from "./batch-run";
 import { optimizeRun } from "./optimize-run";
 
-export const functions = [optimizeRun];
+export const functions = [optimizeRun, batchRun];

@@ -3,6 +3,7 @@ import { AppError } from "@/lib/core/errors";
 import { closeDb } from "@/lib/db";
 import { parseArgs } from "./args";
 import { adminCommand } from "./commands/admin";
+import { BATCH_USAGE, batchCommand } from "./commands/batch";
 import { dbCommand } from "./commands/db";
 import { evalCommand, optimizeCommand } from "./commands/optimize";
 import { runsCommand } from "./commands/runs";
@@ -17,6 +18,9 @@ Usage:
   strop runs show <run-id> [--json]               one run: iterations, candidates, report
   strop runs resume <run-id> [--json]             continue an unfinished run from its last finished step
   strop runs cancel <run-id>                      cancel a queued or running run
+  strop batch <task-file|task> --input <rows.csv|rows.jsonl> [--out results.jsonl|csv] [--json]
+                                                  run a prompt over every row of a file (see \`strop batch --help\`)
+  strop batch --resume <batch-id>                 continue an interrupted batch
   strop admin create-user --email E --password-stdin [--name N] [--org O]
                                                   create a user (the first one owns the default project)
   strop db migrate                                apply database migrations
@@ -25,7 +29,20 @@ Usage:
 Task files are JSON or YAML; see the README's task-file reference.
 Database: DATABASE_URL (postgresql://… or file:…); default: SQLite at .strop/strop.db.`;
 
-const VALUE_FLAGS = ["project", "version", "limit", "email", "name", "org"] as const;
+const VALUE_FLAGS = [
+  "project",
+  "version",
+  "limit",
+  "email",
+  "name",
+  "org",
+  "input",
+  "model",
+  "chunk-size",
+  "on-malformed",
+  "out",
+  "resume",
+] as const;
 
 export async function main(argv: string[]): Promise<number> {
   try {
@@ -39,6 +56,12 @@ export async function main(argv: string[]): Promise<number> {
         return await evalCommand(sub);
       case "runs":
         return await runsCommand(sub);
+      case "batch":
+        if (sub.flags.help) {
+          console.log(BATCH_USAGE);
+          return 0;
+        }
+        return await batchCommand(sub);
       case "db":
         return await dbCommand(sub);
       case "admin":

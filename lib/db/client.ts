@@ -31,6 +31,13 @@ export function databaseProvider(url = databaseUrl()): DbProvider {
   return providerOf(url);
 }
 
+/**
+ * Entries of Prisma's query plan cache (default 1,000). Raw statements are cached with their parameters,
+ * so a long batch (a hundred rows per statement) would keep up to a thousand of them, tens of MB, alive;
+ * the typed queries of the app have far fewer shapes than this.
+ */
+const QUERY_PLAN_CACHE_SIZE = 100;
+
 /** A client for `url` without touching the schema. The caller disconnects it. */
 export async function createClient(url: string): Promise<Db> {
   if (providerOf(url) === "sqlite") {
@@ -40,14 +47,20 @@ export async function createClient(url: string): Promise<Db> {
       import("./generated/sqlite/client"),
       import("@prisma/adapter-better-sqlite3"),
     ]);
-    return new PrismaClient({ adapter: new PrismaBetterSqlite3({ url: `file:${file}`, timeout: 10_000 }) });
+    return new PrismaClient({
+      adapter: new PrismaBetterSqlite3({ url: `file:${file}`, timeout: 10_000 }),
+      queryPlanCacheMaxSize: QUERY_PLAN_CACHE_SIZE,
+    });
   }
   const [{ PrismaClient }, { PrismaPg }] = await Promise.all([
     import("./generated/postgres/client"),
     import("@prisma/adapter-pg"),
   ]);
   // Same models, same API (see `Db`): only the provider-specific internals differ.
-  return new PrismaClient({ adapter: new PrismaPg({ connectionString: url }) }) as unknown as Db;
+  return new PrismaClient({
+    adapter: new PrismaPg({ connectionString: url }),
+    queryPlanCacheMaxSize: QUERY_PLAN_CACHE_SIZE,
+  }) as unknown as Db;
 }
 
 /**

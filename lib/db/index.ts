@@ -2,6 +2,7 @@
 // functions taking the client first, each keeping its invariant in one transaction.
 export * from "./api-keys";
 export * from "./audit";
+export * from "./batches";
 export * from "./checkpoints";
 export {
   closeDb,

@@ -3,7 +3,7 @@
 // resumes it. The run finishes with the report of an uninterrupted run with the same seed, and no step
 // that had finished before the kill calls the provider again. Also: a cancel from another process stops
 // a run executing in a worker.
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -16,8 +16,8 @@ import { createDbStepRunner } from "@/lib/runner/db-step-runner";
 import { executeRun } from "@/lib/services/run-execution";
 import { cancelOptimizationRun, createOptimizationRun } from "@/lib/services/runs";
 import { intentRunSpec, seedIntentTask } from "@/lib/services/testing/run-fixtures";
+import { counts, startWorker as startWorkerProcess, until } from "./testing/crash-helpers";
 
-const root = path.resolve(import.meta.dirname, "../..");
 const MODEL = "openai-compatible:sim-default";
 let server: FakeServer;
 const opened: Db[] = [];
@@ -45,48 +45,12 @@ async function freshDb() {
 
 /** A worker process: resumes the database's unfinished runs, exits when they are done. */
 function startWorker(databaseUrl: string) {
-  const child = spawn(
-    process.execPath,
-    ["--import", "tsx", path.join(root, "lib/runner/testing/worker.ts")],
-    {
-      cwd: root,
-      env: {
-        ...process.env,
-        DATABASE_URL: databaseUrl,
-        OPENAI_COMPATIBLE_BASE_URL: server.baseURL,
-        STROP_RUNNER: "embedded",
-      },
-      stdio: ["ignore", "pipe", "pipe"],
-    },
-  );
-  children.push(child);
-  let output = "";
-  child.stdout?.on("data", (chunk) => (output += chunk));
-  child.stderr?.on("data", (chunk) => (output += chunk));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; output: string }>(
-    (resolve) => child.on("exit", (code, signal) => resolve({ code, signal, output })),
-  );
-  return { child, exited };
-}
-
-async function until(check: () => Promise<boolean>, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error("timed out");
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+  return startWorkerProcess(databaseUrl, { OPENAI_COMPATIBLE_BASE_URL: server.baseURL }, children);
 }
 
 const bodyOf = (request: { body: unknown }) => JSON.stringify(request.body);
 const modelRequests = (from = 0, to = server.requests.length) =>
   server.requests.slice(from, to).filter((r) => r.path === "/v1/chat/completions");
-
-/** Multiset of request bodies. */
-function counts(bodies: string[]): Map<string, number> {
-  const map = new Map<string, number>();
-  for (const body of bodies) map.set(body, (map.get(body) ?? 0) + 1);
-  return map;
-}
 
 /** Records which provider calls each step's body made (steps run one after another). */
 function recordingSteps(inner: StepRunner, calls: Map<string, string[]>): StepRunner {

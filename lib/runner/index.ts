@@ -1,4 +1,4 @@
-// Which runner executes optimization runs, and handing runs to it.
+// Which runner executes optimization runs and batches, and handing them to it.
 //   STROP_RUNNER=inngest|embedded; default: inngest when INNGEST_EVENT_KEY or INNGEST_DEV is set,
 //   else embedded (in the app process, STROP_MAX_CONCURRENT_RUNS at a time).
 import { EmbeddedRunner, maxConcurrentRuns, type RunExecutor } from "./embedded";
@@ -67,5 +67,44 @@ export async function cancelRun(runId: string, runner: RunnerName = activeRunner
   if (runner === "inngest") {
     const { sendRunCancel } = await import("@/inngest/client");
     await sendRunCancel({ runId });
+  }
+}
+
+export interface BatchDispatchTarget {
+  batchId: string;
+  projectId: string;
+  /** The task model's provider: Inngest's concurrency key. */
+  provider: string;
+}
+
+/**
+ * Hands a stored, queued batch to the active runner: an Inngest event, or the embedded queue (shared
+ * with runs: STROP_MAX_CONCURRENT_RUNS jobs at a time). Throws when Inngest cannot be reached.
+ */
+export async function dispatchBatch(
+  batch: BatchDispatchTarget,
+  execute: RunExecutor,
+  runner: RunnerName = activeRunner(),
+): Promise<RunnerName> {
+  if (runner === "inngest") {
+    const { sendBatchRequested } = await import("@/inngest/client");
+    await sendBatchRequested(batch);
+  } else embeddedRunner().submit(batch.batchId, execute);
+  return runner;
+}
+
+/**
+ * Stops a batch the caller has already marked cancelled: aborts it when it runs (or waits) in this
+ * process, and with Inngest sends `strop/batch.cancel`. A batch executing in another process sees the
+ * cancelled status before its next chunk (and aborts its calls in flight within about a second).
+ */
+export async function cancelBatchExecution(
+  batchId: string,
+  runner: RunnerName = activeRunner(),
+): Promise<void> {
+  holder.__stropEmbeddedRunner?.cancel(batchId);
+  if (runner === "inngest") {
+    const { sendBatchCancel } = await import("@/inngest/client");
+    await sendBatchCancel({ batchId });
   }
 }

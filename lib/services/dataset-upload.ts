@@ -137,7 +137,7 @@ export async function spoolUpload(
 }
 
 /** The file as UTF-8 text chunks; other encodings are refused. */
-async function* textOf(file: string, label: string): AsyncGenerator<string> {
+export async function* textOf(file: string, label: string): AsyncGenerator<string> {
   const decoder = new TextDecoder("utf-8", { fatal: true });
   try {
     for await (const bytes of createReadStream(file, { highWaterMark: 256 * 1024 }))

@@ -48,4 +48,6 @@ export const AUDIT_ACTIONS = [
   "run.created",
   "run.cancelled",
   "run.winner_saved",
+  "batch.created",
+  "batch.cancelled",
 ] as const;

@@ -21,6 +21,7 @@ export default async function ProjectLayout({
   const items: NavItem[] = [
     { href: base, label: "Overview" },
     { href: `${base}/runs`, label: "Runs" },
+    { href: `${base}/batches`, label: "Batches" },
     { href: `${base}/prompts`, label: "Prompts" },
     { href: `${base}/datasets`, label: "Datasets" },
     { href: `${base}/settings`, label: "Settings" },
