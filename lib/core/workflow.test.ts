@@ -79,6 +79,35 @@ describe("runOptimization", () => {
     expect(c.report.test.baseline.mean).not.toBe(a.report.test.baseline.mean);
   });
 
+  it("splits by splits.seed when it is set, else by the run's seed", async () => {
+    const testIds = async (options: Partial<OptimizationSettings>) => {
+      const ids: string[] = [];
+      await runOptimization(
+        settings({ stop: { maxIterations: 1, patience: 1 }, ...options }),
+        ruleExamples(200),
+        {
+          llm: ruleWorld().llm,
+          steps: createMemoryStepRunner(),
+          clock: clock(),
+          scorer: exact,
+          optimizer: critiqueRewrite,
+          recorder: {
+            results: async (phase, _split, results) => {
+              if (phase === "final/test/baseline") ids.push(...results.map((r) => r.exampleId));
+            },
+            iteration: async () => {},
+          },
+        },
+      );
+      return ids.sort();
+    };
+    const byRunSeed = await testIds({ seed: 11 });
+    const bySplitSeed = await testIds({ seed: 7, splits: { validation: 0.3, test: 0.3, seed: 11 } });
+    expect(bySplitSeed).toHaveLength(60);
+    expect(bySplitSeed).toEqual(byRunSeed);
+    expect(await testIds({ seed: 7 })).not.toEqual(byRunSeed);
+  });
+
   it("replays finished steps without calling the model again", async () => {
     const first = await optimize(ruleWorld().llm);
     const silent: LlmPort = {

@@ -28,7 +28,8 @@ export interface OptimizationSettings {
   /** Candidates proposed per iteration and failing examples shown to the optimizer. */
   candidates: number;
   failures: number;
-  splits: { validation: number; test: number; minibatch?: number; folds?: number };
+  /** `seed`: of the train/validation/test split (default: the run's seed), e.g. a dataset version's. */
+  splits: { validation: number; test: number; minibatch?: number; folds?: number; seed?: number };
   acceptance: { confidence: number; minGain: number; bootstrapSamples: number; validateTop: number };
   stop: { maxIterations: number; patience: number; targetScore?: number };
   budget: Budget;
@@ -80,7 +81,7 @@ export async function runOptimization(
   const { seed, acceptance, stop } = settings;
   const startedAt = await deps.steps.run("start", async () => deps.clock.now());
   const elapsed = () => deps.clock.now() - startedAt;
-  const splits = splitExamples(examples, settings.splits, seed);
+  const splits = splitExamples(examples, settings.splits, settings.splits.seed ?? seed);
   const folds = settings.splits.folds
     ? kFolds([...splits.train, ...splits.validation], settings.splits.folds, seed)
     : null;

@@ -12,6 +12,7 @@ import {
   countCheckpoints,
   type Db,
   findOrCreateDatasetVersion,
+  getProjectDatasetVersion,
   getRun,
   listCheckpointIds,
   listExampleResults,
@@ -169,6 +170,17 @@ describe("createOptimizationRun checks everything before queueing", () => {
     expect(run?.status).toBe("failed");
     expect(run?.error).toContain("could not hand the run to inngest");
     await db.optimizationRun.delete({ where: { id: runId } });
+  });
+
+  it("splits as the dataset version does (fractions and seed), unless the spec says otherwise", async () => {
+    const dataset = await getProjectDatasetVersion(db, seeded.projectId, seeded.datasetVersionId);
+    const queue = { runner: "embedded" as const, dispatch: async () => {} };
+    const { splits: _omitted, ...spec } = intentRunSpec(seeded, "sim:default");
+    const plain = await createOptimizationRun(db, seeded.projectId, spec, queue);
+    expect((await getRun(db, plain.id))?.config.splits).toEqual(dataset?.splits);
+    const own = await createOptimizationRun(db, seeded.projectId, { ...spec, splits: { test: 0.3 } }, queue);
+    expect((await getRun(db, own.id))?.config.splits).toEqual({ ...dataset?.splits, test: 0.3 });
+    await db.optimizationRun.deleteMany({ where: { id: { in: [plain.id, own.id] } } });
   });
 
   it("resolves model and metric configurations by name and stores the resolved config", async () => {

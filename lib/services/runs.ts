@@ -212,7 +212,8 @@ export async function createOptimizationRun(
     },
     metrics: await Promise.all(s.metrics.map((m, i) => resolveMetric(db, projectId, m, `metrics.${i}`))),
     optimizer: s.optimizer,
-    splits: s.splits,
+    // The dataset version's split (fractions and seed, as its page previews it) unless the spec says.
+    splits: { ...dataset.splits, ...spec.splits },
     acceptance: s.acceptance,
     stop: s.stop,
     budget: s.budget,

@@ -107,6 +107,8 @@ export const splitsSchema = z
     minibatch: positiveInt.optional(),
     /** k-fold cross-validation of acceptance instead of one fixed validation split. */
     folds: z.number().int().min(2).max(20).optional(),
+    /** Seed of the split (default: the run's seed); runs from the app take the dataset version's. */
+    seed: z.number().int().optional(),
   })
   .strict()
   .refine((s) => s.validation + s.test < 0.9, {

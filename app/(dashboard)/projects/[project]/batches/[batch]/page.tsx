@@ -116,7 +116,7 @@ export default async function BatchPage({ params }: { params: Promise<{ project:
             {batch.source === "file" ? "uploaded file " : null}
             <span className="font-mono text-xs">{batch.sourceName}</span>
           </Fact>
-          <Fact label="Variables">
+          <Fact label="Input columns">
             <span className="font-mono text-xs">{batch.columns.join(", ") || "–"}</span>
           </Fact>
           <Fact label="Model">
