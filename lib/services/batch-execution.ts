@@ -84,14 +84,14 @@ export type ChunkCounts = RecordedCounts & { rows: number };
 
 const TERMINAL = new Set(["succeeded", "failed", "cancelled"]);
 
-const DEFAULT_HEAP_BUDGET_MB = 64;
+const DEFAULT_HEAP_BUDGET_MB = 32;
 
 /**
  * Paces full garbage collections by a heap budget. V8 lets garbage pile up to a few times the live heap
  * before it collects, and a batch makes a steady stream of it (~100 KB per row: parsing, requests,
  * responses, queries), so without pacing a process's peak memory grows with the length of the batch
  * (measured: 357 MB of peak RSS at 10,000 rows, 441 MB at 30,000). Call the returned function every few
- * rows: when the heap holds more than STROP_BATCH_HEAP_MB (default 64) beyond what survived the last
+ * rows: when the heap holds more than STROP_BATCH_HEAP_MB (default 32) beyond what survived the last
  * collection, a full collection runs. That costs a few percent of CPU; where V8's collector cannot be
  * reached, it does nothing.
  */
