@@ -32,3 +32,11 @@ export function gainVerdict(gain: Interval): "improvement" | "regression" | "no 
   if (gain.high < 0) return "regression";
   return "no clear change";
 }
+
+/** "p50 120 ms · p95 340 ms · p99 410 ms" of the calls measured, or "–" before there is a summary. */
+export function latencyText(
+  latency: { count: number; p50: number; p95: number; p99: number } | null,
+): string {
+  if (!latency || latency.count === 0) return "–";
+  return `p50 ${count(latency.p50)} ms · p95 ${count(latency.p95)} ms · p99 ${count(latency.p99)} ms`;
+}

@@ -2,7 +2,7 @@
 import Link from "next/link";
 import { Time } from "@/components/ui/page";
 import type { ProjectRunDetail } from "@/lib/services/run-reads";
-import { count, durationText, runDuration, usd } from "./format";
+import { count, durationText, latencyText, runDuration, usd } from "./format";
 
 function Fact({ label, children }: { label: string; children: React.ReactNode }) {
   return (
@@ -65,6 +65,8 @@ export function RunFacts({ project, run }: { project: string; run: ProjectRunDet
         {count(run.inputTokens)} in · {count(run.outputTokens)} out
       </Fact>
       <Fact label="Cost">{usd(run.costUsd)}</Fact>
+      <Fact label="Retried requests">{count(run.retries)}</Fact>
+      <Fact label="Task model latency">{latencyText(run.latency)}</Fact>
       <Fact label="Run id">
         <code className="text-xs">{run.id}</code>
       </Fact>

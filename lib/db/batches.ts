@@ -8,6 +8,7 @@ import { type AuditActor, type AuditEntryInput, appendAudit } from "./audit";
 import type { Db, Tx } from "./client";
 import type { BatchJob } from "./generated/sqlite/client";
 import { Prisma } from "./generated/sqlite/client";
+import type { LatencySummary } from "./latency";
 import { keysetPage, type Page, type PageCursor } from "./pagination";
 import { json } from "./util";
 
@@ -54,6 +55,10 @@ export interface BatchRecord {
   inputTokens: number;
   outputTokens: number;
   costUsd: number;
+  /** Provider requests the gateway retried (429s, 5xx, timeouts). */
+  retries: number;
+  /** Latency of the rows' calls, stored when the batch finished (null before). */
+  latency: LatencySummary | null;
   createdBy: string | null;
   createdAt: Date;
   startedAt: Date | null;
@@ -80,6 +85,7 @@ function toRecord(row: BatchRow): BatchRecord {
     columns: row.columns as string[],
     origin: row.origin as BatchOrigin,
     status: row.status as BatchJobStatus,
+    latency: (row.latency as LatencySummary | null) ?? null,
   };
 }
 
@@ -513,6 +519,8 @@ export async function recordBatchResults(
   db: Db,
   batchId: string,
   results: BatchRowResult[],
+  /** Provider requests the gateway retried for these rows. */
+  retries = 0,
 ): Promise<RecordedCounts> {
   const counts = emptyBatchCounts();
   if (results.length === 0) return counts;
@@ -558,6 +566,7 @@ export async function recordBatchResults(
             inputTokens: { increment: counts.inputTokens },
             outputTokens: { increment: counts.outputTokens },
             costUsd: { increment: counts.costUsd },
+            retries: { increment: retries },
           },
         });
       }

@@ -18,6 +18,7 @@ export {
 export * from "./dataset-writes";
 export * from "./datasets";
 export * from "./instance-secrets";
+export * from "./latency";
 export * from "./memberships";
 export { type DbProvider, type MigrateResult, MigrationError, migrate, migrationsRoot } from "./migrate";
 export * from "./overview";

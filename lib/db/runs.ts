@@ -11,6 +11,7 @@ import {
   type OptimizationRun,
   Prisma,
 } from "./generated/sqlite/client";
+import type { LatencySummary } from "./latency";
 import { createPromptVersionIn, type PromptVersionRecord } from "./prompt-versions";
 import { json, jsonOrNull, retryOnUniqueViolation } from "./util";
 
@@ -23,6 +24,8 @@ export interface RunTotals {
   inputTokens: number;
   outputTokens: number;
   costUsd: number;
+  /** Provider requests the gateway retried (429s, 5xx, timeouts). */
+  retries?: number;
 }
 
 export interface CreateRunInput {
@@ -54,6 +57,9 @@ export interface RunRecord extends RunTotals {
   progress: unknown;
   /** The final report (JSON), null until the run finished with one. */
   report: unknown;
+  retries: number;
+  /** Latency of the task model's calls, stored when the run finished (null before). */
+  latency: LatencySummary | null;
   createdAt: Date;
   startedAt: Date | null;
   finishedAt: Date | null;
@@ -130,6 +136,7 @@ function runRecord(row: OptimizationRun & { task: { name: string } }): RunRecord
     config: row.config as Record<string, unknown>,
     progress: row.progress ?? null,
     report: row.report ?? null,
+    latency: (row.latency as LatencySummary | null) ?? null,
   };
 }
 
@@ -219,6 +226,7 @@ export async function updateRunProgress(
       inputTokens: totals.inputTokens,
       outputTokens: totals.outputTokens,
       costUsd: totals.costUsd,
+      ...(totals.retries !== undefined ? { retries: totals.retries } : {}),
     },
   });
 }

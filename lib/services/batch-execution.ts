@@ -31,6 +31,7 @@ import {
   markBatchCancelled,
   pendingBatchRows,
   type RecordedCounts,
+  recordBatchLatency,
   recordBatchResults,
 } from "@/lib/db";
 import { createLlm, type Gateway } from "@/lib/llm/gateway";
@@ -208,6 +209,10 @@ export async function executeBatch(
     return await runChunks(db, batch, prepared, steps, signal, options);
   } finally {
     await prepared.llm.close();
+    if (TERMINAL.has((await getBatchStatus(db, batchId)) ?? "running"))
+      await recordBatchLatency(db, batchId).catch((error: unknown) =>
+        console.error(`[strop] could not record the latency of batch ${batchId}:`, message(error)),
+      );
   }
 }
 
@@ -261,6 +266,8 @@ async function runChunks(
     const from = n * batch.chunkSize + 1;
     const rows = await pendingBatchRows(db, batchId, from, from + batch.chunkSize - 1);
     if (rows.length === 0) return { ...emptyBatchCounts(), rows: 0 };
+    // Chunks run one after another: the gateway's retries since this point are this chunk's.
+    const retriesBefore = llm.stats().total.retries;
     const results: BatchRowResult[] = [];
     await mapConcurrent(rows, model.concurrency, async (row) => {
       if (controller.signal.aborted) return;
@@ -308,7 +315,8 @@ async function runChunks(
     });
     // Rows that finished are real (and paid for): keep them even when the chunk was cut short.
     results.sort((a, b) => a.rowNumber - b.rowNumber);
-    const recorded = await recordBatchResults(db, batchId, results);
+    const retries = llm.stats().total.retries - retriesBefore;
+    const recorded = await recordBatchResults(db, batchId, results, retries);
     return { ...recorded, rows: rows.length };
   };
 

@@ -31,6 +31,8 @@ import {
 } from "./batches";
 
 let server: FakeServer;
+/** Model "wobbly" answers 500 to the first attempt of every row whose text has an even length. */
+const wobbled = new Set<string>();
 const chatRequests = () => server.requests.filter((r) => r.path === "/v1/chat/completions");
 /** The user message of a recorded chat request (what tells rows apart). */
 const userText = (request: { body: unknown }) =>
@@ -42,6 +44,10 @@ beforeAll(async () => {
     respond: (call) => {
       if (call.model === "down") return { status: 400, body: { error: { message: "model is down" } } };
       const text = call.messages.at(-1)?.content ?? "";
+      if (call.model === "wobbly" && text.length % 2 === 0 && !wobbled.has(text)) {
+        wobbled.add(text);
+        return { status: 500, body: { error: { message: "try again" } } };
+      }
       return { content: `len:${text.length}` };
     },
   });
@@ -437,6 +443,25 @@ describe.each(TEST_PROVIDERS)("batches on %s", (provider) => {
       createBatch(db, access, spec(), upload(csv(50)), actor, { runner: "embedded", env: {}, maxBytes: 100 }),
     );
     expect(big.status).toBe(413);
+  });
+
+  it("counts the gateway's retries and stores the latency percentiles of the calls when it finishes", async () => {
+    wobbled.clear();
+    const created = await create(spec({ model: model("wobbly") }), upload(csv(12)));
+    await settled(created.id);
+    const batch = await getBatch(db, access, created.id);
+    expect(batch).toMatchObject({ status: "succeeded", doneRows: 12, failedRows: 0 });
+    expect(wobbled.size).toBeGreaterThan(0);
+    expect(batch.retries).toBe(wobbled.size);
+    const rows = await db.batchRow.findMany({ where: { batchId: created.id }, select: { latencyMs: true } });
+    const latencies = rows.map((r) => r.latencyMs).sort((a, b) => a - b);
+    expect(batch.latency).toEqual({
+      count: 12,
+      p50: latencies[5],
+      p95: latencies[11],
+      p99: latencies[11],
+      max: latencies[11],
+    });
   });
 
   it("a failing provider fails rows (error recorded), not the batch", async () => {

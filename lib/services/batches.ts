@@ -32,6 +32,7 @@ import {
   getTaskByName,
   iterateBatchRows,
   iterateExamples,
+  type LatencySummary,
   listBatchIssues,
   type Page,
   type PageCursor,
@@ -161,6 +162,10 @@ export interface BatchDetail extends BatchSummary {
   /** Skipped rows (first 20). */
   issues: BatchIssueView[];
   issueCount: number;
+  /** Provider requests the gateway retried. */
+  retries: number;
+  /** Latency of the rows' calls, once the batch finished. */
+  latency: LatencySummary | null;
 }
 
 export type BatchRowStatus = "pending" | "done" | "failed";
@@ -702,6 +707,8 @@ export async function getBatch(db: Db, access: ProjectAccess, id: string): Promi
     progress: batchProgress(batch),
     issues: issues.items.map((i) => ({ row: i.row, message: i.message })),
     issueCount: issues.count,
+    retries: batch.retries,
+    latency: batch.latency,
   };
 }
 

@@ -23,6 +23,7 @@ import {
   type RunKind,
   type RunRecord,
   recordIteration,
+  recordRunLatency,
   SAVE_WINNER_STEP,
   updateRunProgress,
   upsertExampleResults,
@@ -35,8 +36,11 @@ import { describeIssues } from "./task-file";
 
 const systemClock = { now: () => Date.now() };
 
-/** Persists progress at most twice a second: the sink sees every update, the database a sample. */
-export function progressWriter(db: Db, runId: string, sink?: ProgressSink) {
+/**
+ * Persists progress at most twice a second: the sink sees every update, the database a sample.
+ * `retries`: the run's gateway retries so far (earlier executions included).
+ */
+export function progressWriter(db: Db, runId: string, sink?: ProgressSink, retries?: () => number) {
   let last = 0;
   let latest: Progress | null = null;
   const write = (p: Progress) =>
@@ -45,6 +49,7 @@ export function progressWriter(db: Db, runId: string, sink?: ProgressSink) {
       inputTokens: p.inputTokens,
       outputTokens: p.outputTokens,
       costUsd: p.costUsd,
+      retries: retries?.(),
     }).catch(() => {});
   return {
     sink: (p: Progress) => {
@@ -247,6 +252,10 @@ export async function executeRun(
     return await runPrepared(db, run, prepared, steps, signal, options);
   } finally {
     await prepared.context.llm.close();
+    if (TERMINAL.has((await getRunStatus(db, runId)) ?? "running"))
+      await recordRunLatency(db, runId).catch((error: unknown) =>
+        console.error(`[strop] could not record the latency of run ${runId}:`, message(error)),
+      );
   }
 }
 
@@ -276,7 +285,9 @@ async function runPrepared(
   }, options.cancelPollMs ?? 1000);
   watcher.unref?.();
   const guarded = guardSteps(steps, { signal: controller.signal, isCancelled });
-  const progress = progressWriter(db, runId, options.progress);
+  // This execution's retries on top of those of earlier executions (a resumed or Inngest-replayed run).
+  const retries = () => (run.retries ?? 0) + context.llm.stats().total.retries;
+  const progress = progressWriter(db, runId, options.progress, retries);
   const base = { runId, kind: run.kind, baselineVersion: baseline.version };
   try {
     if (run.kind === "eval") {

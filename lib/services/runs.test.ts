@@ -33,6 +33,8 @@ async function freshDb(): Promise<Db> {
 }
 
 let server: FakeServer;
+/** Model "wobbly" answers 500 to the first attempt of every fourth distinct request (then succeeds). */
+const wobbled = new Set<string>();
 const modelCalls = () => server.requests.filter((r) => r.path === "/v1/chat/completions").length;
 const fnv = (text: string) => createHash("sha256").update(text).digest().readUInt32BE(0);
 
@@ -42,6 +44,10 @@ beforeAll(async () => {
     respond: (call) => {
       if (call.model === "down") return { status: 400, body: { error: { message: "model is down" } } };
       const last = call.messages.at(-1)?.content ?? "";
+      if (call.model === "wobbly" && fnv(last) % 4 === 0 && !wobbled.has(last)) {
+        wobbled.add(last);
+        return { status: 500, body: { error: { message: "try again" } } };
+      }
       // About one task call in ten fails, always the same ones.
       if (call.model === "flaky" && !last.includes("<brief>") && fnv(last) % 10 === 0)
         return { status: 400, body: { error: { message: "flaky provider" } } };
@@ -237,6 +243,31 @@ describe("the embedded runner", () => {
     expect(run?.bestVersionId).toBe(run?.baselineVersionId);
     expect(await db.promptVersion.count({ where: { runId: created.id } })).toBe(0);
     expect(await listCheckpointIds(db, created.id)).not.toContain("finish/save-winner");
+  }, 60_000);
+
+  it("counts the gateway's retries and stores the task model's latency percentiles when it finishes", async () => {
+    wobbled.clear();
+    const spec = {
+      ...intentRunSpec(seeded, "x"),
+      models: { task: model("wobbly"), optimizer: model("wobbly") },
+      stop: { maxIterations: 1, patience: 1 },
+    };
+    const created = await createOptimizationRun(db, seeded.projectId, spec, { runner: "embedded" });
+    expect((await getRun(db, created.id))?.latency).toBeNull();
+    await settled(created.id);
+    const run = await getRun(db, created.id);
+    expect(run?.status).toBe("succeeded");
+    expect(wobbled.size).toBeGreaterThan(0);
+    expect(run?.retries).toBe(wobbled.size);
+    const measured = (await listExampleResults(db, created.id)).filter((r) => !r.cached && !r.error);
+    const latencies = measured.map((r) => r.latencyMs).sort((a, b) => a - b);
+    expect(run?.latency).toEqual({
+      count: measured.length,
+      p50: latencies[Math.ceil(0.5 * latencies.length) - 1],
+      p95: latencies[Math.ceil(0.95 * latencies.length) - 1],
+      p99: latencies[Math.ceil(0.99 * latencies.length) - 1],
+      max: latencies.at(-1),
+    });
   }, 60_000);
 
   it("a cancelled run stops within seconds, makes no further provider calls, keeps what it finished", async () => {

@@ -2,7 +2,7 @@
 // streamed in) with one task model, one output per row. What a client sends (the batch spec: a JSON body
 // for a dataset version, query parameters for an upload whose body is the file) and what it reads back.
 import * as z from "zod";
-import { idSchema, pageSchema, paginationQuerySchema, timestampSchema } from "./common";
+import { idSchema, latencySummarySchema, pageSchema, paginationQuerySchema, timestampSchema } from "./common";
 import { modelRefSchema } from "./runs";
 import { cacheConfigSchema } from "./task-file";
 
@@ -189,6 +189,11 @@ export const batchDetailSchema = batchSummarySchema
       .meta({ description: "Derived from the counters." }),
     issues: z.array(batchIssueSchema).meta({ description: "Skipped rows (first 20)." }),
     issueCount: z.number().int(),
+    retries: z
+      .number()
+      .int()
+      .meta({ description: "Provider requests the gateway retried (429s, 5xx, timeouts)." }),
+    latency: latencySummarySchema.nullable().meta({ description: "Stored when it finished; null before." }),
   })
   .meta({ id: "BatchDetail" });
 

@@ -64,3 +64,14 @@ export const errorEnvelopeSchema = z
   .meta({ id: "Error", description: "Every error response has this shape." });
 
 export type ValidationIssue = z.infer<typeof validationIssueSchema>;
+
+/** Latency of the calls that reached the provider and succeeded (ms), from the stored rows. */
+export const latencySummarySchema = z
+  .object({
+    count: z.number().int(),
+    p50: z.number(),
+    p95: z.number(),
+    p99: z.number(),
+    max: z.number(),
+  })
+  .meta({ id: "LatencySummary" });

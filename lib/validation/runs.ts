@@ -1,7 +1,7 @@
 // Optimization runs: what a client asks for (the run spec, POST /api/v1/projects/{p}/runs) and what a
 // stored run keeps (the resolved config every runner executes from).
 import { z } from "zod";
-import { idSchema, timestampSchema } from "./common";
+import { idSchema, latencySummarySchema, timestampSchema } from "./common";
 import { errorBudgetSchema } from "./error-budget";
 import { projectParamsSchema } from "./projects";
 import { fewShotDemoSchema, modelParamsSchema, promptSourceSchema } from "./prompts";
@@ -267,6 +267,11 @@ export const runDetailSchema = z
     inputTokens: z.number().int(),
     outputTokens: z.number().int(),
     costUsd: z.number(),
+    retries: z
+      .number()
+      .int()
+      .meta({ description: "Provider requests the gateway retried (429s, 5xx, timeouts)." }),
+    latency: latencySummarySchema.nullable().meta({ description: "Stored when it finished; null before." }),
     config: z.record(z.string(), z.unknown()).meta({ description: "The resolved run configuration." }),
     progress: runProgressSchema.nullable(),
     report: z.unknown().meta({ description: "The final report; null until the run finished with one." }),

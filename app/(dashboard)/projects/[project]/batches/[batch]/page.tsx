@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { BatchMonitor } from "@/components/batches/batch-monitor";
-import { count, durationText } from "@/components/runs/format";
+import { count, durationText, latencyText } from "@/components/runs/format";
 import { Alert } from "@/components/ui/alert";
 import { PageHeader, Section, Time } from "@/components/ui/page";
 import { requireProjectPage } from "@/lib/auth/pages";
@@ -137,6 +137,8 @@ export default async function BatchPage({ params }: { params: Promise<{ project:
             <Time value={batch.finishedAt} />
           </Fact>
           <Fact label="Took">{took === null ? "–" : durationText(took)}</Fact>
+          <Fact label="Retried requests">{count(batch.retries)}</Fact>
+          <Fact label="Latency">{latencyText(batch.latency)}</Fact>
         </dl>
       </Section>
     </>
