@@ -17,7 +17,8 @@ export type Tx = Prisma.TransactionClient;
 
 /** SQLite file used when DATABASE_URL is unset: `${STROP_DATA_DIR ?? ".strop"}/strop.db`. */
 export function defaultDatabaseUrl(): string {
-  const dir = path.resolve(process.env.STROP_DATA_DIR ?? ".strop");
+  // Runtime data, not a build input: the comment keeps Next's file tracer from globbing the project.
+  const dir = path.resolve(/* turbopackIgnore: true */ process.env.STROP_DATA_DIR ?? ".strop");
   return `file:${path.join(dir, "strop.db")}`;
 }
 

@@ -52,30 +52,35 @@ export function sqlitePath(url: string): string {
 
 /** Root holding sqlite/ and postgres/: STROP_MIGRATIONS_DIR, else <cwd>/prisma/migrations. */
 export function migrationsRoot(): string {
-  return path.resolve(process.env.STROP_MIGRATIONS_DIR ?? path.join(process.cwd(), "prisma", "migrations"));
+  // Read at run time from the working tree (or STROP_MIGRATIONS_DIR), never bundled: the comments keep
+  // Next's file tracer from globbing the whole project for these paths.
+  return path.resolve(
+    /* turbopackIgnore: true */ process.env.STROP_MIGRATIONS_DIR ??
+      path.join(process.cwd(), "prisma", "migrations"),
+  );
 }
 
 /** The committed migrations for one database, in the order Prisma applies them. */
 export function readMigrations(provider: DbProvider, root = migrationsRoot()): MigrationFile[] {
-  const dir = path.join(root, provider === "sqlite" ? "sqlite" : "postgres");
-  if (!fs.existsSync(dir))
+  const dir = path.join(/* turbopackIgnore: true */ root, provider === "sqlite" ? "sqlite" : "postgres");
+  if (!fs.existsSync(/* turbopackIgnore: true */ dir))
     throw new MigrationError(`migrations folder not found: ${dir} (set STROP_MIGRATIONS_DIR)`);
-  const lock = path.join(dir, "migration_lock.toml");
-  const lockProvider = fs.existsSync(lock)
-    ? /provider\s*=\s*"([^"]+)"/.exec(fs.readFileSync(lock, "utf8"))?.[1]
+  const lock = path.join(/* turbopackIgnore: true */ dir, "migration_lock.toml");
+  const lockProvider = fs.existsSync(/* turbopackIgnore: true */ lock)
+    ? /provider\s*=\s*"([^"]+)"/.exec(fs.readFileSync(/* turbopackIgnore: true */ lock, "utf8"))?.[1]
     : undefined;
   if (lockProvider && lockProvider !== provider) {
     throw new MigrationError(`${lock} is for "${lockProvider}", not "${provider}"`);
   }
   return fs
-    .readdirSync(dir, { withFileTypes: true })
+    .readdirSync(/* turbopackIgnore: true */ dir, { withFileTypes: true })
     .filter((e) => e.isDirectory())
     .map((e) => e.name)
     .sort((a, b) => a.localeCompare(b))
     .map((name) => {
-      const file = path.join(dir, name, "migration.sql");
-      if (!fs.existsSync(file)) throw new MigrationError(`${file} is missing`);
-      const bytes = fs.readFileSync(file);
+      const file = path.join(/* turbopackIgnore: true */ dir, name, "migration.sql");
+      if (!fs.existsSync(/* turbopackIgnore: true */ file)) throw new MigrationError(`${file} is missing`);
+      const bytes = fs.readFileSync(/* turbopackIgnore: true */ file);
       return {
         name,
         sql: bytes.toString("utf8"),
