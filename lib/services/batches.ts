@@ -24,12 +24,9 @@ import {
   type Db,
   finishActiveBatch,
   getLatestPromptVersion,
-  getModelConfig,
   getProjectBatch,
   getProjectDatasetVersion,
   getPromptVersion,
-  getTaskById,
-  getTaskByName,
   iterateBatchRows,
   iterateExamples,
   type LatencySummary,
@@ -43,7 +40,7 @@ import {
   writeBatch,
 } from "@/lib/db";
 import { parseModelId } from "@/lib/llm/model-id";
-import { type Env, providers } from "@/lib/llm/providers/index";
+import type { Env } from "@/lib/llm/providers/index";
 import { activeRunner, cancelBatchExecution, dispatchBatch, type RunnerName } from "@/lib/runner/index";
 import {
   type BatchSpec,
@@ -60,7 +57,13 @@ import { asText, type DatasetFormat, readDatasetItems } from "./dataset-file";
 import { maxUploadBytes, spoolUpload, textOf, uploadFormat } from "./dataset-upload";
 import { type FileDownload, fileDownload, safeFileName } from "./file-download";
 import { projectProviderEnv } from "./provider-credentials";
-import { modelConfigForTask } from "./settings";
+import {
+  checkModelCredentials,
+  checkModelId,
+  findProjectTask,
+  modelFromRef,
+  SpecRefProblem,
+} from "./spec-refs";
 
 export type { BatchSpecInput } from "@/lib/validation/batches";
 
@@ -231,12 +234,14 @@ function parseSpec(spec: unknown, location: Location): BatchSpec {
   throw validationError(location, parsed.error);
 }
 
-async function resolveTask(db: Db, projectId: string, ref: string, location: Location) {
-  const byId = await getTaskById(db, ref);
-  if (byId && byId.projectId === projectId) return byId;
-  const byName = await getTaskByName(db, projectId, ref);
-  if (!byName) throw fieldError(location, "task", `no task named (or with id) "${ref}" in this project`);
-  return byName;
+/** A SpecRefProblem from `fn` as bad input naming `field`. */
+async function naming<T>(location: Location, field: string, fn: () => T | Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    if (error instanceof SpecRefProblem) throw fieldError(location, field, error.message);
+    throw error;
+  }
 }
 
 /** A model configuration's name, a "provider:model" id or an inline configuration, checked completely. */
@@ -246,39 +251,15 @@ async function resolveModel(
   ref: unknown,
   location: Location,
 ): Promise<ModelConfig> {
-  let candidate = ref;
-  if (typeof ref === "string") {
-    const stored = await getModelConfig(db, projectId, ref);
-    if (stored) candidate = modelConfigForTask(stored);
-    else if (!ref.includes(":"))
-      throw fieldError(
-        location,
-        "model",
-        `no model configuration named "${ref}" (and not a "provider:model" id)`,
-      );
-    else candidate = { id: ref };
-  }
+  const candidate = await naming(location, "model", () => modelFromRef(db, projectId, ref));
   const parsed = modelConfigSchema.safeParse(candidate);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw fieldError(location, ["model", ...issue.path.map(String)].join("."), issue.message);
   }
-  try {
-    parseModelId(parsed.data.id);
-  } catch (error) {
-    throw fieldError(location, "model", (error as Error).message);
-  }
-  return parsed.data;
-}
-
-/** Builds the model the way the gateway will: a missing credential fails now, naming the variable. */
-function checkCredentials(model: ModelConfig, location: Location, env: Env): void {
-  try {
-    const { provider, modelName } = parseModelId(model.id);
-    providers[provider].languageModel({ modelName, baseURL: model.baseURL, apiKeyEnv: model.apiKeyEnv, env });
-  } catch (error) {
-    throw fieldError(location, "model", (error as Error).message);
-  }
+  const model = parsed.data;
+  await naming(location, "model", () => checkModelId(model.id));
+  return model;
 }
 
 interface ResolvedSpec {
@@ -297,7 +278,7 @@ async function resolveSpec(
   location: Location,
   env: Env,
 ): Promise<ResolvedSpec> {
-  const task = await resolveTask(db, projectId, spec.task, location);
+  const task = await naming(location, "task", () => findProjectTask(db, projectId, spec.task));
   const version =
     spec.promptVersion !== undefined
       ? await getPromptVersion(db, task.id, spec.promptVersion)
@@ -335,7 +316,8 @@ async function resolveSpec(
       );
   }
   const model = await resolveModel(db, projectId, spec.model, location);
-  checkCredentials(model, location, await projectProviderEnv(db, projectId, { env }));
+  const providerEnv = await projectProviderEnv(db, projectId, { env });
+  await naming(location, "model", () => checkModelCredentials(model, providerEnv));
   const cache = cacheConfigSchema.parse(spec.cache ?? {});
   return {
     spec,

@@ -14,13 +14,10 @@ import {
   getDb,
   getLatestPromptVersion,
   getMetricConfig,
-  getModelConfig,
   getProjectDatasetVersion,
   getPromptVersion,
   getRun,
   getSavedWinnerVersion,
-  getTaskById,
-  getTaskByName,
   listExamples,
   listUnfinishedRuns,
   markRunCancelled,
@@ -29,7 +26,7 @@ import {
   saveRunWinnerVersion,
 } from "@/lib/db";
 import { parseModelId } from "@/lib/llm/model-id";
-import { type Env, providers } from "@/lib/llm/providers/index";
+import type { Env } from "@/lib/llm/providers/index";
 import { isMetricName } from "@/lib/metrics/registry";
 import { createDbStepRunner } from "@/lib/runner/db-step-runner";
 import {
@@ -41,12 +38,12 @@ import {
   type RunnerName,
 } from "@/lib/runner/index";
 import { type RunSpecInput, runOrigin, runSpecSchema, storedRunConfigSchema } from "@/lib/validation/runs";
-import type { MetricConfig, ModelConfig } from "@/lib/validation/task-file";
+import type { MetricConfig } from "@/lib/validation/task-file";
 import { projectProviderEnv } from "./provider-credentials";
 import { buildRunContext } from "./run-context";
 import { executeRun, parseStoredConfig, winnerNote } from "./run-execution";
 import { hasWinner, requireProjectRun } from "./run-reads";
-import { modelConfigForTask } from "./settings";
+import { checkModelCredentials, findProjectTask, modelFromRef, SpecRefProblem } from "./spec-refs";
 import { describeIssues } from "./task-file";
 
 export interface RunServiceOptions {
@@ -76,28 +73,14 @@ function specError(issues: ZodIssueLike[]): InputError {
   });
 }
 
-async function resolveTask(db: Db, projectId: string, ref: string) {
-  const byId = await getTaskById(db, ref);
-  if (byId && byId.projectId === projectId) return byId;
-  const byName = await getTaskByName(db, projectId, ref);
-  if (!byName) throw fieldError("task", `no task named (or with id) "${ref}" in this project`);
-  return byName;
-}
-
-async function resolveModel(db: Db, projectId: string, ref: unknown, field: string): Promise<unknown> {
-  if (typeof ref !== "string") return ref;
-  const config = await getModelConfig(db, projectId, ref);
-  // Every stored field (incl. rate limits, time limit, retries): lib/services/settings.ts.
-  if (config) return modelConfigForTask(config);
-  if (!ref.includes(":")) {
-    throw fieldError(field, `no model configuration named "${ref}" (and not a "provider:model" id)`);
-  }
+/** A SpecRefProblem from `fn` as bad input naming `field`. */
+async function naming<T>(field: string, fn: () => T | Promise<T>): Promise<T> {
   try {
-    parseModelId(ref);
+    return await fn();
   } catch (error) {
-    throw fieldError(field, (error as Error).message);
+    if (error instanceof SpecRefProblem) throw fieldError(field, error.message);
+    throw error;
   }
-  return { id: ref };
 }
 
 async function resolveMetric(db: Db, projectId: string, ref: unknown, field: string): Promise<unknown> {
@@ -108,16 +91,6 @@ async function resolveMetric(db: Db, projectId: string, ref: unknown, field: str
   }
   if (isMetricName(ref)) return { name: ref };
   throw fieldError(field, `no metric configuration named "${ref}" and no registered metric "${ref}"`);
-}
-
-/** Builds the model the way the gateway will: a missing credential fails now, naming the variable. */
-function checkCredentials(model: ModelConfig, field: string, env: Env): void {
-  try {
-    const { provider, modelName } = parseModelId(model.id);
-    providers[provider].languageModel({ modelName, baseURL: model.baseURL, apiKeyEnv: model.apiKeyEnv, env });
-  } catch (error) {
-    throw fieldError(field, (error as Error).message);
-  }
 }
 
 const MAX_PROBLEMS = 5;
@@ -174,7 +147,7 @@ export async function createOptimizationRun(
   const parsed = runSpecSchema.safeParse(spec);
   if (!parsed.success) throw specError(parsed.error.issues);
   const s = parsed.data;
-  const task = await resolveTask(db, projectId, s.task);
+  const task = await naming("task", () => findProjectTask(db, projectId, s.task));
   const version =
     s.promptVersion !== undefined
       ? await getPromptVersion(db, task.id, s.promptVersion)
@@ -207,8 +180,8 @@ export async function createOptimizationRun(
     },
     dataset: { path: `dataset:${dataset.datasetName}@v${dataset.version}`, expected: dataset.expectedColumn },
     models: {
-      task: await resolveModel(db, projectId, s.models.task, "models.task"),
-      optimizer: await resolveModel(db, projectId, s.models.optimizer, "models.optimizer"),
+      task: await naming("models.task", () => modelFromRef(db, projectId, s.models.task)),
+      optimizer: await naming("models.optimizer", () => modelFromRef(db, projectId, s.models.optimizer)),
     },
     metrics: await Promise.all(s.metrics.map((m, i) => resolveMetric(db, projectId, m, `metrics.${i}`))),
     optimizer: s.optimizer,
@@ -231,8 +204,8 @@ export async function createOptimizationRun(
   await context.llm.close();
   // The environment, plus the project's stored credentials for the providers it does not configure.
   const providerEnv = await projectProviderEnv(db, projectId, { env });
-  checkCredentials(config.models.task, "models.task", providerEnv);
-  checkCredentials(config.models.optimizer, "models.optimizer", providerEnv);
+  await naming("models.task", () => checkModelCredentials(config.models.task, providerEnv));
+  await naming("models.optimizer", () => checkModelCredentials(config.models.optimizer, providerEnv));
   const label = `dataset "${dataset.datasetName}" version ${dataset.version}`;
   checkExamples(await listExamples(db, dataset.id), promptVariables(prompt), label);
 
