@@ -10,36 +10,10 @@ import { CursorPager, useCursorPages } from "@/components/ui/cursor-pager";
 import { Section } from "@/components/ui/page";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { apiRequest, errorMessage } from "@/lib/http/client";
+import type { BatchCounters } from "@/lib/services/batch-events";
+import type { BatchRowView as BatchRow } from "@/lib/services/batches";
 import type { BatchStatus } from "@/lib/validation/batches";
 import { BatchProgressBar } from "./progress-bar";
-
-/** The counters the events stream sends (`progress` and `end`). */
-export interface BatchCounters {
-  status: BatchStatus;
-  totalRows: number;
-  doneRows: number;
-  failedRows: number;
-  skippedRows: number;
-  calls: number;
-  inputTokens: number;
-  outputTokens: number;
-  costUsd: number;
-  cacheHits: number;
-}
-
-interface BatchRow {
-  rowNumber: number;
-  key: string;
-  input: Record<string, string>;
-  status: "pending" | "done" | "failed";
-  output: string | null;
-  error: string | null;
-  inputTokens: number;
-  outputTokens: number;
-  costUsd: number;
-  latencyMs: number;
-  cached: boolean;
-}
 
 const FINISHED: BatchStatus[] = ["succeeded", "failed", "cancelled"];
 const PAGE_SIZE = 25;
