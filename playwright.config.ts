@@ -19,6 +19,8 @@ process.env.STROP_E2E_PORT ||= execFileSync(
   { encoding: "utf8" },
 ).trim();
 process.env.STROP_E2E_DATA_DIR ||= mkdtempSync(path.join(tmpdir(), "strop-e2e-"));
+// Specs point models at loopback fake servers; the app and the processes specs start inherit this.
+process.env.STROP_EGRESS_ALLOW ||= "loopback";
 
 const baseURL = `http://127.0.0.1:${process.env.STROP_E2E_PORT}`;
 
@@ -73,6 +75,7 @@ export default defineConfig({
       STROP_DATA_DIR: process.env.STROP_E2E_DATA_DIR,
       NEXTAUTH_URL: baseURL,
       NEXT_TELEMETRY_DISABLED: "1",
+      STROP_EGRESS_ALLOW: process.env.STROP_EGRESS_ALLOW,
     },
   },
 });

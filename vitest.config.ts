@@ -9,5 +9,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: "forks",
+    // Tests talk to loopback fakes (lib/llm/testing); spawned CLI and worker processes inherit this.
+    // The egress tests pass their own policies.
+    env: { STROP_EGRESS_ALLOW: "loopback" },
   },
 });

@@ -25,6 +25,8 @@ const env = {
   STROP_DATA_DIR: dataDir,
   NEXT_TELEMETRY_DISABLED: "1",
   STROP_NEXT_DIST_DIR: distDir,
+  // The specs' models talk to loopback fake servers, which the egress policy refuses by default.
+  STROP_EGRESS_ALLOW: process.env.STROP_EGRESS_ALLOW || "loopback",
 };
 for (const name of [
   "DATABASE_URL",

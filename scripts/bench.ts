@@ -2,7 +2,9 @@
 // (so the CPU measured is the client's alone). Prints measured value, target and PASS/FAIL per check.
 //
 //   (a) 1,000 calls, 100 ms latency, concurrency 32: wall ≤ 1.25 × ideal, CPU ≤ 3 ms per call
-//   (b) a 50 requests/s provider limit and 5% HTTP 500s: nothing lost, wall ≤ 1.15 × ideal, 429s < 5%
+//   (b) fault storm: a 50 requests/s provider limit and 20% faults (5% each: HTTP 500, connection reset,
+//       200 with malformed JSON, 200 with truncated JSON): nothing lost, wall ≤ 1.15 × ideal (the admitted
+//       requests back to back at the limit), 429s < 5%
 //   (c) the run of (a) again from the (database) cache: no provider calls, ≥ 20× faster than (a)
 //   (d) a batch of 100,000 rows and one of 10,000 (`strop batch` as users run it, a fresh process each,
 //       against the fake server): peak RSS ≤ 300 MB, and the 100k peak within ±20% of the 10k peak
@@ -11,23 +13,20 @@
 //
 // Options: --only a,b,c,d,e,ref   --calls N (default 1000)   --batch-rows 10000,100000
 //          REDIS_URL (default redis://127.0.0.1:6379)
-import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { once } from "node:events";
-import { createReadStream, createWriteStream, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { createInterface } from "node:readline";
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
 import { generateText } from "ai";
 import { openDb } from "../lib/db/client";
 import { llmCacheRepository } from "../lib/db/llm-cache";
 import { createLlm, type Gateway } from "../lib/llm/gateway";
 import { createDbCacheStore } from "../lib/llm/gateway/db-cache";
-import type { FakeStats } from "../lib/llm/testing/fake-openai-server";
 import { runGatewayClients } from "../lib/llm/testing/gateway-client";
+import { scenarioD } from "./bench-batch";
+import { fmt, row, rows, startFake } from "./bench-support";
 
-const root = path.resolve(import.meta.dirname, "..");
 const args = process.argv.slice(2);
 const argValue = (name: string) => {
   const i = args.indexOf(name);
@@ -37,52 +36,9 @@ const only = new Set((argValue("--only") ?? "a,b,c,d,e,ref").split(","));
 const N = Number(argValue("--calls") ?? 1000);
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const MODEL = "openai-compatible:bench";
-
-interface Row {
-  scenario: string;
-  check: string;
-  measured: string;
-  target: string;
-  pass: boolean;
-}
-const rows: Row[] = [];
-const row = (scenario: string, check: string, measured: string, target: string, pass: boolean) => {
-  rows.push({ scenario, check, measured, target, pass });
-  console.log(`  ${pass ? "PASS" : "FAIL"}  ${scenario}  ${check}: ${measured} (target ${target})`);
-};
-
-interface FakeProcess {
-  baseURL: string;
-  stats(): Promise<FakeStats>;
-  stop(): Promise<void>;
-}
-
-/** The fake server in its own process; resolves once it prints its URL. */
-async function startFake(flags: string[]): Promise<FakeProcess> {
-  const child: ChildProcess = spawn(
-    process.execPath,
-    ["--import", "tsx", path.join(root, "lib/llm/testing/fake-openai-server.ts"), "--port", "0", ...flags],
-    { cwd: root, stdio: ["ignore", "pipe", "inherit"] },
-  );
-  const baseURL = await new Promise<string>((resolve, reject) => {
-    let seen = "";
-    child.stdout?.on("data", (chunk: Buffer) => {
-      seen += chunk.toString();
-      const match = /baseURL (\S+)/.exec(seen);
-      if (match?.[1]) resolve(match[1]);
-    });
-    child.once("exit", (code) => reject(new Error(`fake server exited with ${code}`)));
-  });
-  return {
-    baseURL,
-    stats: async () => (await fetch(baseURL.replace(/\/v1$/, "/_fake/stats"))).json() as Promise<FakeStats>,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        child.once("exit", () => resolve());
-        child.kill("SIGTERM");
-      }),
-  };
-}
+// Every provider call of the benchmark goes to its loopback fake server (in this process, the
+// `strop batch` children and the gateway clients, which inherit the environment).
+process.env.STROP_EGRESS_ALLOW = "loopback";
 
 const messages = (i: number, tag: string) => [
   { role: "system" as const, content: "You are a sentiment classifier. Answer positive or negative." },
@@ -108,8 +64,6 @@ async function fire(llm: Gateway, n: number, tag: string) {
     firstError: failures[0] ? String((failures[0] as PromiseRejectedResult).reason) : undefined,
   };
 }
-
-const fmt = (ms: number) => (ms >= 10_000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.round(ms)} ms`);
 
 async function scenarioAC(): Promise<void> {
   const latency = 100;
@@ -235,6 +189,11 @@ async function scenarioAC(): Promise<void> {
   }
 }
 
+/** Fault rates of (b): each a share of the requests the provider admits (20% in all). */
+const STORM = { error500: 0.05, reset: 0.05, badJson: 0.05, truncated: 0.05 };
+/** Retries per call in (b): a call is lost only after 7 faults in a row (0.2^7 ≈ 1e-5 per call). */
+const STORM_RETRIES = 6;
+
 async function scenarioB(): Promise<void> {
   const rps = 50;
   const server = await startFake([
@@ -245,7 +204,13 @@ async function scenarioB(): Promise<void> {
     "--rps",
     String(rps),
     "--error-rate",
-    "0.05",
+    String(STORM.error500),
+    "--reset-rate",
+    String(STORM.reset),
+    "--bad-json-rate",
+    String(STORM.badJson),
+    "--truncated-rate",
+    String(STORM.truncated),
     "--reply",
     "positive",
     "--no-record",
@@ -255,24 +220,32 @@ async function scenarioB(): Promise<void> {
   try {
     const llm = createLlm({
       env: {},
+      maxRetries: STORM_RETRIES,
       models: {
         [MODEL]: { baseURL: server.baseURL, concurrency: 32, rateLimit: { requestsPerMinute: rps * 60 } },
       },
     });
-    const ideal = (N / rps) * 1000;
     const b = await fire(llm, N, "b");
     const stats = await server.stats();
-    const s429 = stats.outcomes["429"] ?? 0;
-    const s500 = stats.outcomes["500"] ?? 0;
+    const seen = (outcome: string) => stats.outcomes[outcome] ?? 0;
+    const s429 = seen("429");
+    // Every admitted request (answered or faulted) took one of the provider's `rps` slots per second:
+    // the best possible wall time serves them back to back.
+    const admitted = stats.calls - s429;
+    const ideal = (admitted / rps) * 1000;
     const g = llm.stats().total;
     console.log(
-      `(b) ${fmt(b.wallMs)}; server saw ${stats.calls} requests: ${s500} × 500, ${s429} × 429; gateway retries ${g.retries}${b.firstError ? `; first error: ${b.firstError}` : ""}`,
+      `(b) ${fmt(b.wallMs)}; faults ${Object.entries(STORM)
+        .map(([name, rate]) => `${name} ${rate * 100}%`)
+        .join(", ")}; server saw ${stats.calls} requests: ${seen("200")} × 200, ${seen("500")} × 500, ` +
+        `${seen("reset")} resets, ${seen("badJson")} × malformed JSON, ${seen("truncated")} × truncated JSON, ` +
+        `${s429} × 429; gateway retries ${g.retries}${b.firstError ? `; first error: ${b.firstError}` : ""}`,
     );
     row("b", "results lost", String(N - b.ok), "0", b.ok === N);
     row(
       "b",
       "wall time",
-      `${fmt(b.wallMs)} (${(b.wallMs / ideal).toFixed(3)}× ideal ${fmt(ideal)})`,
+      `${fmt(b.wallMs)} (${(b.wallMs / ideal).toFixed(3)}× ideal ${fmt(ideal)} for ${admitted} admitted requests)`,
       "≤ 1.15× ideal",
       b.wallMs <= 1.15 * ideal,
     );
@@ -349,171 +322,6 @@ async function scenarioE(): Promise<void> {
   }
 }
 
-// ---- (d) batches: peak memory does not grow with the rows ----------------------------------------------------
-
-interface BatchChildResult {
-  rows: number;
-  wallMs: number;
-  /** Peak RSS of the `strop batch` process (VmHWM, else resourceUsage's maxRSS), in MB. */
-  peakRssMb: number;
-  exitCode: number | null;
-  outcome: { status: string; doneRows: number; failedRows: number; totalRows: number; calls: number };
-}
-
-/**
- * Preloaded into the measured `strop batch` process: at exit it writes its peak RSS to stderr (the
- * process is the CLI as users run it, with nothing of the benchmark loaded).
- */
-const PEAK_RSS_REPORTER = `data:text/javascript,${encodeURIComponent(
-  `import { readFileSync } from "node:fs";
-process.on("exit", () => {
-  let kb = process.resourceUsage().maxRSS;
-  try { kb = Number(/VmHWM:\\s+(\\d+) kB/.exec(readFileSync("/proc/self/status", "utf8"))[1]); } catch {}
-  process.stderr.write("PEAK-RSS-KB " + kb + "\\n");
-});`,
-)}`;
-
-/** A CSV of `n` distinct rows, written as a stream. */
-async function writeRows(file: string, n: number): Promise<void> {
-  const out = createWriteStream(file);
-  out.write("id,text\n");
-  for (let i = 1; i <= n; i++) {
-    const line = `${i},"Review ${i}: the film was better than I expected, and the ending surprised me."\n`;
-    if (!out.write(line)) await once(out, "drain");
-  }
-  out.end();
-  await once(out, "close");
-}
-
-/** Counts the result file's rows and those done, streaming. */
-async function countResults(file: string): Promise<{ lines: number; done: number }> {
-  let lines = 0;
-  let done = 0;
-  for await (const line of createInterface({ input: createReadStream(file) })) {
-    if (!line) continue;
-    lines++;
-    if ((JSON.parse(line) as { status: string }).status === "done") done++;
-  }
-  return { lines, done };
-}
-
-async function runBatchChild(
-  dir: string,
-  task: string,
-  n: number,
-  baseURL: string,
-): Promise<BatchChildResult> {
-  const input = path.join(dir, `rows-${n}.csv`);
-  const out = path.join(dir, `results-${n}.jsonl`);
-  await writeRows(input, n);
-  const started = performance.now();
-  const child = spawn(
-    process.execPath,
-    [
-      "--import",
-      PEAK_RSS_REPORTER,
-      path.join(root, "bin/strop.mjs"),
-      "batch",
-      task,
-      "--input",
-      input,
-      "--out",
-      out,
-      "--json",
-      "--quiet",
-    ],
-    {
-      cwd: root,
-      env: {
-        ...process.env,
-        DATABASE_URL: `file:${path.join(dir, `batch-${n}.db`)}`,
-        OPENAI_COMPATIBLE_BASE_URL: baseURL,
-        REDIS_URL: "",
-        NO_COLOR: "1",
-      },
-      stdio: ["ignore", "pipe", "pipe"],
-    },
-  );
-  let stdout = "";
-  let stderr = "";
-  child.stdout?.on("data", (chunk: Buffer) => {
-    stdout += chunk.toString();
-  });
-  child.stderr?.on("data", (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  const [exitCode] = (await once(child, "exit")) as [number | null];
-  const wallMs = performance.now() - started;
-  const peak = /PEAK-RSS-KB (\d+)/.exec(stderr);
-  if (!peak || exitCode !== 0)
-    throw new Error(`strop batch (${n} rows) exited with ${exitCode}:\n${stdout}\n${stderr}`);
-  const counted = await countResults(out);
-  if (counted.lines !== n || counted.done !== n)
-    throw new Error(`batch of ${n}: the result file has ${counted.lines} rows, ${counted.done} done`);
-  rmSync(input, { force: true });
-  rmSync(out, { force: true });
-  rmSync(path.join(dir, `batch-${n}.db`), { force: true });
-  return { rows: n, wallMs, peakRssMb: Number(peak[1]) / 1024, exitCode, outcome: JSON.parse(stdout) };
-}
-
-async function scenarioD(): Promise<void> {
-  const sizes = (argValue("--batch-rows") ?? "10000,100000").split(",").map(Number);
-  const latency = 5;
-  const concurrency = 32;
-  const server = await startFake(["--latency", String(latency), "--reply", "positive", "--no-record"]);
-  const dir = mkdtempSync(path.join(os.tmpdir(), "strop-bench-batch-"));
-  try {
-    const task = path.join(dir, "task.yaml");
-    writeFileSync(
-      task,
-      [
-        "name: bench-batch",
-        "prompt:",
-        "  system: You are a sentiment classifier. Answer positive or negative.",
-        '  output: "Classify: {{text}}"',
-        "dataset: { path: unused.csv }",
-        "models:",
-        `  task: { id: "openai-compatible:bench", concurrency: ${concurrency} }`,
-        `  optimizer: { id: "openai-compatible:bench", concurrency: ${concurrency} }`,
-        "metrics: [{ name: exact_match }]",
-        "",
-      ].join("\n"),
-    );
-    const results: BatchChildResult[] = [];
-    for (const n of sizes) {
-      const r = await runBatchChild(dir, task, n, server.baseURL);
-      results.push(r);
-      console.log(
-        `(d) ${n.toLocaleString("en-US")} rows: ${fmt(r.wallMs)} (${Math.round((n / r.wallMs) * 1000)} rows/s), ` +
-          `peak RSS ${r.peakRssMb.toFixed(1)} MB; ${r.outcome.doneRows} done, ${r.outcome.failedRows} failed, ` +
-          `${r.outcome.calls} calls, exit ${r.exitCode}`,
-      );
-      row(
-        "d",
-        `peak RSS, ${n.toLocaleString("en-US")} rows`,
-        `${r.peakRssMb.toFixed(1)} MB (${fmt(r.wallMs)}, ${Math.round((n / r.wallMs) * 1000)} rows/s)`,
-        "≤ 300 MB",
-        r.peakRssMb <= 300 && r.exitCode === 0 && r.outcome.doneRows === n && r.outcome.failedRows === 0,
-      );
-    }
-    const small = results.find((r) => r.rows === Math.min(...sizes));
-    const large = results.find((r) => r.rows === Math.max(...sizes));
-    if (small && large && small !== large) {
-      const ratio = large.peakRssMb / small.peakRssMb;
-      row(
-        "d",
-        `peak RSS ${large.rows.toLocaleString("en-US")} vs ${small.rows.toLocaleString("en-US")} rows`,
-        `${ratio.toFixed(3)}× (${large.peakRssMb.toFixed(1)} / ${small.peakRssMb.toFixed(1)} MB)`,
-        "within ±20%",
-        Math.abs(ratio - 1) <= 0.2,
-      );
-    }
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-    await server.stop();
-  }
-}
-
 async function machine(): Promise<string> {
   const cpus = os.cpus();
   return `${os.availableParallelism()} CPUs (${cpus[0]?.model.trim() ?? "unknown"}), Node ${process.version}, ${os.platform()} ${os.release()}`;
@@ -528,7 +336,7 @@ async function main(): Promise<void> {
   );
   if (only.has("a") || only.has("c")) await scenarioAC();
   if (only.has("b")) await scenarioB();
-  if (only.has("d")) await scenarioD();
+  if (only.has("d")) await scenarioD((argValue("--batch-rows") ?? "10000,100000").split(",").map(Number));
   if (only.has("e")) await scenarioE();
   const table = rows.filter((r) => r.check !== "(reference) wall");
   console.log("\n| scenario | check | measured | target | result |\n|---|---|---|---|---|");

@@ -1,4 +1,6 @@
-// Failures over real HTTP map to LlmError with the right retryability; credentials never leak.
+// Failures over real HTTP map to LlmError with the right retryability: the status and the provider's
+// parsed message, never a raw body; one message for every connection failure; credentials never leak.
+import { type AddressInfo, createServer, type Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LlmError } from "../core/ports";
 import { redact, secretsOf } from "./errors";
@@ -54,11 +56,43 @@ describe("error mapping", () => {
     expect(countCalls("bad")).toBe(1);
   });
 
-  it("a plain-text error body is kept in the message", async () => {
-    script.proxy = [{ status: 400, body: "model 'proxy' not found, try pulling it first" }];
-    const error = await failure(llm(0).generate({ model: "openai-compatible:proxy", messages: user }));
-    expect(error.retryable).toBe(false);
-    expect(error.message).toContain("model 'proxy' not found");
+  it("a body that is not a JSON error (a proxy's HTML, plain text) is never echoed: status and reason only", async () => {
+    const page = "<html><body><h1>Internal admin</h1><p>db password: hunter2, users: 1234</p></body></html>";
+    script.html = [{ status: 502, body: page, headers: { "content-type": "text/html" } }];
+    const html = await failure(llm(0).generate({ model: "openai-compatible:html", messages: user }));
+    expect(html.message).toBe("openai-compatible:html: HTTP 502 Bad Gateway");
+    expect(html.retryable).toBe(true);
+    expect(html.status).toBe(502);
+    script.text = [{ status: 400, body: "model 'text' not found, try pulling it first" }];
+    const text = await failure(llm(0).generate({ model: "openai-compatible:text", messages: user }));
+    expect(text.message).toBe("openai-compatible:text: HTTP 400 Bad Request");
+    expect(text.retryable).toBe(false);
+    // A JSON body without an error message is not echoed either.
+    script.json = [{ status: 404, body: { users: [{ name: "admin", token: "internal" }] } }];
+    const json = await failure(llm(0).generate({ model: "openai-compatible:json", messages: user }));
+    expect(json.message).toBe("openai-compatible:json: HTTP 404 Not Found");
+  });
+
+  it("a JSON error's message is parsed from the usual shapes and cut to 200 characters", async () => {
+    script.ollama = [{ status: 404, body: { error: 'model "ollama" not found' } }];
+    const ollama = await failure(llm(0).generate({ model: "openai-compatible:ollama", messages: user }));
+    expect(ollama.message).toBe('openai-compatible:ollama: HTTP 404: model "ollama" not found');
+    script.vllm = [{ status: 400, body: { object: "error", message: "max_tokens is too large" } }];
+    const vllm = await failure(llm(0).generate({ model: "openai-compatible:vllm", messages: user }));
+    expect(vllm.message).toBe("openai-compatible:vllm: HTTP 400: max_tokens is too large");
+    script.long = [{ status: 400, body: { error: { message: `${"x".repeat(150)} ${"y".repeat(900)}` } } }];
+    const long = await failure(llm(0).generate({ model: "openai-compatible:long", messages: user }));
+    expect(long.message).toBe(`openai-compatible:long: HTTP 400: ${"x".repeat(150)} ${"y".repeat(49)}…`);
+  });
+
+  it("a key near the cut is redacted before cutting (no half key survives)", async () => {
+    const key = "sk-live-cut-0123456789abcdefghijklmnopqrstuvwxyz";
+    script.cut = [{ status: 401, body: { error: { message: `${"a".repeat(180)} key ${key} rejected` } } }];
+    const error = await failure(
+      llm(0, { OPENAI_COMPATIBLE_API_KEY: key }).generate({ model: "openai-compatible:cut", messages: user }),
+    );
+    expect(error.message).toContain("[redacted]");
+    expect(error.message).not.toContain("sk-live-cut");
   });
 
   it("500 is retried by the gateway, then retryable", async () => {
@@ -130,16 +164,45 @@ describe("error mapping", () => {
     expect(JSON.stringify(server.requests)).not.toContain(key);
   });
 
-  it("a server that is not listening is a retryable connection error", async () => {
+  it("refused, reset and hung-up connections give one retryable message; the detail goes to the log only", async () => {
     const closed = await startFakeOpenAIServer();
     await closed.close();
-    const gateway = createLlm({
-      env: {},
-      maxRetries: 0,
-      models: { "openai-compatible:m": { baseURL: closed.baseURL } },
+    const resets = await startFakeOpenAIServer({ respond: () => "reset" });
+    const accepted = new Set<Socket>();
+    // Accepts, then closes its side without a byte.
+    const hangUp = createServer((socket) => {
+      accepted.add(socket);
+      socket.end();
     });
-    const error = await failure(gateway.generate({ model: "openai-compatible:m", messages: user }));
-    expect(error.retryable).toBe(true);
+    await new Promise<void>((resolve) => hangUp.listen(0, "127.0.0.1", resolve));
+    const targets = {
+      refused: closed.baseURL,
+      reset: resets.baseURL,
+      "hung up": `http://127.0.0.1:${(hangUp.address() as AddressInfo).port}/v1`,
+    };
+    try {
+      for (const [what, baseURL] of Object.entries(targets)) {
+        const warnings: string[] = [];
+        const gateway = createLlm({
+          env: {},
+          maxRetries: 0,
+          models: { "openai-compatible:m": { baseURL } },
+          onWarning: (message) => warnings.push(message),
+        });
+        const error = await failure(gateway.generate({ model: "openai-compatible:m", messages: user }));
+        expect(error.message, what).toBe(
+          "openai-compatible:m: cannot reach the provider (connection failed)",
+        );
+        expect(error.retryable, what).toBe(true);
+        expect(error.status, what).toBeUndefined();
+        expect(warnings, what).toHaveLength(1);
+        expect(warnings[0], what).toMatch(/^strop gateway: openai-compatible:m: Cannot connect to API: /);
+      }
+    } finally {
+      await resets.close();
+      for (const socket of accepted) socket.destroy();
+      await new Promise((resolve) => hangUp.close(resolve));
+    }
   });
 });
 

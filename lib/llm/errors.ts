@@ -1,9 +1,12 @@
-// Maps whatever a provider call throws to the core's LlmError(message, retryable, status), keeping the
-// provider's message but never a credential.
+// Maps whatever a provider call throws to the core's LlmError(message, retryable, status): the HTTP
+// status with the provider's own parsed error message (redacted, cut to 200 characters), never a raw
+// body; one message for every connection failure; never a credential.
 
+import { STATUS_CODES } from "node:http";
 import { APICallError, RetryError } from "ai";
 import { LlmError } from "../core/ports";
-import { AttemptTimeoutError } from "./gateway/retry";
+import { EgressRefusedError } from "./egress";
+import { AttemptTimeoutError, isUnreadableResponse } from "./gateway/retry";
 import { ModelIdError } from "./model-id";
 import { MissingCredentialError } from "./providers/credentials";
 import type { Env } from "./providers/types";
@@ -45,20 +48,65 @@ function isNetworkError(error: unknown): boolean {
   );
 }
 
+/** Longest part of a provider's own message that reaches users. */
+export const MAX_PROVIDER_MESSAGE_LENGTH = 200;
+
 /**
- * When an error body is not the JSON error shape the SDK reads its message from (plain text from a proxy,
- * HTML from a gateway), the SDK reports only the status text: append the start of the body.
+ * What users see for every connection failure. Refused, reset, hung up and unresolvable look alike on
+ * purpose: telling them apart would let a base URL map which ports of a host are open. The detail goes
+ * to the server log (connectionFailureDetail).
  */
-function withUnparsedBody(message: string, body: string | undefined): string {
-  const text = body?.trim();
-  if (!text || message.includes(text.slice(0, 40))) return message;
-  try {
-    const parsed: unknown = JSON.parse(text);
-    if (parsed && typeof parsed === "object" && ("error" in parsed || "message" in parsed)) return message;
-  } catch {
-    // not JSON: fall through
+export const CONNECTION_FAILED = "cannot reach the provider (connection failed)";
+
+/** The cause of a connection failure, for the server log only; undefined for anything else. */
+export function connectionFailureDetail(error: unknown): string | undefined {
+  if (APICallError.isInstance(error) && error.statusCode === undefined) return error.message;
+  if (isNetworkError(error)) {
+    const cause = (error as Error).cause;
+    return cause instanceof Error
+      ? `${(error as Error).message}: ${cause.message}`
+      : (error as Error).message;
   }
-  return `${message}: ${text.length > 300 ? `${text.slice(0, 300)}…` : text}`;
+  return undefined;
+}
+
+/**
+ * The message of a JSON error body: `error.message` (OpenAI, Anthropic, Vertex, LiteLLM), `error` as a
+ * string (Ollama), `message` (vLLM) or `detail` (FastAPI servers). Undefined for anything else.
+ */
+export function providerErrorMessage(body: string | undefined): string | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body ?? "");
+  } catch {
+    return undefined;
+  }
+  if (!parsed || typeof parsed !== "object") return undefined;
+  const { error, message, detail } = parsed as Record<string, unknown>;
+  const nested = error && typeof error === "object" ? (error as { message?: unknown }).message : undefined;
+  const found = [nested, error, message, detail].find((v) => typeof v === "string" && v.trim() !== "");
+  return found as string | undefined;
+}
+
+function clip(text: string, max: number): string {
+  const flat = text.replace(/\s+/g, " ").trim();
+  return flat.length > max ? `${flat.slice(0, max)}…` : flat;
+}
+
+/**
+ * Status and the provider's parsed message, redacted before it is cut (a cut must not leave half a
+ * key). A body that is not a JSON error (an HTML page from a proxy, an internal service's answer) is
+ * never echoed: only the status and its standard reason phrase.
+ */
+function describeHttpFailure(error: APICallError, secrets: readonly string[]): string {
+  const status = error.statusCode as number;
+  if (isUnreadableResponse(error)) {
+    return `HTTP ${status} but the response is not the expected JSON (malformed or truncated)`;
+  }
+  const message = providerErrorMessage(error.responseBody);
+  if (message) return `HTTP ${status}: ${clip(redact(message, secrets), MAX_PROVIDER_MESSAGE_LENGTH)}`;
+  const reason = STATUS_CODES[status];
+  return reason ? `HTTP ${status} ${reason}` : `HTTP ${status}`;
 }
 
 export interface ErrorContext {
@@ -85,12 +133,14 @@ export function toLlmError(error: unknown, context: ErrorContext): LlmError {
       error.reason === "maxRetriesExceeded" ? ` (gave up after ${error.errors.length} attempts)` : "";
     return new LlmError(last.message + attempts, last.retryable, last.status);
   }
+  // Its message says which class of address was refused and what the operator can set; never retried.
+  if (error instanceof EgressRefusedError) return make(error.message, false);
+  if (connectionFailureDetail(error) !== undefined) return make(CONNECTION_FAILED, true);
   if (APICallError.isInstance(error)) {
-    return make(withUnparsedBody(error.message, error.responseBody), error.isRetryable, error.statusCode);
+    const retryable = error.isRetryable || isUnreadableResponse(error);
+    return make(describeHttpFailure(error, context.secrets), retryable, error.statusCode);
   }
-  if (isNetworkError(error)) {
-    const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : "";
-    return make(`cannot connect to the provider${cause}`, true);
-  }
+  if (isUnreadableResponse(error))
+    return make("the response is not the expected JSON (malformed or truncated)", true);
   return make(messageOf(error), false);
 }

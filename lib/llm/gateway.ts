@@ -5,10 +5,11 @@
 // One file per concern in ./gateway/; this file only composes them.
 import type { EmbedResponse, LlmPort, LlmRequest, LlmResponse } from "../core/ports";
 import { LlmError } from "../core/ports";
-import { secretsOf, toLlmError } from "./errors";
+import { type EgressPolicy, egressPolicyFromEnv } from "./egress";
+import { connectionFailureDetail, redact, secretsOf, toLlmError } from "./errors";
 import { type CacheStore, cacheKey, MemoryCacheStore, ResponseCache } from "./gateway/cache";
 import { checkDefaults, checkModelConfig, type GatewayModelConfig } from "./gateway/config";
-import { httpFetch } from "./gateway/http-fetch";
+import { createHttpFetch, type HostResolver } from "./gateway/http-fetch";
 import { type ModelRuntime, ModelRuntimes } from "./gateway/models";
 import { embedOnce, generateOnce, withTimeout } from "./gateway/provider-call";
 import {
@@ -52,11 +53,22 @@ export interface CreateLlmOptions {
   /** Backoff tuning and the test seams (clock, randomness, sleep). */
   retry?: Partial<RetryPolicy>;
   /**
-   * The HTTP client of provider calls: default a lean keep-alive client over node:http/https
-   * (gateway/http-fetch.ts); pass `globalThis.fetch` for undici's.
+   * Which addresses provider calls may connect to (./egress.ts), enforced by the gateway's own HTTP
+   * client on the address connected to. Default: STROP_EGRESS_ALLOW of process.env (public addresses
+   * only when unset) — the operator's setting, never `env`, which may come from a project.
    */
-  fetch?: typeof fetch;
-  /** Where operational warnings go (Redis unreachable, cache store failing); default console.warn. */
+  egress?: EgressPolicy;
+  /** Test seam: resolves host names for the egress check (default: the system resolver). */
+  resolveHost?: HostResolver;
+  /**
+   * Scopes the response cache: entries and the coalescing of identical calls in flight are keyed by it,
+   * so a hit never crosses namespaces (the services pass the project id).
+   */
+  cacheNamespace?: string;
+  /**
+   * Where operational warnings go (Redis unreachable, cache store failing, the cause of a connection
+   * failure, which users only see as "connection failed"); default console.warn.
+   */
   onWarning?: (message: string) => void;
 }
 
@@ -92,10 +104,13 @@ export function createLlm(options: CreateLlmOptions = {}): Gateway {
   });
   for (const [id, config] of Object.entries(configs)) checkModelConfig(id, config);
   const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
-  const secrets = secretsOf(
-    env,
-    Object.values(configs).flatMap((config) => (config.apiKeyEnv ? [config.apiKeyEnv] : [])),
-  );
+  const secrets = [
+    ...secretsOf(
+      env,
+      Object.values(configs).flatMap((config) => (config.apiKeyEnv ? [config.apiKeyEnv] : [])),
+    ),
+    ...Object.values(configs).flatMap((config) => (config.env ? secretsOf(config.env) : [])),
+  ].sort((a, b) => b.length - a.length);
   const warned = new Set<string>();
   const warn = (kind: string, message: string) => {
     if (warned.has(kind)) return;
@@ -131,7 +146,10 @@ export function createLlm(options: CreateLlmOptions = {}): Gateway {
     env,
     maxRetries: options.maxRetries,
     timeoutMs: options.timeoutMs,
-    fetch: options.fetch ?? httpFetch,
+    fetch: createHttpFetch({
+      policy: options.egress ?? egressPolicyFromEnv(process.env),
+      resolve: options.resolveHost,
+    }),
   });
 
   function charges(rt: ModelRuntime, tokens: number, requests: number): BucketCharge[] {
@@ -242,6 +260,9 @@ export function createLlm(options: CreateLlmOptions = {}): Gateway {
   ): LlmError {
     stats.record(modelId, scope, { kind: "failure" });
     const context = { modelId, signal, secrets };
+    // Users get one message for every connection failure; the detail (refused, reset…) goes to the log.
+    const detail = connectionFailureDetail(error instanceof GaveUp ? error.cause : error);
+    if (detail) warn(`connect:${modelId}`, `${modelId}: ${redact(detail, secrets)}`);
     if (error instanceof GaveUp) {
       const mapped = toLlmError(error.cause, context);
       if (error.attempts < 2) return mapped;
@@ -261,6 +282,7 @@ export function createLlm(options: CreateLlmOptions = {}): Gateway {
       const mode = cache && rt.parsed.provider !== "sim" ? (request.cache ?? "use") : "bypass";
       if (!cache || mode === "bypass") return await callProvider(rt, request, scope);
       const key = cacheKey({
+        namespace: options.cacheNamespace,
         provider: rt.parsed.provider,
         model: rt.parsed.modelName,
         endpoint: rt.endpoint,

@@ -1,6 +1,19 @@
-// lib/llm: the LLM provider layer. "provider:model" ids, the provider registry, prices and the gateway
-// that implements the core's LlmPort (cache, limits, retries, accounting: ./gateway/). Test helpers (the
-// fake OpenAI server) live in ./testing.
+// lib/llm: the LLM provider layer. "provider:model" ids, the provider registry, prices, the egress policy
+// of provider calls and the gateway that implements the core's LlmPort (cache, limits, retries,
+// accounting: ./gateway/). Test helpers (the fake OpenAI server) live in ./testing.
+
+export {
+  type AddressClass,
+  checkEgress,
+  classifyAddress,
+  EGRESS_ALLOW_ENV,
+  type EgressPolicy,
+  EgressRefusedError,
+  EgressSettingError,
+  egressPolicyFromEnv,
+  PUBLIC_ONLY,
+  parseEgressAllow,
+} from "./egress";
 export {
   type CallStats,
   type CreateLlmOptions,

@@ -94,6 +94,35 @@ describe("the response cache", () => {
     expect(llm.stats().total.cacheHits).toBe(11);
   });
 
+  it("a namespace scopes every entry and every coalesced call: a hit never crosses namespaces", async () => {
+    const store = new MemoryCacheStore(); // one store, as one database serves every project
+    const inNamespace = (cacheNamespace?: string) =>
+      createLlm({ env: { OPENAI_COMPATIBLE_BASE_URL: server.baseURL }, cache: { store }, cacheNamespace });
+    const projectA = inNamespace("project-a");
+    const projectB = inNamespace("project-b");
+    const first = await projectA.generate(request("scoped"));
+    expect(first.cached).toBe(false);
+    const other = await projectB.generate(request("scoped"));
+    expect(other.cached).toBe(false);
+    expect(other.text).not.toBe(first.text);
+    expect((await inNamespace().generate(request("scoped"))).cached).toBe(false);
+    expect(requestsFor("scoped")).toBe(3);
+    // Within a namespace, a new gateway (process) gets the hit, and concurrent calls are coalesced.
+    expect(await inNamespace("project-a").generate(request("scoped"))).toMatchObject({
+      text: first.text,
+      cached: true,
+    });
+    const again = inNamespace("project-b");
+    const burst = await Promise.all(
+      Array.from({ length: 5 }, () => again.generate(request("slow", "scoped"))),
+    );
+    expect(burst.filter((r) => !r.cached)).toHaveLength(1);
+    expect(requestsFor("scoped")).toBe(3);
+    const parts = { provider: "openai", model: "m", messages: [{ role: "user" as const, content: "x" }] };
+    expect(cacheKey({ ...parts, namespace: "a" })).not.toBe(cacheKey({ ...parts, namespace: "b" }));
+    expect(cacheKey({ ...parts, namespace: "a" })).not.toBe(cacheKey(parts));
+  });
+
   it("does not cache failures", async () => {
     script.fails = [{ status: 400, body: { error: { message: "bad request" } } }, { content: "fine now" }];
     const llm = gateway({ store: "memory" });

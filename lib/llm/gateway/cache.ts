@@ -15,6 +15,11 @@ export interface CacheStore {
 }
 
 export interface CacheKeyParts {
+  /**
+   * Whose cache this is (the services pass the project id): entries of one namespace never answer
+   * another's calls. Undefined is a namespace of its own (the CLI's).
+   */
+  namespace?: string;
   provider: string;
   model: string;
   /** The endpoint when it is not the provider's default (two servers may serve different models). */
@@ -24,11 +29,12 @@ export interface CacheKeyParts {
   messages: readonly ChatMessage[];
 }
 
-/** sha256 over provider, model, endpoint, parameters, JSON flag and the full rendered messages. */
+/** sha256 over namespace, provider, model, endpoint, parameters, JSON flag and the full rendered messages. */
 export function cacheKey(parts: CacheKeyParts): string {
   const params = parts.params ?? {};
   const material = JSON.stringify([
-    1,
+    2,
+    parts.namespace ?? null,
     parts.provider,
     parts.model,
     parts.endpoint ?? "",

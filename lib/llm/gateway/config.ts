@@ -11,6 +11,11 @@ export interface RateLimitSettings {
 }
 
 export interface GatewayModelConfig {
+  /**
+   * Where this model's credentials and endpoint come from (a stored credential's variables), instead
+   * of the gateway's `env`: two models of one provider can use two accounts or servers.
+   */
+  env?: Record<string, string | undefined>;
   /** Overrides the provider's endpoint. */
   baseURL?: string;
   /** Environment variable holding this model's API key (instead of the provider's default). */

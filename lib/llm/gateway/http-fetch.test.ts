@@ -1,11 +1,16 @@
-// The lean fetch against a real node:http server: what the AI SDK relies on.
+// The gateway's fetch against a real node:http server: what the AI SDK relies on, for every kind of body,
+// and never past the egress policy (the full egress matrix is in ../egress-gateway.test.ts).
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { httpFetch } from "./http-fetch";
+import { EgressRefusedError, PUBLIC_ONLY, parseEgressAllow } from "../egress";
+import { createHttpFetch } from "./http-fetch";
+
+const httpFetch = createHttpFetch({ policy: parseEgressAllow("loopback") });
 
 let url = "";
+let connections = 0;
 const server = createServer((req, res) => {
   const chunks: Buffer[] = [];
   req.on("data", (c: Buffer) => chunks.push(c));
@@ -30,11 +35,14 @@ const server = createServer((req, res) => {
       JSON.stringify({
         method: req.method,
         auth: req.headers.authorization,
+        type: req.headers["content-type"],
         body: Buffer.concat(chunks).toString(),
       }),
     );
   });
 });
+
+server.on("connection", () => connections++);
 
 beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -56,7 +64,12 @@ describe("httpFetch", () => {
     expect(response.ok).toBe(true);
     expect(response.headers.get("retry-after")).toBe("3");
     expect(Object.fromEntries([...response.headers])["content-type"]).toBe("application/json");
-    expect(await response.json()).toEqual({ method: "POST", auth: "Bearer k", body: '{"é":1}' });
+    expect(await response.json()).toEqual({
+      method: "POST",
+      auth: "Bearer k",
+      type: "application/json",
+      body: '{"é":1}',
+    });
   });
 
   it("decodes a compressed body", async () => {
@@ -81,5 +94,62 @@ describe("httpFetch", () => {
     const reason = new Error("stop");
     setTimeout(() => controller.abort(reason), 20);
     await expect(pending).rejects.toBe(reason);
+  });
+});
+
+describe("bodies and inputs other than a string URL with a string body", () => {
+  it("are read into bytes and sent by the same client, never handed to globalThis.fetch", async () => {
+    const stream = new ReadableStream({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode("streamed"));
+        controller.close();
+      },
+    });
+    const cases: [RequestInfo | URL, RequestInit, { type?: string; body: string }][] = [
+      [
+        `${url}/echo`,
+        { method: "POST", body: new URLSearchParams({ a: "1" }) },
+        { type: "application/x-www-form-urlencoded;charset=UTF-8", body: "a=1" },
+      ],
+      [
+        `${url}/echo`,
+        { method: "POST", body: new Blob(["blob"], { type: "text/plain" }) },
+        { type: "text/plain", body: "blob" },
+      ],
+      [`${url}/echo`, { method: "POST", body: stream }, { body: "streamed" }],
+      [new URL(`${url}/echo`), { method: "POST", body: "from a URL" }, { body: "from a URL" }],
+      [
+        new Request(`${url}/echo`, { method: "POST", body: "from a Request" }),
+        {},
+        { type: "text/plain;charset=UTF-8", body: "from a Request" },
+      ],
+    ];
+    const original = globalThis.fetch;
+    globalThis.fetch = () => Promise.reject(new Error("globalThis.fetch must not be used"));
+    try {
+      for (const [input, init, expected] of cases) {
+        const response = await httpFetch(input, init);
+        expect(await response.json()).toMatchObject({ method: "POST", ...expected });
+      }
+    } finally {
+      globalThis.fetch = original;
+    }
+  });
+
+  it("are under the egress policy too", async () => {
+    const strict = createHttpFetch({ policy: PUBLIC_ONLY });
+    const before = connections;
+    const inputs: [RequestInfo | URL, RequestInit][] = [
+      [new Request(`${url}/echo`, { method: "POST", body: "x" }), {}],
+      [`${url}/echo`, { method: "POST", body: new Blob(["x"]) }],
+      [new URL(`${url}/echo`), {}],
+    ];
+    for (const [input, init] of inputs) {
+      await expect(strict(input, init)).rejects.toThrow(EgressRefusedError);
+    }
+    expect(connections).toBe(before);
+    await expect(httpFetch("data:text/plain,hello")).rejects.toThrow(
+      "only http and https URLs are supported (got data:)",
+    );
   });
 });

@@ -59,9 +59,9 @@ export class ModelRuntimes {
   get(modelId: string): ModelRuntime {
     const found = this.runtimes.get(modelId);
     if (found) return found;
-    const { env } = this.defaults;
     const parsed = parseModelId(modelId);
     const config = this.configs[modelId] ?? {};
+    const env = config.env ?? this.defaults.env;
     const provider = providers[parsed.provider];
     // The provider's variables (keys, endpoints) and the config's own key: whatever selects the account.
     const envValues = provider.envVars.map((v) => env[v.name]);
@@ -91,7 +91,7 @@ export class ModelRuntimes {
       baseURL: rt.config.baseURL,
       apiKeyEnv: rt.config.apiKeyEnv,
       api: rt.config.api,
-      env: this.defaults.env,
+      env: rt.config.env ?? this.defaults.env,
       fetch: this.defaults.fetch,
     };
   }

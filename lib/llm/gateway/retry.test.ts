@@ -1,5 +1,6 @@
 // Retries over real HTTP against the fake server; the waits are asserted through an injected sleep and
 // clock, never measured.
+import { APICallError, JSONParseError } from "ai";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { LlmError } from "../../core/ports";
 import { createLlm } from "../gateway";
@@ -115,6 +116,30 @@ describe("retry policy over HTTP", () => {
     expect(waits).toHaveLength(2);
   });
 
+  it("retries a 200 with malformed JSON and one with truncated JSON like a 5xx, in the same budget", async () => {
+    script.spoiled = ["badJson", "truncated", { content: "third time lucky" }];
+    const llm = gateway({ maxRetries: 2 });
+    expect((await ask(llm, "spoiled")).text).toBe("third time lucky");
+    expect(requestsFor("spoiled")).toBe(3);
+    expect(waits).toEqual([250, 500]); // the same exponential backoff as a 5xx (random 0.5)
+    expect(llm.stats().total).toMatchObject({ calls: 1, requests: 3, retries: 2, failures: 0 });
+  });
+
+  it("bad JSON beyond the budget fails with a clean, retryable message that echoes nothing", async () => {
+    for (const damage of ["badJson", "truncated"] as const) {
+      const model = `always-${damage}`;
+      script[model] = [damage];
+      const error = (await ask(gateway({ maxRetries: 1 }), model).catch((e: unknown) => e)) as LlmError;
+      expect(error).toBeInstanceOf(LlmError);
+      expect(error.message).toBe(
+        `openai-compatible:${model}: HTTP 200 but the response is not the expected JSON (malformed or truncated) (gave up after 2 attempts)`,
+      );
+      expect(error.retryable).toBe(true);
+      expect(error.status).toBe(200);
+      expect(requestsFor(model)).toBe(2);
+    }
+  });
+
   it("retries a connection reset", async () => {
     script.reset = ["reset", { content: "recovered" }];
     expect((await ask(gateway(), "reset")).text).toBe("recovered");
@@ -186,5 +211,16 @@ describe("retry helpers", () => {
     expect(retryDelay(policy, 20, { retryable: true })).toBeLessThanOrEqual(policy.maxDelayMs);
     expect(retryDelay(policy, 0, { retryable: true, retryAfterMs: 3_600_000 })).toBe(policy.maxRetryAfterMs);
     expect(classifyFailure(new Error("bug"), NOW).retryable).toBe(false);
+  });
+
+  it("classifies an unreadable 2xx body as retryable, other statuses by their code", () => {
+    const apiError = (statusCode: number, message = "Invalid JSON response") =>
+      new APICallError({ message, url: "http://x", requestBodyValues: {}, statusCode, responseBody: "{" });
+    expect(classifyFailure(apiError(200), NOW).retryable).toBe(true);
+    expect(classifyFailure(apiError(201), NOW).retryable).toBe(true);
+    expect(classifyFailure(apiError(400, "Bad Request"), NOW).retryable).toBe(false);
+    expect(classifyFailure(new JSONParseError({ text: "{", cause: new Error("x") }), NOW).retryable).toBe(
+      true,
+    );
   });
 });

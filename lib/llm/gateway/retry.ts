@@ -1,8 +1,9 @@
 // When and how long to retry a failed provider call: exponential backoff with full jitter, honouring
 // the provider's Retry-After (seconds or an HTTP date) and retry-after-ms. Retries 429, 408, 5xx,
-// timeouts and connection failures; any other 4xx fails at once. The clock, the randomness and the
+// timeouts, connection failures and a success status whose body cannot be read (malformed or truncated
+// JSON: a proxy cut it, the server half-wrote it); any other 4xx fails at once. The clock, the randomness and the
 // sleep come in, so the waits can be asserted without waiting.
-import { APICallError } from "ai";
+import { APICallError, EmptyResponseBodyError, JSONParseError, TypeValidationError } from "ai";
 import { sleep as realSleep } from "./queue";
 
 /** Retries after the first attempt, unless configured. */
@@ -73,9 +74,26 @@ export function retryableStatus(status: number): boolean {
   return status === 408 || status === 429 || status >= 500;
 }
 
+/**
+ * A 2xx answer whose body is not the JSON the provider's schema expects. The AI SDK reports it as an
+ * APICallError "Invalid JSON response" carrying the 2xx status (not retryable by its own rule); the
+ * parse and validation errors themselves are recognised too in case one escapes unwrapped.
+ */
+export function isUnreadableResponse(error: unknown): boolean {
+  if (APICallError.isInstance(error)) {
+    return error.statusCode !== undefined && error.statusCode >= 200 && error.statusCode < 300;
+  }
+  return (
+    JSONParseError.isInstance(error) ||
+    TypeValidationError.isInstance(error) ||
+    EmptyResponseBodyError.isInstance(error)
+  );
+}
+
 /** Whether retrying `error` can help, and the wait the provider asked for. */
 export function classifyFailure(error: unknown, now: number): FailureKind {
   if (error instanceof AttemptTimeoutError) return { retryable: true };
+  if (isUnreadableResponse(error)) return { retryable: true };
   if (APICallError.isInstance(error)) {
     const status = error.statusCode;
     // No status: the request never got an answer (connection refused or reset).

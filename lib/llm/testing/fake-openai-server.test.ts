@@ -119,6 +119,51 @@ describe("provider trouble on demand", () => {
     }
   });
 
+  it("answers 200 with malformed or truncated JSON, scripted or at seeded rates", async () => {
+    const spoiled = await startFakeOpenAIServer({
+      respond: (call) => (call.model === "bad" ? "badJson" : call.model === "cut" ? "truncated" : undefined),
+    });
+    const mixed = (seed: number) =>
+      startFakeOpenAIServer({
+        seed,
+        faults: { badJson: 0.25, truncated: 0.25 },
+        respond: () => ({ content: "ok" }),
+      });
+    const [one, same] = await Promise.all([mixed(3), mixed(3)]);
+    try {
+      const bad = await chat(spoiled.baseURL, "bad");
+      expect(bad.status).toBe(200);
+      const badText = await bad.text();
+      expect(() => JSON.parse(badText)).toThrow();
+      expect(badText).toMatch(/^\{"id":"chatcmpl-fake-0",.*,\}$/);
+      const cut = await chat(spoiled.baseURL, "cut");
+      expect(cut.status).toBe(200);
+      const cutText = await cut.text();
+      expect(() => JSON.parse(cutText)).toThrow();
+      expect(cutText.startsWith('{"id":"chatcmpl-fake-1"')).toBe(true);
+      expect(spoiled.stats().outcomes).toEqual({ badJson: 1, truncated: 1 });
+
+      const outcomes = async (server: typeof one) => {
+        const seen: string[] = [];
+        for (let i = 0; i < 40; i++) {
+          const text = await (await chat(server.baseURL)).text();
+          seen.push(text.endsWith(",}") ? "badJson" : text.endsWith("}") ? "ok" : "truncated");
+        }
+        return seen;
+      };
+      const first = await outcomes(one);
+      expect(first).toEqual(await outcomes(same)); // the same seed, the same sequence
+      expect(one.stats().outcomes).toEqual({
+        "200": first.filter((o) => o === "ok").length,
+        badJson: first.filter((o) => o === "badJson").length,
+        truncated: first.filter((o) => o === "truncated").length,
+      });
+      expect(new Set(first)).toEqual(new Set(["ok", "badJson", "truncated"]));
+    } finally {
+      await Promise.all([spoiled.close(), one.close(), same.close()]);
+    }
+  });
+
   it("adds seeded jitter to the latency", async () => {
     const jittery = await startFakeOpenAIServer({
       latencyMs: 40,

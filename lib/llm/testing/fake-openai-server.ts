@@ -4,53 +4,31 @@
 // by default it answers with the offline simulator, so "openai-compatible:<name>" ids pointed at it behave
 // like "sim:<name>" over real HTTP. Every request is recorded (credential headers redacted).
 // Provider trouble on demand, for the gateway's tests and `npm run bench`: latency with jitter, a
-// requests-per-second limit answered with 429 + Retry-After, and a rate of HTTP 500s, connection resets
-// and calls that never answer (timeouts). `GET /_fake/stats` reports what the server saw.
+// requests-per-second limit answered with 429 + Retry-After, and a rate of HTTP 500s, connection resets,
+// calls that never answer (timeouts), and 200s with malformed or truncated JSON. `GET /_fake/stats`
+// reports what the server saw. The wire format itself is in ./fake-openai-wire.ts.
 //
 //   node --import tsx lib/llm/testing/fake-openai-server.ts --port 8787 [--host 127.0.0.1] [--latency 50]
-//     [--jitter 10] [--rps 50] [--error-rate 0.05] [--reset-rate 0] [--timeout-rate 0] [--seed 1]
-//     [--reply ok] [--no-record]
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+//     [--jitter 10] [--rps 50] [--error-rate 0.05] [--reset-rate 0] [--timeout-rate 0]
+//     [--bad-json-rate 0] [--truncated-rate 0] [--seed 1] [--reply ok] [--no-record]
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { pathToFileURL } from "node:url";
-import { loadSim, type SimMessage } from "../providers/sim";
+import {
+  type BodyDamage,
+  describeCall,
+  errorBody,
+  type FakeCall,
+  type FakeReply,
+  type RecordedRequest,
+  ROUTES,
+  readBody,
+  sendJson,
+  sendReply,
+  simulate,
+} from "./fake-openai-wire";
 
-export interface RecordedRequest {
-  method: string;
-  /** Path without the query string, e.g. "/v1/chat/completions". */
-  path: string;
-  /** Lower-case names; credential headers (authorization, x-api-key, ...) have the value "[redacted]". */
-  headers: Record<string, string>;
-  /** Parsed JSON body (the raw text when it is not JSON; undefined when empty). */
-  body: unknown;
-  /** When it arrived (Date.now()): tests line requests up with other processes' timestamps. */
-  receivedAt: number;
-}
-
-export interface FakeCall {
-  kind: "chat" | "responses" | "embeddings";
-  /** 0-based position among all model calls this server received. */
-  index: number;
-  model: string;
-  /** chat / responses: the conversation as text messages ("developer" counts as "system"). */
-  messages: SimMessage[];
-  /** embeddings: the input texts. */
-  input: string[];
-  /** chat / responses: whether a JSON response format was requested. */
-  json: boolean;
-  body: Record<string, unknown>;
-  request: RecordedRequest;
-}
-
-export type FakeReply =
-  /** A completion; usage defaults to ~4 characters per token. */
-  | { content: string; usage?: { promptTokens: number; completionTokens: number }; finishReason?: string }
-  /** Embeddings for an embeddings call. */
-  | { embeddings: number[][]; promptTokens?: number }
-  /** An HTTP error (or any status); a string body is sent as text/plain; default: OpenAI's error shape. */
-  | { status: number; body?: unknown; headers?: Record<string, string> }
-  /** Destroy the connection without answering. */
-  | "reset";
+export type { FakeCall, FakeReply, RecordedRequest } from "./fake-openai-wire";
 
 export interface FakeServerOptions {
   /** Scripted behaviour; return undefined to fall back to the simulator. */
@@ -68,9 +46,10 @@ export interface FakeServerOptions {
   burst?: number;
   /**
    * Fractions of the admitted model calls that fail, decided after the latency: `error500` answers
-   * HTTP 500, `reset` destroys the connection, `timeout` never answers (the client must give up).
+   * HTTP 500, `reset` destroys the connection, `timeout` never answers (the client must give up),
+   * `badJson` answers 200 with malformed JSON and `truncated` 200 with the answer's JSON cut in half.
    */
-  faults?: { error500?: number; reset?: number; timeout?: number };
+  faults?: Partial<Record<Fault, number>>;
   /** Seed of the jitter and fault draws (default 1): the same seed, the same sequence. */
   seed?: number;
   /** Keep every request in `requests` (default true). Counters in `stats()` are kept either way. */
@@ -94,13 +73,19 @@ export interface FakeServer {
   close(): Promise<void>;
 }
 
-/** What happened to a model call: an HTTP status, or "reset" / "timeout" for the injected faults. */
-export type FakeOutcome = number | "reset" | "timeout";
+/** The injectable faults, in the order of the draw (a new one goes last: old seeds keep their draws). */
+const FAULTS = ["error500", "reset", "timeout", "badJson", "truncated"] as const;
+export type Fault = (typeof FAULTS)[number];
+
+/** What happened to a model call: an HTTP status, or the trouble it got instead of an answer. */
+export type FakeOutcome = number | "reset" | "timeout" | BodyDamage;
 
 export interface FakeStats {
+  /** TCP connections accepted (the egress tests check that a refused target saw none). */
+  connections: number;
   /** Model calls received (429s included). */
   calls: number;
-  /** Outcomes counted by status ("200", "429", "500", "reset", "timeout"). */
+  /** Outcomes counted by status ("200", "429", "500") or trouble ("reset", "timeout", "badJson", "truncated"). */
   outcomes: Record<string, number>;
   /** Arrival time (ms since the epoch), outcome and model name of every model call, in completion order. */
   arrivals: [number, FakeOutcome, string][];
@@ -145,244 +130,6 @@ const SECRET_HEADERS = new Set([
   "x-goog-api-key",
 ]);
 
-function estimateTokens(text: string): number {
-  return Math.max(1, Math.ceil(text.length / 4));
-}
-
-function textOf(content: unknown): string {
-  if (typeof content === "string") return content;
-  if (!Array.isArray(content)) return "";
-  return content
-    .map((part) => (part && typeof part === "object" && "text" in part ? String(part.text) : ""))
-    .filter((t) => t !== "")
-    .join("\n");
-}
-
-function toMessages(items: unknown): SimMessage[] {
-  if (typeof items === "string") return [{ role: "user", content: items }];
-  if (!Array.isArray(items)) return [];
-  const messages: SimMessage[] = [];
-  for (const item of items) {
-    if (!item || typeof item !== "object" || !("role" in item)) continue;
-    const role = item.role === "developer" ? "system" : item.role;
-    if (role !== "system" && role !== "user" && role !== "assistant") continue;
-    messages.push({ role, content: textOf((item as { content?: unknown }).content) });
-  }
-  return messages;
-}
-
-function isJsonFormat(format: unknown): boolean {
-  const type = format && typeof format === "object" && "type" in format ? format.type : undefined;
-  return type === "json_object" || type === "json_schema";
-}
-
-function describeCall(
-  kind: FakeCall["kind"],
-  body: Record<string, unknown>,
-  index: number,
-  request: RecordedRequest,
-) {
-  const model = typeof body.model === "string" ? body.model : "";
-  if (kind === "embeddings") {
-    const input = Array.isArray(body.input) ? body.input.map(String) : [String(body.input ?? "")];
-    return { kind, index, model, messages: [], input, json: false, body, request } satisfies FakeCall;
-  }
-  if (kind === "responses") {
-    const messages = toMessages(body.input);
-    if (typeof body.instructions === "string")
-      messages.unshift({ role: "system", content: body.instructions });
-    const text = body.text as { format?: unknown } | undefined;
-    return {
-      kind,
-      index,
-      model,
-      messages,
-      input: [],
-      json: isJsonFormat(text?.format),
-      body,
-      request,
-    } satisfies FakeCall;
-  }
-  const messages = toMessages(body.messages);
-  return {
-    kind,
-    index,
-    model,
-    messages,
-    input: [],
-    json: isJsonFormat(body.response_format),
-    body,
-    request,
-  } satisfies FakeCall;
-}
-
-async function simulate(call: FakeCall): Promise<FakeReply> {
-  const sim = await loadSim();
-  if (call.kind === "embeddings") {
-    return {
-      embeddings: sim.simEmbed(call.input),
-      promptTokens: call.input.reduce((n, t) => n + estimateTokens(t), 0),
-    };
-  }
-  const { temperature, seed } = call.body;
-  const result = sim.simChat({
-    model: call.model,
-    messages: call.messages,
-    ...(typeof temperature === "number" && { temperature }),
-    ...(typeof seed === "number" && { seed }),
-    ...(call.json && { json: true }),
-  });
-  return {
-    content: result.text,
-    usage: { promptTokens: result.usage.inputTokens, completionTokens: result.usage.outputTokens },
-  };
-}
-
-function sendJson(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    "content-type": "application/json",
-    "content-length": Buffer.byteLength(text),
-    ...headers,
-  });
-  res.end(text);
-}
-
-function errorBody(status: number, message: string) {
-  return {
-    error: {
-      message,
-      type: status >= 500 ? "server_error" : "invalid_request_error",
-      param: null,
-      code: null,
-    },
-  };
-}
-
-function chatStream(
-  res: ServerResponse,
-  call: FakeCall,
-  base: Record<string, unknown>,
-  content: string,
-  finish: string,
-  usage: object,
-) {
-  res.writeHead(200, {
-    "content-type": "text/event-stream",
-    "cache-control": "no-cache",
-    connection: "keep-alive",
-  });
-  const send = (chunk: object) =>
-    res.write(
-      `data: ${JSON.stringify({ id: base.id, object: "chat.completion.chunk", ...base, ...chunk })}\n\n`,
-    );
-  send({ choices: [{ index: 0, delta: { role: "assistant", content: "" }, finish_reason: null }] });
-  for (const piece of content.match(/\S+\s*|\s+/g) ?? []) {
-    send({ choices: [{ index: 0, delta: { content: piece }, finish_reason: null }] });
-  }
-  send({ choices: [{ index: 0, delta: {}, finish_reason: finish }] });
-  const streamOptions = call.body.stream_options as { include_usage?: boolean } | undefined;
-  if (streamOptions?.include_usage) send({ choices: [], usage });
-  res.end("data: [DONE]\n\n");
-}
-
-function sendReply(
-  res: ServerResponse,
-  call: FakeCall,
-  reply: Exclude<FakeReply, "reset" | { status: number }>,
-) {
-  const created = Math.floor(Date.now() / 1000);
-  if ("embeddings" in reply) {
-    const promptTokens = reply.promptTokens ?? call.input.reduce((n, t) => n + estimateTokens(t), 0);
-    sendJson(res, 200, {
-      object: "list",
-      data: reply.embeddings.map((embedding, index) => ({ object: "embedding", index, embedding })),
-      model: call.model,
-      usage: { prompt_tokens: promptTokens, total_tokens: promptTokens },
-    });
-    return;
-  }
-  if (call.kind === "embeddings") {
-    sendJson(res, 500, errorBody(500, "fake server: a { content } reply cannot answer an embeddings call"));
-    return;
-  }
-  const promptTokens =
-    reply.usage?.promptTokens ?? call.messages.reduce((n, m) => n + estimateTokens(m.content), 0);
-  const completionTokens = reply.usage?.completionTokens ?? estimateTokens(reply.content);
-  const finish = reply.finishReason ?? "stop";
-  if (call.kind === "responses") {
-    sendJson(res, 200, {
-      id: `resp_fake_${call.index}`,
-      object: "response",
-      created_at: created,
-      status: "completed",
-      model: call.model,
-      output: [
-        {
-          type: "message",
-          id: `msg_fake_${call.index}`,
-          status: "completed",
-          role: "assistant",
-          content: [{ type: "output_text", text: reply.content, annotations: [] }],
-        },
-      ],
-      incomplete_details: finish === "length" ? { reason: "max_output_tokens" } : null,
-      usage: {
-        input_tokens: promptTokens,
-        input_tokens_details: { cached_tokens: 0 },
-        output_tokens: completionTokens,
-        output_tokens_details: { reasoning_tokens: 0 },
-        total_tokens: promptTokens + completionTokens,
-      },
-    });
-    return;
-  }
-  const usage = {
-    prompt_tokens: promptTokens,
-    completion_tokens: completionTokens,
-    total_tokens: promptTokens + completionTokens,
-  };
-  const id = `chatcmpl-fake-${call.index}`;
-  const base = { id, created, model: call.model, system_fingerprint: "fp_fake" };
-  if (call.body.stream === true) {
-    chatStream(res, call, base, reply.content, finish, usage);
-    return;
-  }
-  sendJson(res, 200, {
-    id,
-    object: "chat.completion",
-    created,
-    model: call.model,
-    system_fingerprint: "fp_fake",
-    choices: [
-      {
-        index: 0,
-        message: { role: "assistant", content: reply.content, refusal: null },
-        logprobs: null,
-        finish_reason: finish,
-      },
-    ],
-    usage,
-  });
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString("utf8");
-}
-
-const ROUTES: Record<string, FakeCall["kind"]> = {
-  "/v1/chat/completions": "chat",
-  "/v1/responses": "responses",
-  "/v1/embeddings": "embeddings",
-};
-
 export async function startFakeOpenAIServer(options: FakeServerOptions = {}): Promise<FakeServer> {
   const requests: RecordedRequest[] = [];
   let calls = 0;
@@ -392,25 +139,25 @@ export async function startFakeOpenAIServer(options: FakeServerOptions = {}): Pr
       ? serverBucket(options.requestsPerSecond, options.burst ?? Math.max(1, options.requestsPerSecond))
       : undefined;
   const faults = options.faults ?? {};
-  const counters: FakeStats = { calls: 0, outcomes: {}, arrivals: [] };
+  const counters: FakeStats = { connections: 0, calls: 0, outcomes: {}, arrivals: [] };
   const count = (arrived: number, outcome: FakeOutcome, model: string) => {
     counters.outcomes[String(outcome)] = (counters.outcomes[String(outcome)] ?? 0) + 1;
     counters.arrivals.push([arrived, outcome, model]);
   };
   const stats = (): FakeStats => ({
+    connections: counters.connections,
     calls: counters.calls,
     outcomes: { ...counters.outcomes },
     arrivals: counters.arrivals.slice(),
   });
   /** The injected fault for an admitted call, if any (one draw per call keeps the sequence seeded). */
-  const drawFault = (): "error500" | "reset" | "timeout" | undefined => {
+  const drawFault = (): Fault | undefined => {
     const draw = random();
-    let edge = faults.error500 ?? 0;
-    if (draw < edge) return "error500";
-    edge += faults.reset ?? 0;
-    if (draw < edge) return "reset";
-    edge += faults.timeout ?? 0;
-    if (draw < edge) return "timeout";
+    let edge = 0;
+    for (const fault of FAULTS) {
+      edge += faults[fault] ?? 0;
+      if (draw < edge) return fault;
+    }
     return undefined;
   };
 
@@ -501,13 +248,20 @@ export async function startFakeOpenAIServer(options: FakeServerOptions = {}): Pr
       }
 
       const reply = (await options.respond?.(call)) ?? (await simulate(call));
-      if (reply === "reset") {
+      // A spoiled body (fault or scripted) is the answer the call would have got, damaged on the way.
+      const damage: BodyDamage | undefined =
+        fault === "badJson" || fault === "truncated"
+          ? fault
+          : reply === "badJson" || reply === "truncated"
+            ? reply
+            : undefined;
+      if (!damage && reply === "reset") {
         count(arrived, "reset", model);
         req.socket.destroy();
         return;
       }
-      count(arrived, "status" in reply ? reply.status : 200, model);
-      if ("status" in reply) {
+      if (!damage && typeof reply === "object" && "status" in reply) {
+        count(arrived, reply.status, model);
         if (typeof reply.body === "string") {
           res.writeHead(reply.status, { "content-type": "text/plain; charset=utf-8", ...reply.headers });
           res.end(reply.body);
@@ -521,11 +275,16 @@ export async function startFakeOpenAIServer(options: FakeServerOptions = {}): Pr
         );
         return;
       }
-      sendReply(res, call, reply);
+      const answer = typeof reply === "object" && !("status" in reply) ? reply : await simulate(call);
+      count(arrived, damage ?? 200, model);
+      sendReply(res, call, answer, damage);
     } catch (error) {
       if (!res.headersSent) sendJson(res, 500, errorBody(500, `fake server: ${(error as Error).message}`));
       else res.destroy();
     }
+  });
+  server.on("connection", () => {
+    counters.connections++;
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -572,6 +331,8 @@ async function main(args: string[]): Promise<void> {
       error500: numberArg(args, "--error-rate"),
       reset: numberArg(args, "--reset-rate"),
       timeout: numberArg(args, "--timeout-rate"),
+      badJson: numberArg(args, "--bad-json-rate"),
+      truncated: numberArg(args, "--truncated-rate"),
     },
     seed: numberArg(args, "--seed"),
     record: !args.includes("--no-record"),
