@@ -1,4 +1,5 @@
 import type { NextConfig } from "next";
+import { API_CONTENT_SECURITY_POLICY, STATIC_SECURITY_HEADERS } from "./lib/auth/security-headers";
 
 // The browser tests (e2e/server.mjs) build into their own folder, STROP_NEXT_DIST_DIR=.next-e2e, so they
 // never clash with a `next dev` or `next build` running in the same tree. Their build (STROP_E2E_BUILD=1)
@@ -17,6 +18,17 @@ const nextConfig: NextConfig = {
     "@prisma/adapter-pg",
     "pg",
   ],
+  // Security headers that never change (lib/auth/security-headers.ts); proxy.ts adds the pages' CSP
+  // (with a nonce per response) and HSTS.
+  async headers() {
+    return [
+      { source: "/:path*", headers: [...STATIC_SECURITY_HEADERS] },
+      {
+        source: "/api/:path*",
+        headers: [{ key: "Content-Security-Policy", value: API_CONTENT_SECURITY_POLICY }],
+      },
+    ];
+  },
 };
 
 export default nextConfig;

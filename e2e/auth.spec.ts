@@ -1,8 +1,18 @@
-// Signing out and in (a wrong password shows an error and keeps you out), then creating a project.
+// Signing out and in (a wrong password shows an error and keeps you out), then creating a project. As a
+// user of its own: signing out ends every session of that user, so never the shared owner's.
 import { expect, test } from "@playwright/test";
-import { capture, OWNER, unique } from "./fixtures";
+import { capture, createUser, signIn, unique, watchCspViolations } from "./fixtures";
 
-test("sign out, a wrong password is refused with a message, sign in, create a project", async ({ page }) => {
+test("sign out, a wrong password is refused with a message, sign in, create a project", async ({
+  page: ownerPage,
+  browser,
+}) => {
+  const user = await createUser(ownerPage.request, "editor");
+  const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
+  const page = await context.newPage();
+  const cspViolations = watchCspViolations(page);
+  await signIn(page, user.email, user.password);
+
   await page.goto("/projects");
   await expect(page.getByRole("heading", { level: 1, name: "Projects" })).toBeVisible();
   await page.getByRole("button", { name: "Sign out" }).click();
@@ -13,14 +23,14 @@ test("sign out, a wrong password is refused with a message, sign in, create a pr
   await expect(page).toHaveURL(/\/sign-in/);
   expect((await page.request.get("/api/v1/projects")).status()).toBe(401);
 
-  await page.getByLabel("Email").fill(OWNER.email);
+  await page.getByLabel("Email").fill(user.email);
   await page.getByLabel("Password").fill("not the password");
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.getByRole("alert").filter({ hasText: "Wrong email or password." })).toBeVisible();
   await expect(page).toHaveURL(/\/sign-in/);
   await capture(page, "sign-in-error");
 
-  await page.getByLabel("Password").fill(OWNER.password);
+  await page.getByLabel("Password").fill(user.password);
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page).toHaveURL(/\/projects$/);
   await expect(page.getByRole("link", { name: "Default" })).toBeVisible();
@@ -38,4 +48,6 @@ test("sign out, a wrong password is refused with a message, sign in, create a pr
   await page.goto("/projects");
   await expect(page.getByRole("link", { name })).toBeVisible();
   await capture(page, "projects");
+  expect(cspViolations).toEqual([]);
+  await context.close();
 });

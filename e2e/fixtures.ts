@@ -35,6 +35,32 @@ export async function createProject(request: APIRequestContext, name: string): P
   return slug;
 }
 
+/**
+ * A new user, member of `project` with `role`, added by the session of `request` (an owner's); for specs
+ * that sign out or end sessions, which must never be the shared owner's (ending a session ends them
+ * all, on every device).
+ */
+export async function createUser(
+  request: APIRequestContext,
+  role: "viewer" | "editor" | "admin" = "editor",
+  project = "default",
+): Promise<{ email: string; password: string }> {
+  const user = { email: `${unique(role)}@example.com`, password: "a long enough password" };
+  const res = await request.post(`/api/v1/projects/${project}/members`, { data: { ...user, role } });
+  expect(res.status(), await res.text()).toBe(201);
+  return user;
+}
+
+/** Collects Content-Security-Policy violations the page reports in its console (expect none). */
+export function watchCspViolations(page: Page): string[] {
+  const violations: string[] = [];
+  page.on("console", (message) => {
+    if (/Content Security Policy|Refused to (execute|load|apply|connect|frame)/i.test(message.text()))
+      violations.push(`${page.url()}: ${message.text()}`);
+  });
+  return violations;
+}
+
 export const LAPTOPS = [
   { width: 1280, height: 800 },
   { width: 1440, height: 900 },

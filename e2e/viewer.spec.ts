@@ -2,7 +2,7 @@
 // operation of the API (taken from the OpenAPI document, so new ones are covered) refuses the
 // viewer's session with 403.
 import { expect, type Page, test } from "@playwright/test";
-import { capture, signIn, unique } from "./fixtures";
+import { capture, signIn, unique, watchCspViolations } from "./fixtures";
 
 /** Accessible names of controls that change something ("run <id>" is a link to a run, not an action). */
 const WRITE_ACTION =
@@ -45,6 +45,7 @@ test("a viewer sees no write control on any page and every write request is refu
 
   const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
   const viewer = await context.newPage();
+  const cspViolations = watchCspViolations(viewer);
   await signIn(viewer, email, password);
 
   const runHref = await (async () => {
@@ -81,6 +82,8 @@ test("a viewer sees no write control on any page and every write request is refu
     for (const control of await writeControls(viewer)) problems.push(`${path}: ${control}`);
   }
   expect(problems).toEqual([]);
+  // Every page passes the Content-Security-Policy (proxy.ts): nothing refused in the console.
+  expect(cspViolations).toEqual([]);
   // Admin-only pages explain instead of showing data; the navigation hides them.
   await viewer.goto("/projects/default/api-keys");
   await expect(viewer.getByText("You cannot see this page")).toBeVisible();

@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { redirect } from "next/navigation";
 import type { ReactNode } from "react";
+import { AccountMenu } from "@/components/shell/account-menu";
 import { SignOutButton } from "@/components/shell/sign-out-button";
 import { currentUser } from "@/lib/auth/pages";
 
@@ -27,10 +28,7 @@ export default async function DashboardLayout({ children }: { children: ReactNod
             <Link href="/docs/api" className="hover:text-slate-900">
               API reference
             </Link>
-            <span>
-              <span className="sr-only">Signed in as </span>
-              {user.email}
-            </span>
+            <AccountMenu email={user.email} />
             <SignOutButton />
           </div>
         </div>

@@ -1,14 +1,18 @@
 // next-auth (v4) for the web app: email + password through the credentials provider, JWT sessions (the
 // credentials provider requires them), our own sign-in page. Sign-ins, failures and sign-outs are
-// audited by the accounts service.
+// audited by the accounts service. The JWT carries the user's session version (session.ts); signing
+// out bumps it, which ends the user's sessions on every device.
+import { headers as requestHeaders } from "next/headers";
 import type { AuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
-import { AppError } from "@/lib/core/errors";
+import { RateLimitError } from "@/lib/core/errors";
 import { type Db, getDb, getUser } from "@/lib/db";
-import { signInWithPassword, signOut } from "@/lib/services/accounts";
-import { requestMetaFromHeaders } from "./principal";
+import { signInWithPassword } from "@/lib/services/accounts";
+import { signOutUser } from "@/lib/services/sessions";
+import { NO_META, type RequestMeta, requestMetaFromHeaders } from "./principal";
 import { authSecret } from "./secret";
-import { SESSION_MAX_AGE_SECONDS } from "./session";
+import { SESSION_MAX_AGE_SECONDS, SESSION_VERSION_CLAIM, sessionVersionOf } from "./session";
+import { noteSignInRefusal } from "./sign-in-refusal";
 
 type HeaderBag = Record<string, string | string[] | undefined> | undefined;
 
@@ -34,10 +38,15 @@ export async function buildAuthOptions(db: Db): Promise<AuthOptions> {
           const meta = requestMetaFromHeaders(headerReader(req?.headers as HeaderBag));
           try {
             const user = await signInWithPassword(db, credentials ?? {}, meta);
-            return user ? { id: user.userId, email: user.email, name: user.name } : null;
+            return user
+              ? { id: user.userId, email: user.email, name: user.name, sessionVersion: user.sessionVersion }
+              : null;
           } catch (error) {
-            // next-auth passes the message to the sign-in page as `error`.
-            if (error instanceof AppError && error.status === 429) throw new Error("RateLimited");
+            if (error instanceof RateLimitError) {
+              // The route answers 429 with Retry-After; next-auth passes the message on as `error`.
+              noteSignInRefusal(error.retryAfterSeconds);
+              throw new Error("RateLimited");
+            }
             throw error;
           }
         },
@@ -45,7 +54,10 @@ export async function buildAuthOptions(db: Db): Promise<AuthOptions> {
     ],
     callbacks: {
       jwt({ token, user }) {
-        if (user) token.sub = user.id;
+        if (user) {
+          token.sub = user.id;
+          token[SESSION_VERSION_CLAIM] = (user as { sessionVersion?: number }).sessionVersion ?? 0;
+        }
         return token;
       },
       session({ session, token }) {
@@ -56,10 +68,20 @@ export async function buildAuthOptions(db: Db): Promise<AuthOptions> {
     events: {
       async signOut({ token }) {
         const user = typeof token?.sub === "string" ? await getUser(db, token.sub) : null;
-        if (user) await signOut(db, user, { ip: null, userAgent: null });
+        if (user) await signOutUser(db, user, sessionVersionOf(token), await currentRequestMeta());
       },
     },
   };
+}
+
+/** The sign-out request's address and agent (next-auth's events get no request). */
+async function currentRequestMeta(): Promise<RequestMeta> {
+  try {
+    const bag = await requestHeaders();
+    return requestMetaFromHeaders((name) => bag.get(name));
+  } catch {
+    return NO_META;
+  }
 }
 
 export async function authOptions(): Promise<AuthOptions> {

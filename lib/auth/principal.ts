@@ -1,6 +1,7 @@
 // Who is calling: a signed-in user or a project API key, and what they may do in a project.
 import type { ApiKeyRole, Role } from "@/lib/core/roles";
 import type { AuditActor, ProjectRecord } from "@/lib/db";
+import { clientAddress } from "./client-address";
 
 export interface UserPrincipal {
   kind: "user";
@@ -42,9 +43,7 @@ export function actorOf(principal: Principal | null, meta: RequestMeta = NO_META
   return { type: "api_key", id: principal.keyId, label: principal.prefix, ...meta };
 }
 
-/** Client address and agent from request headers (first X-Forwarded-For hop, as the proxy reports it). */
+/** Client address (client-address.ts: the stamped peer, or X-Forwarded-For behind trusted proxies) and agent. */
 export function requestMetaFromHeaders(get: (name: string) => string | null | undefined): RequestMeta {
-  const forwarded = get("x-forwarded-for")?.split(",")[0]?.trim();
-  const ip = (forwarded || get("x-real-ip") || "").replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/, "$1");
-  return { ip: ip || null, userAgent: get("user-agent") ?? null };
+  return { ip: clientAddress(get), userAgent: get("user-agent") ?? null };
 }

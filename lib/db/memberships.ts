@@ -1,10 +1,11 @@
 // Project membership and roles. Each change and its audit entry commit together; the last owner of a
-// project can be neither removed nor demoted, also under concurrent changes (see lockOwners).
+// project can be neither removed nor demoted, also under concurrent changes (see lockOwners). A role
+// change or a removal also ends the member's sessions (bumpSessionVersion) in the same transaction.
 import { ConflictError, ForbiddenError, NotFoundError } from "@/lib/core/errors";
 import type { Role } from "@/lib/core/roles";
 import { type AuditActor, type AuditEntryInput, audited } from "./audit";
 import type { Db, Tx } from "./client";
-import { insertUser, type NewUser, userCreatedAudit } from "./users";
+import { bumpSessionVersion, insertUser, type NewUser, userCreatedAudit } from "./users";
 import { isUniqueViolation } from "./util";
 
 export interface MemberRecord {
@@ -149,6 +150,7 @@ export function changeMemberRole(db: Db, input: ChangeRoleInput, actor: AuditAct
       data: { role: input.role },
     });
     await assertOwnerRemains(tx, input.projectId);
+    await bumpSessionVersion(tx, input.userId);
     const updated = (await memberRecord(tx, input.projectId, input.userId))!;
     return {
       result: updated,
@@ -181,6 +183,7 @@ export function removeMember(db: Db, input: RemoveMemberInput, actor: AuditActor
       where: { projectId_userId: { projectId: input.projectId, userId: input.userId } },
     });
     await assertOwnerRemains(tx, input.projectId);
+    await bumpSessionVersion(tx, input.userId);
     return {
       result: current,
       audit: {

@@ -1,5 +1,8 @@
 // Users (email + scrypt password hash) and the first-run path. Password hashes never leave this file
-// except through `findUserForSignIn`, which only the sign-in service calls.
+// except through `findUserForSignIn` and `findUserForPasswordChange`, which only the account services
+// call. `sessionVersion` is the user's session generation: a session token carries the version it was
+// issued with, and a bump (sign-out, sign out everywhere, password change, role change, removal from a
+// project) ends every session issued before it, in the same transaction as the change and its audit.
 import { ConflictError } from "@/lib/core/errors";
 import { type AuditActor, type AuditEntryInput, appendAudit, audited } from "./audit";
 import type { Db, Tx } from "./client";
@@ -13,6 +16,7 @@ export interface UserRecord {
   createdAt: Date;
   lastSignInAt: Date | null;
   disabledAt: Date | null;
+  sessionVersion: number;
 }
 
 export const USER_SELECT = {
@@ -22,6 +26,7 @@ export const USER_SELECT = {
   createdAt: true,
   lastSignInAt: true,
   disabledAt: true,
+  sessionVersion: true,
 } as const;
 
 export interface NewUser {
@@ -45,6 +50,24 @@ export function findUserForSignIn(
   email: string,
 ): Promise<(UserRecord & { passwordHash: string }) | null> {
   return db.user.findUnique({ where: { email }, select: { ...USER_SELECT, passwordHash: true } });
+}
+
+/** For a password change only: the user with the password hash. */
+export function findUserForPasswordChange(
+  db: Db,
+  id: string,
+): Promise<(UserRecord & { passwordHash: string }) | null> {
+  return db.user.findUnique({ where: { id }, select: { ...USER_SELECT, passwordHash: true } });
+}
+
+/** Ends every session of the user issued so far (inside the transaction of the change that needs it). */
+export async function bumpSessionVersion(tx: Tx, userId: string): Promise<number> {
+  const { sessionVersion } = await tx.user.update({
+    where: { id: userId },
+    data: { sessionVersion: { increment: 1 } },
+    select: { sessionVersion: true },
+  });
+  return sessionVersion;
 }
 
 export function countUsers(db: Db): Promise<number> {
@@ -194,11 +217,64 @@ export function recordSignInFailure(db: Db, email: string, reason: string, actor
   });
 }
 
-export function recordSignOut(db: Db, user: { id: string; email: string }, actor: AuditActor): Promise<void> {
-  return appendAudit(db, actor, {
-    action: "auth.sign_out",
-    targetType: "user",
-    targetId: user.id,
-    targetLabel: user.email,
+/**
+ * A sign-out: ends the user's sessions (the version is per user, so every device is signed out) and
+ * audits it — only when the token's `sessionVersion` is still current; a stale token changes nothing.
+ */
+export function recordSignOut(
+  db: Db,
+  user: { id: string; email: string },
+  sessionVersion: number,
+  actor: AuditActor,
+): Promise<boolean> {
+  return audited(db, actor, async (tx) => {
+    const { count } = await tx.user.updateMany({
+      where: { id: user.id, sessionVersion },
+      data: { sessionVersion: { increment: 1 } },
+    });
+    if (count === 0) return { result: false, audit: null };
+    return {
+      result: true,
+      audit: { action: "auth.sign_out", targetType: "user", targetId: user.id, targetLabel: user.email },
+    };
+  });
+}
+
+/** "Sign out everywhere": ends every session of the user; returns the new version. */
+export function revokeUserSessions(
+  db: Db,
+  user: { id: string; email: string },
+  actor: AuditActor,
+): Promise<number> {
+  return audited(db, actor, async (tx) => ({
+    result: await bumpSessionVersion(tx, user.id),
+    audit: {
+      action: "auth.sessions_revoked",
+      targetType: "user",
+      targetId: user.id,
+      targetLabel: user.email,
+    },
+  }));
+}
+
+/** Stores a new password hash and ends every session issued before; returns the new version. */
+export function changeUserPassword(
+  db: Db,
+  user: { id: string; email: string },
+  passwordHash: string,
+  actor: AuditActor,
+): Promise<number> {
+  return audited(db, actor, async (tx) => {
+    await tx.user.update({ where: { id: user.id }, data: { passwordHash } });
+    return {
+      result: await bumpSessionVersion(tx, user.id),
+      audit: {
+        action: "user.password_changed",
+        targetType: "user",
+        targetId: user.id,
+        targetLabel: user.email,
+        after: { sessionsRevoked: true },
+      },
+    };
   });
 }

@@ -1,6 +1,7 @@
 // defineRoute itself, with throwaway operations: error mapping, limits, response shaping, spec checks.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import * as z from "zod";
+import { PEER_ADDRESS_HEADER, peerAddressStamp } from "@/lib/auth/client-address";
 import { ConflictError } from "@/lib/core/errors";
 import { defineRoute } from "./define-route";
 import { buildOpenApiDocument } from "./openapi";
@@ -85,7 +86,11 @@ describe("defineRoute", () => {
       rateLimit: { limit: 2, windowMs: 60_000 },
       handler: async () => {},
     });
-    const from = (ip: string) => invoke(route, { headers: { "x-forwarded-for": `${ip}, 10.0.0.1` } });
+    // The address the app stamped from the socket; a client's X-Forwarded-For does not change it.
+    const from = (ip: string) =>
+      invoke(route, {
+        headers: { [PEER_ADDRESS_HEADER]: peerAddressStamp(ip), "x-forwarded-for": `${Math.random()}` },
+      });
     expect((await from("203.0.113.1")).status).toBe(204);
     expect((await from("203.0.113.1")).status).toBe(204);
     const limited = await from("203.0.113.1");

@@ -2,6 +2,7 @@
 // of users, projects and keys, and `call()` to invoke an exported handler with `new Request(...)`.
 
 import { projectAccess } from "@/lib/auth/access";
+import { createApiRateLimiter, setApiRateLimiter } from "@/lib/auth/api-rate-limit";
 import type { UserPrincipal } from "@/lib/auth/principal";
 import { createSessionToken, SESSION_COOKIE } from "@/lib/auth/session";
 import { closeDb, type Db, getDb, type ProjectRecord } from "@/lib/db";
@@ -56,6 +57,19 @@ export interface CallResult {
 
 export const PASSWORD = "correct horse battery staple";
 
+/** A session cookie for `user` at their current session version (a new sign-in, in effect). */
+export async function sessionCredential(
+  db: Db,
+  user: { id: string; email: string; name?: string },
+): Promise<{ cookie: string }> {
+  const { sessionVersion } = await db.user.findUniqueOrThrow({
+    where: { id: user.id },
+    select: { sessionVersion: true },
+  });
+  const token = await createSessionToken(db, { ...user, name: user.name ?? "", sessionVersion });
+  return { cookie: `${SESSION_COOKIE}=${token}` };
+}
+
 export async function invoke(handler: RouteHandler, options: CallOptions = {}): Promise<CallResult> {
   const { method, path } = handler.operation;
   const params = options.params ?? {};
@@ -87,6 +101,14 @@ export async function createApiWorld(provider: DbProvider): Promise<ApiWorld> {
   const database: TestDatabase = await createTestDatabase(provider);
   process.env.DATABASE_URL = database.url;
   process.env.NEXTAUTH_SECRET = "test-secret-for-route-tests-0123456789";
+  // No API rate limits unless a test installs its own (setApiRateLimiter): the walker and fuzzers call
+  // hundreds of operations with one credential.
+  setApiRateLimiter(
+    createApiRateLimiter({
+      STROP_API_RATE_LIMIT_KEY_PER_MINUTE: "0",
+      STROP_API_RATE_LIMIT_USER_PER_MINUTE: "0",
+    }),
+  );
   const db = await getDb();
   const meta = { ip: "127.0.0.1", userAgent: "vitest" };
 
@@ -95,9 +117,11 @@ export async function createApiWorld(provider: DbProvider): Promise<ApiWorld> {
     email: principal.email,
     password: PASSWORD,
     principal,
-    credential: {
-      cookie: `${SESSION_COOKIE}=${await createSessionToken(db, { id: principal.userId, email: principal.email, name: principal.name })}`,
-    },
+    credential: await sessionCredential(db, {
+      id: principal.userId,
+      email: principal.email,
+      name: principal.name,
+    }),
   });
   const setup = await setupFirstUser(
     db,
@@ -154,6 +178,7 @@ export async function createApiWorld(provider: DbProvider): Promise<ApiWorld> {
     },
     call: invoke,
     close: async () => {
+      setApiRateLimiter();
       await closeDb();
       await database.drop();
       delete process.env.DATABASE_URL;

@@ -1,7 +1,10 @@
 // Sign-in, setup and CLI user creation on real databases.
 import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { signInLimitSettings } from "@/lib/auth/limit-settings";
+import { SignInLimiter } from "@/lib/auth/sign-in-limits";
 import { ConflictError, InputError, RateLimitError } from "@/lib/core/errors";
+import { MemoryFailureStore } from "@/lib/core/rate-limit";
 import { type Db, ensureProject, openDb } from "@/lib/db";
 import { createTestDatabase, TEST_PROVIDERS, type TestDatabase } from "@/lib/db/test-databases";
 import {
@@ -71,19 +74,25 @@ describe.each(TEST_PROVIDERS)("accounts service on %s", (provider) => {
     expect(user.lastSignInAt).toBeInstanceOf(Date);
   });
 
-  it("blocks an email and address after 10 failures, even for the right password", async () => {
+  it("locks an account after 5 failures from any addresses, even for the right password, and audits it", async () => {
     await createUserFromCli(db, { email: "target@example.com", password: PASSWORD });
-    const attempt = (password: string) =>
+    const limiter = new SignInLimiter(new MemoryFailureStore(), signInLimitSettings({}));
+    const attempt = (password: string, i: number) =>
       signInWithPassword(
         db,
         { email: "target@example.com", password },
-        { ip: `198.51.100.${provider.length}`, userAgent: null },
+        { ip: `198.51.100.${i}`, userAgent: null },
+        limiter,
       );
-    for (let i = 0; i < 10; i++) expect(await attempt(`guess number ${i}`)).toBeNull();
-    await expect(attempt(PASSWORD)).rejects.toBeInstanceOf(RateLimitError);
-    expect(
-      await signInWithPassword(db, { email: "target@example.com", password: PASSWORD }, meta),
-    ).not.toBeNull();
+    for (let i = 0; i < 6; i++) expect(await attempt(`guess number ${i}`, i)).toBeNull();
+    const locked = await attempt(PASSWORD, 99).catch((error: unknown) => error);
+    expect(locked).toBeInstanceOf(RateLimitError);
+    expect((locked as RateLimitError).retryAfterSeconds).toBe(30);
+    const refused = await db.auditLog.findFirst({
+      where: { action: "auth.sign_in_failed", targetLabel: "target@example.com" },
+      orderBy: { createdAt: "desc" },
+    });
+    expect(refused).toMatchObject({ ip: "198.51.100.99", after: { reason: "rate_limited" } });
   });
 
   it("creates users from the CLI, validating input", async () => {

@@ -1,10 +1,11 @@
-// Accounts: password sign-in (rate-limited, audited), the one-time setup of the first owner, creating
-// users from the CLI, and "who am I".
+// Accounts: password sign-in (limited per account and per client address, audited), the one-time setup
+// of the first owner, creating users from the CLI, and "who am I". Sessions: sessions.ts.
 
 import { hashPassword, needsRehash, verifyAgainstDummy, verifyPassword } from "@/lib/auth/password";
 import { actorOf, type Principal, type RequestMeta, type UserPrincipal } from "@/lib/auth/principal";
+import { type SignInLimiter, signInLimiter } from "@/lib/auth/sign-in-limits";
 import { InputError, NotFoundError, RateLimitError } from "@/lib/core/errors";
-import { FixedWindowLimiter } from "@/lib/core/rate-limit";
+import { retryAfterSeconds } from "@/lib/core/rate-limit";
 import type { ApiKeyRole, Role } from "@/lib/core/roles";
 import {
   type AccountResult,
@@ -18,44 +19,47 @@ import {
   listProjectsForUser,
   recordSignIn,
   recordSignInFailure,
-  recordSignOut,
 } from "@/lib/db";
 import { emailSchema, passwordSchema, personNameSchema } from "@/lib/validation/accounts";
 import { slugSchema } from "@/lib/validation/common";
 import { parseInput } from "@/lib/validation/parse";
 
-/** 10 failed attempts per email and address in 15 minutes, then 429 until the window ends. */
-const signInLimiter = new FixedWindowLimiter(10, 15 * 60_000);
-
 export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
+}
+
+export interface SignedInUser extends UserPrincipal {
+  /** The version a new session token must carry (lib/auth/session.ts). */
+  sessionVersion: number;
 }
 
 /**
  * Checks an email and password. Returns the user, or null (unknown email, wrong password, disabled
  * user: the caller cannot tell which, and neither can timing). Every attempt is audited without the
- * password; too many failures throw a RateLimitError.
+ * password. While the account or the client address is locked out after repeated failures
+ * (lib/auth/sign-in-limits.ts), every attempt throws a RateLimitError, the right password too.
  */
 export async function signInWithPassword(
   db: Db,
   credentials: { email?: unknown; password?: unknown },
   meta: RequestMeta,
-): Promise<UserPrincipal | null> {
+  limiter: SignInLimiter = signInLimiter(),
+): Promise<SignedInUser | null> {
   const email = typeof credentials.email === "string" ? normalizeEmail(credentials.email).slice(0, 320) : "";
   const password = typeof credentials.password === "string" ? credentials.password.slice(0, 1024) : "";
   const anonymous = actorOf(null, meta);
-  const limitKey = `${email}|${meta.ip ?? ""}`;
   if (!email || !password) return null;
-  // Blocked before the password is even checked: a right guess after too many wrong ones fails too.
-  const blocked = signInLimiter.peek(limitKey);
-  if (!blocked.allowed) {
+  const attempt = { email, ip: meta.ip };
+  // Refused before the password is even checked: a right guess during a lockout fails too.
+  const lockedMs = await limiter.lockedForMs(attempt);
+  if (lockedMs > 0) {
     await recordSignInFailure(db, email, "rate_limited", anonymous);
-    throw new RateLimitError(blocked.retryAfterSeconds, "Too many failed sign-ins; try again later.");
+    throw new RateLimitError(retryAfterSeconds(lockedMs), "Too many failed sign-ins; try again later.");
   }
   const user = await findUserForSignIn(db, email);
   const ok = user ? await verifyPassword(password, user.passwordHash) : await verifyAgainstDummy(password);
   if (!user || !ok || user.disabledAt) {
-    signInLimiter.hit(limitKey);
+    await limiter.recordFailure(attempt);
     await recordSignInFailure(
       db,
       email,
@@ -64,15 +68,11 @@ export async function signInWithPassword(
     );
     return null;
   }
-  signInLimiter.reset(limitKey);
+  await limiter.recordSuccess(attempt);
   const principal: UserPrincipal = { kind: "user", userId: user.id, email: user.email, name: user.name };
   const rehashed = needsRehash(user.passwordHash) ? await hashPassword(password) : undefined;
   await recordSignIn(db, user, actorOf(principal, meta), rehashed);
-  return principal;
-}
-
-export function signOut(db: Db, user: { id: string; email: string }, meta: RequestMeta): Promise<void> {
-  return recordSignOut(db, user, { type: "user", id: user.id, label: user.email, ...meta });
+  return { ...principal, sessionVersion: user.sessionVersion };
 }
 
 /** True while no user exists: the /setup page works only then. */

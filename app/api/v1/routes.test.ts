@@ -10,6 +10,7 @@ import {
   type CallResult,
   createApiWorld,
   PASSWORD,
+  sessionCredential,
 } from "@/lib/http/testing";
 import * as me from "./me/route";
 import * as openapi from "./openapi.json/route";
@@ -266,6 +267,9 @@ describe.each(TEST_PROVIDERS)("API routes on %s", (provider) => {
       const res = await call(member.DELETE, { params, as: w.users.owner.credential });
       expect(res.status).toBe(204);
       expect(res.text).toBe("");
+      // The removal ended the user's sessions; signed in again, the project is gone for them.
+      expect((await call(project.GET, { params: alpha, as: w.users.outsider.credential })).status).toBe(401);
+      w.users.outsider.credential = await sessionCredential(w.db, w.users.outsider);
       expect((await call(project.GET, { params: alpha, as: w.users.outsider.credential })).status).toBe(404);
       expect((await call(member.DELETE, { params, as: w.users.owner.credential })).status).toBe(404);
     });

@@ -1,12 +1,15 @@
 // next-auth's endpoints (/api/auth/signin, callback, session, csrf, signout). Options are built per
-// request because the session secret may come from the database on a fresh install.
+// request because the session secret may come from the database on a fresh install. A sign-in refused
+// by the sign-in limits answers 429 with Retry-After (lib/auth/sign-in-refusal.ts).
 
 import type { NextRequest } from "next/server";
 import NextAuth from "next-auth";
 import { authOptions } from "@/lib/auth/next-auth";
+import { withSignInRefusal } from "@/lib/auth/sign-in-refusal";
 
 async function handler(request: NextRequest, context: { params: Promise<{ nextauth: string[] }> }) {
-  return NextAuth(request, context, await authOptions());
+  const options = await authOptions();
+  return withSignInRefusal(() => NextAuth(request, context, options));
 }
 
 export { handler as GET, handler as POST };
