@@ -3,6 +3,7 @@
 import { keepPreviousData, useMutation, useQuery } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
+import { ResumeButton } from "@/components/jobs/resume-button";
 import { count, usd } from "@/components/runs/format";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
@@ -34,8 +35,8 @@ function Counter({ label, children }: { label: string; children: React.ReactNode
 }
 
 /**
- * A batch's live progress (server-sent events: no reload), its counters, the cancel button, the rows
- * (filtered, a page at a time, refreshed as rows finish) and the downloads.
+ * A batch's live progress (server-sent events: no reload), its counters, the cancel and resume buttons,
+ * the rows (filtered, a page at a time, refreshed as rows finish) and the downloads.
  */
 export function BatchMonitor({
   project,
@@ -114,6 +115,18 @@ export function BatchMonitor({
                 <Button variant="danger" pending={cancel.isPending} onClick={() => cancel.mutate()}>
                   Cancel batch
                 </Button>
+              ) : null}
+              {canCancel && (counters.status === "failed" || counters.status === "cancelled") ? (
+                <ResumeButton
+                  project={project}
+                  kind="batch"
+                  id={batchId}
+                  // Queued again: the refreshed page subscribes to its progress.
+                  onResumed={() => {
+                    setCounters((known) => ({ ...known, status: "queued" }));
+                    setConnection("connecting");
+                  }}
+                />
               ) : null}
             </div>
           </div>

@@ -104,7 +104,7 @@ export function LiveRun(props: LiveRunProps) {
   const [iterations, setIterations] = useState<LiveIteration[]>(props.iterations);
   const [end, setEnd] = useState<EndEventData | null>(null);
   const [connection, setConnection] = useState<Connection>("idle");
-  const [watched] = useState(() => isActive(props.status));
+  const [watched, setWatched] = useState(() => isActive(props.status));
   const highest = useRef(0);
 
   // Server data after a refresh: newer iterations, a final status.
@@ -112,6 +112,14 @@ export function LiveRun(props: LiveRunProps) {
     setIterations((known) => mergeIterations(known, props.iterations));
     if (!isActive(props.status)) setStatus(props.status);
   }, [props.iterations, props.status]);
+
+  // A failed or cancelled run that was resumed (queued again after a refresh): follow it live from now on.
+  useEffect(() => {
+    if (!isActive(props.status) || watched) return;
+    setStatus(props.status);
+    setEnd(null);
+    setWatched(true);
+  }, [props.status, watched]);
 
   useEffect(() => {
     if (!watched) return;

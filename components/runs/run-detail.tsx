@@ -3,6 +3,7 @@
 // iterations and candidates. Each part is its own component; the live part refreshes the rest when the
 // run ends.
 import Link from "next/link";
+import { ResumeButton } from "@/components/jobs/resume-button";
 import { Alert } from "@/components/ui/alert";
 import { Section } from "@/components/ui/page";
 import type { ProjectRunDetail } from "@/lib/services/run-reads";
@@ -24,6 +25,7 @@ export function RunDetail({
   canEdit: boolean;
 }) {
   const { baselineVersion, bestVersion } = run.references;
+  const resumable = canEdit && (run.status === "failed" || run.status === "cancelled");
   return (
     <>
       {run.error ? (
@@ -31,6 +33,15 @@ export function RunDetail({
           <Alert tone="error" title={`The run failed${run.failedStep ? ` at step ${run.failedStep}` : ""}`}>
             <pre className="whitespace-pre-wrap break-words font-sans">{run.error}</pre>
           </Alert>
+        </div>
+      ) : null}
+      {resumable ? (
+        <div className="mb-6 flex flex-wrap items-center justify-between gap-3 text-sm text-slate-700">
+          <p>
+            The run {run.status === "failed" ? "failed" : "was cancelled"}. Resuming continues it from its
+            last finished step; finished steps are not paid for again.
+          </p>
+          <ResumeButton project={project} kind="run" id={run.id} />
         </div>
       ) : null}
       <LiveRun

@@ -1,6 +1,7 @@
 // The Inngest function, run in-process by @inngest/test's engine (it replays the handler over memoized
 // step state, as the Inngest server does; retries and flow control are not simulated, so the registered
 // configuration is asserted instead). Real SQLite; provider calls over HTTP to the loopback fake server.
+
 import { createHash } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -9,11 +10,12 @@ import { InngestTestEngine, mockCtx } from "@inngest/test";
 import { Inngest, NonRetriableError } from "inngest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { OptimizationReport } from "@/lib/core/report";
-import { countCheckpoints, type Db, getRun, listCheckpointIds, markRunCancelled, openDb } from "@/lib/db";
+import { type Db, getRun, listCheckpointIds, markRunCancelled, openDb } from "@/lib/db";
 import { type FakeServer, startFakeOpenAIServer } from "@/lib/llm/testing/fake-openai-server";
 import { createDbStepRunner } from "@/lib/runner/db-step-runner";
 import { executeRun } from "@/lib/services/run-execution";
 import { createOptimizationRun } from "@/lib/services/runs";
+import { storeFakeServerCredential } from "@/lib/services/testing/credentials";
 import { intentRunSpec, type SeededTask, seedIntentTask } from "@/lib/services/testing/run-fixtures";
 import type { RunSpecInput } from "@/lib/validation/runs";
 import { functions } from ".";
@@ -38,6 +40,7 @@ beforeAll(async () => {
   });
   db = await openDb(`file:${path.join(mkdtempSync(path.join(tmpdir(), "strop-inngest-")), "strop.db")}`);
   seeded = await seedIntentTask(db, { rows: 40 });
+  await storeFakeServerCredential(db, seeded.projectId, server.baseURL);
 });
 
 afterAll(async () => {
@@ -46,11 +49,8 @@ afterAll(async () => {
 });
 
 function spec(taskModel = "sim-default"): RunSpecInput {
-  const model = (name: string) => ({
-    id: `openai-compatible:${name}`,
-    baseURL: server.baseURL,
-    concurrency: 4,
-  });
+  // The fake server, through the project's default OpenAI-compatible credential.
+  const model = (name: string) => ({ id: `openai-compatible:${name}`, concurrency: 4 });
   return {
     ...intentRunSpec(seeded, "x"),
     models: { task: model(taskModel), optimizer: model("sim-default") },
@@ -127,8 +127,8 @@ describe("executing a run through Inngest steps", () => {
     expect(result).toEqual({ runId: id, status: "succeeded", savedVersion: null });
     // The engine replayed the handler once per step; each provider call was still made exactly once.
     expect(modelCalls() - callsBefore).toBe(report.usage.calls);
-    // Step state lives in Inngest, not in the checkpoint table.
-    expect(await countCheckpoints(db, id)).toBe(0);
+    // Inngest memoizes the steps; the checkpoint table holds them too, for a resume as a new function run.
+    expect(await listCheckpointIds(db, id)).toEqual(ctx.step.run.mock.calls.map((call) => call[0]));
 
     // The same run with the database step runner: same step ids in the same order, same report.
     const { id: embeddedId } = await createOptimizationRun(db, seeded.projectId, spec(), {

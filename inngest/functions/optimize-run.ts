@@ -1,11 +1,13 @@
 // The Inngest function that executes a stored optimization run. Durable state lives in Inngest (each
-// workflow step is a memoized `step.run`); flow control is configuration:
+// workflow step is a memoized `step.run`) and, for resuming a failed run as a new function run, in the
+// step checkpoints of the database; flow control is configuration:
 //   concurrency  per project (event.data.projectId) and per provider (event.data.provider)
 //   throttle     run starts per provider
 //   retries      of a failing step, with Inngest's exponential backoff
 //   cancelOn     `strop/run.cancel` with the same runId
 import { type Inngest, NonRetriableError } from "inngest";
 import { type Db, getDb } from "@/lib/db";
+import { withDbCheckpoints } from "@/lib/runner/db-step-runner";
 import { executeRun, type RunOutcome } from "@/lib/services/run-execution";
 import { inngest } from "../client";
 import { runCancel, runRequested } from "../events";
@@ -53,7 +55,8 @@ export async function handleRunRequested(
   step: InngestStepTools,
   db: Db,
 ): Promise<OptimizeRunResult> {
-  const outcome = await executeRun(db, runId, inngestStepRunner(step));
+  // Checkpoints in the database too: a failed run resumed as a new function run skips finished steps.
+  const outcome = await executeRun(db, runId, withDbCheckpoints(inngestStepRunner(step), db, runId));
   if (outcome.status === "failed") {
     // Recorded on the run already; failing the Inngest run (without retrying it) shows it there too.
     const where = outcome.failedStep ? ` at step ${outcome.failedStep}` : "";

@@ -5,7 +5,14 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Db, ensureProject, getProjectBySlug, openDb } from "@/lib/db";
+import {
+  type Db,
+  ensureProject,
+  finishActiveBatch,
+  getProjectBySlug,
+  openDb,
+  recordBatchResults,
+} from "@/lib/db";
 import { type FakeServer, startFakeOpenAIServer } from "@/lib/llm/testing/fake-openai-server";
 import { createProjectBatch } from "@/lib/services/batches";
 
@@ -216,5 +223,87 @@ describe("strop batch", { timeout: 120_000 }, () => {
     const missing = await strop(["batch", "--resume", "nope"]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('no batch with id "nope"');
+  });
+
+  it("--resume continues a failed batch with its rows not done yet", async () => {
+    file("four.csv", "text\none\ntwo\nthree\nfour\n");
+    const id = await withDb(async (db) => {
+      const project = (await getProjectBySlug(db, "default"))!;
+      const created = await createProjectBatch(
+        db,
+        { id: project.id, organizationId: project.organization.id },
+        { task: "shout", model: { id: "openai-compatible:echo", concurrency: 2 }, chunkSize: 2 },
+        { kind: "file", path: path.join(dir, "four.csv"), format: "csv", label: "four.csv" },
+        {
+          actor: { type: "system", id: null, label: "cli" },
+          origin: "cli",
+          dispatch: async () => {},
+          env: {},
+        },
+      );
+      // Its first chunk was done when the database went away for good.
+      await recordBatchResults(db, created.id, [
+        {
+          rowNumber: 1,
+          key: "1",
+          input: { text: "one" },
+          output: "kept",
+          error: null,
+          inputTokens: 1,
+          outputTokens: 1,
+          costUsd: 0,
+          latencyMs: 1,
+          cached: false,
+        },
+        {
+          rowNumber: 2,
+          key: "2",
+          input: { text: "two" },
+          output: "kept",
+          error: null,
+          inputTokens: 1,
+          outputTokens: 1,
+          costUsd: 0,
+          latencyMs: 1,
+          cached: false,
+        },
+      ]);
+      await finishActiveBatch(db, created.id, {
+        status: "failed",
+        error: "the database was unavailable; resume the batch",
+        failedStep: "chunk-1",
+      });
+      return created.id;
+    });
+    const before = chatCalls();
+    const resumed = await strop(["batch", "--resume", id, "--out", "four.jsonl", "--json"]);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toContain(`batch ${id} resumed`);
+    expect(JSON.parse(resumed.stdout)).toMatchObject({ status: "succeeded", doneRows: 4, error: null });
+    expect(chatCalls() - before).toBe(2);
+    const outputs = readFileSync(path.join(dir, "four.jsonl"), "utf8")
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line).output);
+    expect(outputs).toEqual(["kept", "kept", "SHOUT: THREE", "SHOUT: FOUR"]);
+    // Succeeded: there is nothing left to resume.
+    const again = await strop(["batch", "--resume", id, "--json"]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(chatCalls() - before).toBe(2);
+  });
+
+  it("--out results.csv is safe to open in a spreadsheet: formula cells get a quote, numbers stay", async () => {
+    file("formulas.csv", 'text\n=1+1\n-1.5\n"@SUM(A1:A2)"\n');
+    const run = await strop(["batch", "task.yaml", "--input", "formulas.csv", "--out", "formulas-out.csv"]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(readFileSync(path.join(dir, "formulas-out.csv"), "utf8")).toBe(
+      [
+        "row,key,text,status,output,error",
+        "1,1,'=1+1,done,SHOUT: =1+1,",
+        "2,2,-1.5,done,SHOUT: -1.5,",
+        "3,3,'@SUM(A1:A2),done,SHOUT: @SUM(A1:A2),",
+        "",
+      ].join("\n"),
+    );
   });
 });

@@ -1,6 +1,6 @@
-// `strop runs resume` and `strop runs cancel`: a `strop optimize` killed mid-run continues from its last
-// finished step; cancelling works on queued or running runs only. Child processes, a real SQLite file,
-// provider calls over HTTP to the loopback fake server.
+// `strop runs resume` and `strop runs cancel`: a `strop optimize` killed mid-run, or cancelled, continues
+// from its last finished step; cancelling works on queued or running runs only. Child processes, a real
+// SQLite file, provider calls over HTTP to the loopback fake server.
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -80,7 +80,7 @@ describe("strop runs resume / cancel", () => {
     expect(cancel.stderr).toContain(`run ${runId} already succeeded`);
   }, 180_000);
 
-  it("cancels a run left running; resuming it then does nothing", async () => {
+  it("cancels a run left running; resuming the cancelled run continues it to the end", async () => {
     const optimize = strop(["optimize", taskFile]);
     const project = await ensureProject(db);
     const known = new Set((await listRuns(db, project.id)).map((r) => r.id));
@@ -96,8 +96,12 @@ describe("strop runs resume / cancel", () => {
     expect(cancel.code, cancel.stderr).toBe(0);
     expect(cancel.stdout).toContain(`run ${runId} cancelled`);
     expect((await getRun(db, runId))?.status).toBe("cancelled");
-    const resume = await strop(["runs", "resume", runId]).done;
-    expect(resume.code).toBe(2);
-    expect(resume.stderr).toContain(`run ${runId} was cancelled`);
-  }, 120_000);
+    const checkpoints = await countCheckpoints(db, runId);
+    const resume = await strop(["runs", "resume", runId, "--json"]).done;
+    expect(resume.code, resume.stderr).toBe(0);
+    expect(resume.stderr).toContain(`run ${runId} resumed`);
+    expect(JSON.parse(resume.stdout)).toMatchObject({ runId, status: "succeeded" });
+    expect(await countCheckpoints(db, runId)).toBeGreaterThan(checkpoints);
+    expect((await getRun(db, runId))?.status).toBe("succeeded");
+  }, 180_000);
 });

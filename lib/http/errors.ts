@@ -1,6 +1,8 @@
 // The one mapping from errors to HTTP: `{ "error": { "code", "message", "details" } }`. AppErrors carry
-// their status; anything else is a 500 with a generic message, its detail only in the server log.
+// their status; a database that is unavailable for a moment is a 503 to retry; anything else is a 500
+// with a generic message. Driver and ORM text never reaches a client: its detail goes to the server log.
 import { AppError, RateLimitError } from "@/lib/core/errors";
+import { isTransientDbError, transientErrorCode } from "@/lib/db/transient";
 
 export interface ErrorBody {
   error: { code: string; message: string; details?: unknown };
@@ -19,8 +21,25 @@ function fromDatabase(error: unknown): AppError | null {
   return null;
 }
 
+/** Seconds a client waits before retrying a request the database could not serve. */
+const DATABASE_RETRY_AFTER_SECONDS = 2;
+
 export function errorResponse(error: unknown, requestId: string): Response {
   const known = error instanceof AppError ? error : fromDatabase(error);
+  if (!known && isTransientDbError(error)) {
+    console.warn(`[strop] request ${requestId}: database unavailable (${transientErrorCode(error)})`);
+    return errorJson(
+      503,
+      {
+        error: {
+          code: "database_unavailable",
+          message: "The database is unavailable for a moment; retry the request.",
+          details: { requestId },
+        },
+      },
+      { "X-Request-Id": requestId, "Retry-After": String(DATABASE_RETRY_AFTER_SECONDS) },
+    );
+  }
   if (known && known.status < 500) {
     const headers: Record<string, string> = { "X-Request-Id": requestId };
     if (known instanceof RateLimitError) headers["Retry-After"] = String(known.retryAfterSeconds);

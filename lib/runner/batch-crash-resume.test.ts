@@ -69,7 +69,8 @@ async function queuedBatch() {
     access,
     {
       task: "echo",
-      model: { id: "openai-compatible:echo", baseURL: server.baseURL, concurrency: 4 },
+      // The worker reaches the fake server through the operator's OPENAI_COMPATIBLE_BASE_URL.
+      model: { id: "openai-compatible:echo", concurrency: 4 },
       chunkSize: CHUNK,
       cache: { enabled: false, ttlSeconds: 60 },
     },

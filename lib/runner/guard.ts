@@ -1,7 +1,8 @@
 // A StepRunner decorator every runner goes through: it stops a cancelled run before a step's body pays
-// for anything, never lets the result of an interrupted body become a checkpoint, and remembers which
-// step failed.
+// for anything, never lets the result of an interrupted body become a checkpoint, tries a body again
+// after a transient database error (with backoff), and remembers which step failed.
 import type { StepRunner } from "@/lib/core/ports";
+import { type RetryPolicy, retryTransient } from "@/lib/db/transient";
 
 /** The run was cancelled: stop, record nothing more. */
 export class RunCancelledError extends Error {
@@ -21,6 +22,12 @@ export interface StepGuardOptions {
   signal?: AbortSignal;
   /** Asked before each step body runs (not for replayed steps): true stops the run. */
   isCancelled?: () => Promise<boolean>;
+  /**
+   * How a body that failed with a transient database error is run again (default: `retryTransient`'s
+   * policy). A step is the durable unit: what a body recorded before failing (rows marked done, results
+   * kept for the retry) is not paid for again, so repeating it is safe.
+   */
+  dbRetry?: RetryPolicy;
 }
 
 export interface GuardedStepRunner extends StepRunner {
@@ -34,21 +41,27 @@ function abortError(signal: AbortSignal): Error {
 
 export function guardSteps(inner: StepRunner, options: StepGuardOptions = {}): GuardedStepRunner {
   let failedStep: string | null = null;
-  const { signal, isCancelled } = options;
+  const { signal, isCancelled, dbRetry } = options;
   return {
     get failedStep() {
       return failedStep;
     },
     async run<T>(id: string, fn: () => Promise<T>): Promise<T> {
       try {
-        return await inner.run(id, async () => {
-          if (signal?.aborted) throw abortError(signal);
-          if (isCancelled && (await isCancelled())) throw new RunCancelledError();
-          const value = await fn();
-          // A body cut short by an abort may hold failed calls that never happened for real: never store it.
-          if (signal?.aborted) throw abortError(signal);
-          return value;
-        });
+        return await inner.run(id, () =>
+          retryTransient(
+            async () => {
+              if (signal?.aborted) throw abortError(signal);
+              if (isCancelled && (await isCancelled())) throw new RunCancelledError();
+              const value = await fn();
+              // A body cut short by an abort may hold failed calls that never happened for real: never
+              // store it.
+              if (signal?.aborted) throw abortError(signal);
+              return value;
+            },
+            { ...dbRetry, signal },
+          ),
+        );
       } catch (error) {
         failedStep = id;
         throw error;

@@ -33,6 +33,15 @@ export function embeddedRunner(): EmbeddedRunner {
   return holder.__stropEmbeddedRunner;
 }
 
+/**
+ * Resolves once this process no longer executes job `id` (a run or a batch): a job being resumed must
+ * not be handed to the embedded queue while its previous execution is still winding down, or the queue
+ * would take it for the same submission.
+ */
+export async function stoppedHere(id: string): Promise<void> {
+  await holder.__stropEmbeddedRunner?.running(id);
+}
+
 export interface RunDispatch {
   runId: string;
   projectId: string;

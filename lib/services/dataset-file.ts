@@ -7,6 +7,7 @@ import path from "node:path";
 import { CsvError, CsvParser, type CsvRecord } from "@/lib/core/csv";
 import { InputError } from "@/lib/core/errors";
 import { JsonArrayError, JsonArrayScanner } from "@/lib/core/json-array";
+import { findUnsafeText, printableSegment, unsafeTextReason } from "@/lib/core/text-safety";
 import type { Example, Variables } from "@/lib/core/types";
 
 export interface DatasetRow {
@@ -87,6 +88,9 @@ async function* csvItems(
         const seen = new Set<string>();
         for (const name of header) {
           if (seen.has(name)) throw fatal(label, record.line, `column "${name}" appears twice in the header`);
+          const unsafe = unsafeTextReason(name);
+          if (unsafe)
+            throw fatal(label, record.line, `the name of column "${printableSegment(name)}" ${unsafe}`);
           seen.add(name);
         }
         options.onHeader?.(header);
@@ -177,9 +181,26 @@ async function* jsonItems(chunks: AsyncIterable<string>, label: string): AsyncGe
   }
 }
 
+/** A row holding text that cannot be stored (NUL, a lone surrogate) is unreadable: its problem names the column. */
+async function* withStorableText(items: AsyncGenerator<DatasetItem>): AsyncGenerator<DatasetItem> {
+  for await (const item of items) {
+    const unsafe = "problem" in item ? undefined : findUnsafeText(item.values, 1)[0];
+    if (!unsafe) {
+      yield item;
+      continue;
+    }
+    const [column, ...inside] = unsafe.path.map(printableSegment);
+    const problem = unsafe.reason.startsWith("its name ")
+      ? `the name of column "${column}" ${unsafe.reason.slice("its name ".length)}`
+      : `column "${column}"${inside.length ? ` (at ${inside.join(".")})` : ""} ${unsafe.reason}`;
+    yield { row: item.row, line: item.line, problem };
+  }
+}
+
 /**
  * Streams the rows of dataset text (chunks of a file or an upload) in `format`. Unreadable rows come out
- * as `{ row, line, problem }` and reading goes on; a file that cannot be read further (a broken CSV
+ * as `{ row, line, problem }` and reading goes on — also a row with text that cannot be stored (a NUL
+ * character, a lone surrogate), naming its column; a file that cannot be read further (a broken CSV
  * quote, a JSON file that is not an array) throws an InputError naming `label` and the line.
  */
 export function readDatasetItems(
@@ -188,9 +209,9 @@ export function readDatasetItems(
   label: string,
   options: ReadOptions = {},
 ): AsyncGenerator<DatasetItem> {
-  if (format === "csv") return csvItems(chunks, label, options);
-  if (format === "jsonl") return jsonlItems(chunks);
-  return jsonItems(chunks, label);
+  if (format === "csv") return withStorableText(csvItems(chunks, label, options));
+  if (format === "jsonl") return withStorableText(jsonlItems(chunks));
+  return withStorableText(jsonItems(chunks, label));
 }
 
 /** Streams the rows of a dataset file; the first unreadable row throws, naming the file and row. */

@@ -15,6 +15,7 @@ import {
   findOrCreatePromptVersion,
   getPromptVersion,
   getTaskByName,
+  isDatabaseError,
   type RunKind,
   upsertTask,
 } from "@/lib/db";
@@ -122,7 +123,14 @@ export function settledOutcome(
   outcome: RunOutcome,
 ): RunOutcome & { report: NonNullable<RunOutcome["report"]> } {
   if (outcome.status === "failed") {
-    throw outcome.cause ?? new Error(outcome.error ?? `run ${outcome.runId} failed`);
+    // The stored message, not a database error's own (it names queries and call sites).
+    if (outcome.cause && !isDatabaseError(outcome.cause)) throw outcome.cause;
+    const hint = `; continue it with \`strop runs resume ${outcome.runId}\``;
+    throw new AppError(
+      "run_failed",
+      `run ${outcome.runId} failed: ${outcome.error ?? "unknown error"}${hint}`,
+      500,
+    );
   }
   if (outcome.status === "cancelled") {
     throw new AppError("cancelled", `run ${outcome.runId} was cancelled`, 409);

@@ -63,9 +63,12 @@ export async function runsCommand(args: ParsedArgs): Promise<number> {
     return 0;
   }
   if (action === "resume") {
-    // Continues a queued or running run (one whose process stopped) from its last finished step, here.
+    // Continues a queued or running run (one whose process stopped), or a failed or cancelled one, from
+    // its last finished step, here.
     if (!id) throw new InputError("name a run: `strop runs resume <run-id>`");
     const { executeRunHere, settledOutcome } = await import("@/lib/services/optimization");
+    const { reopenStoppedRun } = await import("@/lib/services/job-resume");
+    if (await reopenStoppedRun(db, id)) process.stderr.write(`run ${id} resumed\n`);
     const outcome = settledOutcome(await executeRunHere(db, id));
     if (args.flags.json) console.log(JSON.stringify(outcome, null, 2));
     else if (outcome.kind === "optimize")
