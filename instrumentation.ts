@@ -2,8 +2,34 @@
 // runs and batches the app left queued or running (a crash, a restart, a deploy) continue from their
 // last finished step. Server (Node.js) runtime only: the edge runtime has no database driver, and the
 // import stays inside the check so that the edge bundle never includes it.
+// First of all, every request is stamped with its socket's address (lib/auth/client-address.ts: the
+// client address for sign-in limits and the audit log cannot be spoofed with X-Forwarded-For).
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME === "nodejs") {
+    const { installPeerAddressStamp } = await import("./lib/auth/peer-address-stamp");
+    installPeerAddressStamp();
+    const { securitySettingProblems } = await import("./lib/auth/limit-settings");
+    for (const problem of securitySettingProblems()) console.error(`[strop] ${problem}`);
+    // A bad STROP_EGRESS_ALLOW would fail every provider call: say so once, at start.
+    const { egressPolicyFromEnv } = await import("./lib/llm/egress");
+    try {
+      egressPolicyFromEnv(process.env);
+    } catch (error) {
+      console.error(`[strop] ${(error as Error).message}`);
+    }
+    // Instance secrets kept in the database are in every backup of it: say so where operators look.
+    const { secretsFromDatabase } = await import("./lib/auth/secret");
+    try {
+      const fromDatabase = secretsFromDatabase();
+      if (fromDatabase.length > 0)
+        console.warn(
+          `[strop] security: ${fromDatabase.join(" and ")} ${fromDatabase.length > 1 ? "are" : "is"} kept in ` +
+            `the database, where every backup holds ${fromDatabase.length > 1 ? "them" : "it"}: fine for ` +
+            "trying Strop, not for production (docs/security.md)",
+        );
+    } catch (error) {
+      console.error(`[strop] ${(error as Error).message}`);
+    }
     const { resumeUnfinishedRuns } = await import("./lib/services/runs");
     try {
       const { runner, resumed } = await resumeUnfinishedRuns();

@@ -8,6 +8,7 @@ import { capture, createProject } from "./fixtures";
 const OPENAI_KEY = "sk-test-e2e-SECRET-123456";
 const COMPAT_URL = "http://127.0.0.1:11434/v1";
 const COMPAT_KEY = "compat-e2e-SECRET-abcdef";
+const VLLM_URL = "http://127.0.0.1:8000/v1";
 
 /** The list item of one provider in the "Provider credentials" section. */
 function provider(page: Page, label: string): Locator {
@@ -50,6 +51,18 @@ test("credentials are write-only; model and metric configurations are added", as
   await expect(compat.getByLabel("API key (optional)")).toHaveValue("");
   await expectNoSecrets(page);
 
+  // A named credential: a second server, bound to its own endpoint.
+  await page.getByText("Add a named credential").click();
+  const named = page.locator("form").filter({ has: page.getByLabel("Provider", { exact: true }) });
+  await named.getByLabel("Name", { exact: true }).fill("local-vllm");
+  await named.getByLabel("Provider", { exact: true }).selectOption("openai-compatible");
+  await named.getByLabel("Base URL", { exact: true }).fill(VLLM_URL);
+  await named.getByRole("button", { name: "Save credential" }).click();
+  const vllm = page
+    .getByRole("listitem")
+    .filter({ has: page.getByRole("heading", { level: 3, name: /^local-vllm/ }) });
+  await expect(vllm.getByText(VLLM_URL)).toBeVisible();
+
   // After a reload: still "Set" with a fingerprint, and a form to replace it; no value anywhere.
   await page.reload();
   for (const item of [provider(page, "OpenAI"), provider(page, "OpenAI-compatible server")]) {
@@ -88,6 +101,17 @@ test("credentials are write-only; model and metric configurations are added", as
   await expect(modelItem.getByText("openai:gpt-4o-mini", { exact: true })).toBeVisible();
   await expect(modelItem.getByText(/temperature 0\.2 · max tokens 256 · concurrency 4/)).toBeVisible();
   await expect(page.getByText("No model configurations yet")).toHaveCount(0);
+
+  // A configuration names a credential (never an endpoint); one of another provider is refused, named.
+  await modelForm.getByLabel("Name", { exact: true }).fill("local-llama");
+  await modelForm.getByLabel("Model (provider:model)").fill("openai:llama3");
+  await modelForm.getByLabel("Credential").selectOption("local-vllm");
+  await modelForm.getByRole("button", { name: "Add model configuration" }).click();
+  await expect(modelForm.getByText(/"local-vllm" is a openai-compatible credential/)).toBeVisible();
+  await modelForm.getByLabel("Model (provider:model)").fill("openai-compatible:llama3");
+  await modelForm.getByRole("button", { name: "Add model configuration" }).click();
+  await expect(page.getByText("openai-compatible:llama3 · credential local-vllm")).toBeVisible();
+  await expect(vllm.getByText(/used by local-llama/)).toBeVisible();
 
   // A metric configuration.
   await expect(page.getByText("No metric configurations yet")).toBeVisible();

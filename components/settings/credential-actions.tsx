@@ -15,9 +15,9 @@ interface TestResult {
 }
 
 /** "Test connection" (one minimal real call with the stored credential) and "Remove". */
-export function CredentialActions({ project, provider }: { project: string; provider: string }) {
+export function CredentialActions({ project, name }: { project: string; name: string }) {
   const router = useRouter();
-  const path = `/api/v1/projects/${project}/credentials/${provider}`;
+  const path = `/api/v1/projects/${project}/credentials/${encodeURIComponent(name)}`;
   const [model, setModel] = useState("");
   const test = useMutation({
     mutationFn: () =>
@@ -27,7 +27,7 @@ export function CredentialActions({ project, provider }: { project: string; prov
     mutationFn: () => apiRequest("DELETE", path),
     onSuccess: () => router.refresh(),
   });
-  const modelId = `credential-${provider}-test-model`;
+  const modelId = `credential-${name}-test-model`;
   return (
     <div className="space-y-2">
       <div className="flex flex-wrap items-end gap-2">
@@ -44,17 +44,17 @@ export function CredentialActions({ project, provider }: { project: string; prov
           />
         </div>
         <Button variant="secondary" pending={test.isPending} onClick={() => test.mutate()}>
-          Test connection<span className="sr-only"> for {provider}</span>
+          Test connection<span className="sr-only"> for {name}</span>
         </Button>
         <Button
           variant="danger"
           pending={remove.isPending}
           onClick={() => {
-            if (window.confirm(`Remove the stored ${provider} credential? Runs that rely on it will fail.`))
+            if (window.confirm(`Remove the stored credential "${name}"? Runs that rely on it will fail.`))
               remove.mutate();
           }}
         >
-          Remove<span className="sr-only"> the {provider} credential</span>
+          Remove<span className="sr-only"> the {name} credential</span>
         </Button>
       </div>
       {test.data ? (

@@ -2,10 +2,10 @@
 
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { type FormEvent, useRef } from "react";
+import { type FormEvent, useRef, useState } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
-import { TextField } from "@/components/ui/field";
+import { SelectField, TextField } from "@/components/ui/field";
 import { ApiError, apiRequest, errorMessage } from "@/lib/http/client";
 import { TextAreaField } from "./text-area-field";
 
@@ -43,21 +43,29 @@ const FIELDS: Record<string, FieldSpec[]> = {
   ],
 };
 
-/** Sets or replaces a provider credential. Values are write-only: the form is cleared after saving. */
+/**
+ * Sets or replaces a credential (`name` given), or, without `name`, stores a new named one (name and
+ * provider chosen in the form: e.g. a second OpenAI-compatible server). Every field is replaced: an
+ * endpoint is never changed without sending the key again. Values are write-only: the form is cleared.
+ */
 export function CredentialForm({
   project,
-  provider,
+  name,
+  provider: fixedProvider,
   isSet,
 }: {
   project: string;
-  provider: string;
+  name?: string;
+  provider?: string;
   isSet: boolean;
 }) {
   const router = useRouter();
   const formRef = useRef<HTMLFormElement>(null);
+  const [chosenProvider, setChosenProvider] = useState(fixedProvider ?? "openai-compatible");
+  const provider = fixedProvider ?? chosenProvider;
   const save = useMutation({
-    mutationFn: (body: Record<string, string>) =>
-      apiRequest("PUT", `/api/v1/projects/${project}/credentials/${provider}`, body),
+    mutationFn: ({ target, body }: { target: string; body: Record<string, string> }) =>
+      apiRequest("PUT", `/api/v1/projects/${project}/credentials/${encodeURIComponent(target)}`, body),
     onSuccess: () => {
       formRef.current?.reset();
       router.refresh();
@@ -73,10 +81,11 @@ export function CredentialForm({
       const value = String(form.get(spec.name) ?? "").trim();
       if (value !== "") body[spec.name] = value;
     }
-    save.mutate(body);
+    if (!name) body.provider = provider;
+    save.mutate({ target: name ?? String(form.get("credentialName") ?? "").trim(), body });
   }
 
-  const id = (name: string) => `credential-${provider}-${name}`;
+  const id = (field: string) => `credential-${name ?? "new"}-${field}`;
   return (
     <form
       ref={formRef}
@@ -95,6 +104,28 @@ export function CredentialForm({
           <Alert tone="success">Saved. The value is stored encrypted and is not shown again.</Alert>
         </div>
       ) : null}
+      {name ? null : (
+        <>
+          <TextField
+            id={id("name")}
+            name="credentialName"
+            label="Name"
+            required
+            placeholder="local-vllm"
+            hint="Model configurations choose a credential by this name."
+            error={fields.credential}
+          />
+          <SelectField
+            id={id("provider")}
+            name="provider"
+            label="Provider"
+            value={provider}
+            onChange={(event) => setChosenProvider(event.target.value)}
+            error={fields.provider}
+            options={Object.keys(FIELDS).map((p) => ({ value: p, label: p }))}
+          />
+        </>
+      )}
       {(FIELDS[provider] ?? []).map((spec) =>
         spec.multiline ? (
           <div key={spec.name} className="sm:col-span-2">
@@ -127,6 +158,7 @@ export function CredentialForm({
       <div className="sm:col-span-2">
         <Button type="submit" pending={save.isPending}>
           {isSet ? "Replace credential" : "Save credential"}
+          {name ? <span className="sr-only"> {name}</span> : null}
         </Button>
       </div>
     </form>

@@ -5,15 +5,14 @@ import { useRouter } from "next/navigation";
 import { type FormEvent, type InputHTMLAttributes, type ReactNode, useRef } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
-import { TextField } from "@/components/ui/field";
+import { SelectField, TextField } from "@/components/ui/field";
 import { ApiError, apiRequest, errorMessage } from "@/lib/http/client";
 
 /** A stored model configuration as the page passes it (dates as ISO strings). */
 export interface ModelConfigValues {
   name: string;
   model: string;
-  baseURL: string | null;
-  apiKeyEnv: string | null;
+  credential: string | null;
   params: { temperature?: number; maxOutputTokens?: number; topP?: number; seed?: number };
   price: { input: number; output: number } | null;
   concurrency: number;
@@ -38,8 +37,7 @@ function bodyOf(form: FormData, editing: boolean): Record<string, unknown> {
   const priceOutput = numberOrRaw(form.get("priceOutput"));
   const body: Record<string, unknown> = {
     model: text(form.get("model")) ?? "",
-    baseURL: text(form.get("baseURL")) ?? null,
-    apiKeyEnv: text(form.get("apiKeyEnv")) ?? null,
+    credential: text(form.get("credential")) ?? null,
     params: {
       temperature: numberOrRaw(form.get("temperature")),
       maxOutputTokens: numberOrRaw(form.get("maxOutputTokens")),
@@ -62,8 +60,23 @@ function bodyOf(form: FormData, editing: boolean): Record<string, unknown> {
   return body;
 }
 
+/** A stored credential a configuration may name (its endpoint is the credential's, set by admins). */
+export interface CredentialChoice {
+  name: string;
+  provider: string;
+  endpoint: string | null;
+}
+
 /** Creates a model configuration, or (with `initial`) replaces one, refusing to overwrite a newer change. */
-export function ModelConfigForm({ project, initial }: { project: string; initial?: ModelConfigValues }) {
+export function ModelConfigForm({
+  project,
+  initial,
+  credentials,
+}: {
+  project: string;
+  initial?: ModelConfigValues;
+  credentials: CredentialChoice[];
+}) {
   const router = useRouter();
   const formRef = useRef<HTMLFormElement>(null);
   const base = `/api/v1/projects/${project}/model-configs`;
@@ -119,10 +132,21 @@ export function ModelConfigForm({ project, initial }: { project: string; initial
           required: true,
           placeholder: "openai:gpt-4o-mini",
         })}
-        {field("baseURL", "baseURL", "Base URL (optional)", initial?.baseURL)}
-        {field("apiKeyEnv", "apiKeyEnv", "API key variable (optional)", initial?.apiKeyEnv, {
-          hint: "Default: the provider's variable, or the stored credential.",
-        })}
+        <SelectField
+          id={`${prefix}-credential`}
+          name="credential"
+          label="Credential"
+          defaultValue={initial?.credential ?? ""}
+          error={errors.credential}
+          hint="Its key and endpoint; admins store credentials above."
+          options={[
+            { value: "", label: "Default for the provider" },
+            ...credentials.map((c) => ({
+              value: c.name,
+              label: `${c.name} (${c.provider}${c.endpoint ? `, ${c.endpoint}` : ""})`,
+            })),
+          ]}
+        />
       </div>
       <fieldset className="grid gap-3 sm:grid-cols-4">
         <legend className="mb-2 text-sm font-medium text-slate-700">Parameters</legend>

@@ -1,6 +1,7 @@
 // The batch function, run in-process by @inngest/test's engine (it replays the handler over memoized
 // step state, as the Inngest server does; flow control is not simulated, so the registered configuration
 // is asserted instead). Real SQLite; provider calls over HTTP to the loopback fake server.
+
 import { createHash } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -22,6 +23,7 @@ import {
 } from "@/lib/db";
 import { type FakeServer, startFakeOpenAIServer } from "@/lib/llm/testing/fake-openai-server";
 import { createBatch } from "@/lib/services/batches";
+import { storeFakeServerCredential } from "@/lib/services/testing/credentials";
 import { functions } from ".";
 import { batchRun, createBatchRunFunction } from "./batch-run";
 
@@ -50,6 +52,7 @@ beforeAll(async () => {
   );
   await ensureProject(db);
   const project = (await getProjectBySlug(db, "default"))!;
+  await storeFakeServerCredential(db, project.id, server.baseURL);
   const task = await upsertTask(db, project.id, { name: "echo", description: "" });
   await findOrCreatePromptVersion(
     db,
@@ -79,7 +82,7 @@ async function queuedBatch(rows: number, model = "echo") {
     access,
     {
       task: "echo",
-      model: { id: `openai-compatible:${model}`, baseURL: server.baseURL, concurrency: 3 },
+      model: { id: `openai-compatible:${model}`, concurrency: 3 },
       chunkSize: 4,
       cache: { enabled: false, ttlSeconds: 60 },
     },

@@ -16,7 +16,7 @@ import {
 const envWithKey = (key = randomBytes(32).toString("base64")) => ({ STROP_ENCRYPTION_KEY: key });
 const keyOf = (text = randomBytes(32).toString("base64")) =>
   credentialEncryptionKey({} as Db, envWithKey(text));
-const AAD = credentialAssociatedData("project-1", "openai");
+const AAD = credentialAssociatedData("project-1", "openai", "openai");
 const SECRET = '{"apiKey":"sk-test-0123456789abcdef"}';
 
 /** Flips one bit of part `index` (1 key id … 4 ciphertext) of an envelope. */
@@ -59,11 +59,11 @@ describe("AES-256-GCM credential envelopes", () => {
     const shortTag = [...parts.slice(0, 3), parts[3]!.slice(0, 10), parts[4]].join(".");
     expect(() => decryptCredential(key, shortTag, AAD)).toThrow(CredentialDecryptionError);
     expect(() => decryptCredential(key, "v1.garbage", AAD)).toThrow(CredentialDecryptionError);
-    expect(() => decryptCredential(key, envelope, credentialAssociatedData("project-2", "openai"))).toThrow(
-      /integrity/,
-    );
     expect(() =>
-      decryptCredential(key, envelope, credentialAssociatedData("project-1", "anthropic")),
+      decryptCredential(key, envelope, credentialAssociatedData("project-2", "openai", "openai")),
+    ).toThrow(/integrity/);
+    expect(() =>
+      decryptCredential(key, envelope, credentialAssociatedData("project-1", "anthropic", "anthropic")),
     ).toThrow(/integrity/);
   });
 

@@ -16,13 +16,17 @@ Usage:
                                                   (both: --project <slug> to work in a project other than "default")
   strop runs list [--limit N] [--json]            recent runs
   strop runs show <run-id> [--json]               one run: iterations, candidates, report
-  strop runs resume <run-id> [--json]             continue an unfinished run from its last finished step
+  strop runs resume <run-id> [--json]             continue an unfinished, failed or cancelled run from its
+                                                  last finished step
   strop runs cancel <run-id>                      cancel a queued or running run
   strop batch <task-file|task> --input <rows.csv|rows.jsonl> [--out results.jsonl|csv] [--json]
                                                   run a prompt over every row of a file (see \`strop batch --help\`)
-  strop batch --resume <batch-id>                 continue an interrupted batch
+  strop batch --resume <batch-id>                 continue an interrupted, failed or cancelled batch
   strop admin create-user --email E --password-stdin [--name N] [--org O]
                                                   create a user (the first one owns the default project)
+  strop admin rotate-encryption-key [--drop-database-key] [--json]
+                                                  re-encrypt every stored credential under the current key
+                                                  (see docs/security.md)
   strop db migrate                                apply database migrations
   strop help                                      this text
 

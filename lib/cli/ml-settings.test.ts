@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ProjectAccess } from "@/lib/auth/principal";
 import { ensureProject, getProjectBySlug, openDb, upsertMetricConfig, upsertModelConfig } from "@/lib/db";
 import { type FakeServer, startFakeOpenAIServer } from "@/lib/llm/testing/fake-openai-server";
-import { setProjectCredential } from "@/lib/services/provider-credentials";
+import { setProjectCredential } from "@/lib/services/credentials/manage";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const dataDir = mkdtempSync(path.join(tmpdir(), "strop-cli-settings-"));

@@ -18,6 +18,7 @@ export {
 export * from "./dataset-writes";
 export * from "./datasets";
 export * from "./instance-secrets";
+export * from "./job-resume";
 export * from "./latency";
 export * from "./memberships";
 export { type DbProvider, type MigrateResult, MigrationError, migrate, migrationsRoot } from "./migrate";
@@ -31,4 +32,5 @@ export * from "./run-reads";
 export * from "./runs";
 export * from "./settings";
 export * from "./tasks";
+export * from "./transient";
 export * from "./users";

@@ -17,3 +17,21 @@ export async function getOrCreateInstanceSecret(
     return (await db.instanceSecret.findUniqueOrThrow({ where: { name } })).value;
   }
 }
+
+/** The stored secret `name`, or undefined. */
+export async function getInstanceSecret(db: Db, name: string): Promise<string | undefined> {
+  return (await db.instanceSecret.findUnique({ where: { name } }))?.value;
+}
+
+/** Names of the secrets this database holds (never their values): for the start-up warning. */
+export async function listInstanceSecretNames(db: Db): Promise<string[]> {
+  return (await db.instanceSecret.findMany({ select: { name: true }, orderBy: { name: "asc" } })).map(
+    (row) => row.name,
+  );
+}
+
+/** Removes the stored secret `name` (after the operator moved it to the environment). */
+export async function deleteInstanceSecret(db: Db, name: string): Promise<boolean> {
+  const { count } = await db.instanceSecret.deleteMany({ where: { name } });
+  return count > 0;
+}

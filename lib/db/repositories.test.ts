@@ -278,16 +278,16 @@ describe.each(TEST_PROVIDERS)("repositories on %s", (provider) => {
       priceOutputPerMTok: 0.6,
       concurrency: 4,
     });
-    expect(created).toMatchObject({ baseURL: null, params: { temperature: 0.2 }, concurrency: 4 });
+    expect(created).toMatchObject({ credential: null, params: { temperature: 0.2 }, concurrency: 4 });
     const replaced = await upsertModelConfig(db, projectId, {
       name: "task",
       modelId: "openai-compatible:llama3",
-      baseURL: "http://127.0.0.1:11434/v1",
+      credential: "local-ollama",
     });
     expect(replaced).toMatchObject({ id: created.id, priceInputPerMTok: null, params: {}, concurrency: 8 });
     await upsertModelConfig(db, projectId, { name: "optimizer", modelId: "anthropic:claude" });
     expect((await listModelConfigs(db, projectId)).map((m) => m.name)).toEqual(["optimizer", "task"]);
-    expect((await getModelConfig(db, projectId, "task"))?.baseURL).toBe("http://127.0.0.1:11434/v1");
+    expect((await getModelConfig(db, projectId, "task"))?.credential).toBe("local-ollama");
     expect(await deleteModelConfig(db, projectId, "task")).toBe(true);
     expect(await deleteModelConfig(db, projectId, "task")).toBe(false);
     expect(await getModelConfig(db, projectId, "task")).toBeNull();

@@ -13,8 +13,8 @@ export interface ModelConfigInput {
   name: string;
   /** "provider:model", e.g. "openai:gpt-4o-mini". */
   modelId: string;
-  baseURL?: string | null;
-  apiKeyEnv?: string | null;
+  /** Name of a provider credential of the project (checked by the service). */
+  credential?: string | null;
   params?: ModelParams;
   priceInputPerMTok?: number | null;
   priceOutputPerMTok?: number | null;
@@ -30,8 +30,7 @@ export interface ModelConfigRecord {
   projectId: string;
   name: string;
   modelId: string;
-  baseURL: string | null;
-  apiKeyEnv: string | null;
+  credential: string | null;
   params: ModelParams;
   priceInputPerMTok: number | null;
   priceOutputPerMTok: number | null;
@@ -78,8 +77,7 @@ const metricRecord = (row: MetricConfig): MetricConfigRecord => ({
 function modelData(input: Omit<ModelConfigInput, "name">) {
   return {
     modelId: input.modelId,
-    baseURL: input.baseURL ?? null,
-    apiKeyEnv: input.apiKeyEnv ?? null,
+    credential: input.credential ?? null,
     params: json(input.params ?? {}),
     priceInputPerMTok: input.priceInputPerMTok ?? null,
     priceOutputPerMTok: input.priceOutputPerMTok ?? null,
@@ -176,7 +174,7 @@ export async function deleteMetricConfig(db: Db, projectId: string, name: string
 
 // ---- Audited changes (the API and the settings page) ------------------------------------------------
 
-/** What the audit entry of a model configuration shows (it holds no secret: `apiKeyEnv` is a name). */
+/** What the audit entry of a model configuration shows (it holds no secret: `credential` is a name). */
 function modelSummary(record: ModelConfigRecord): Record<string, unknown> {
   const { id: _id, projectId: _projectId, createdAt: _c, updatedAt: _u, updatedBy: _b, ...rest } = record;
   return rest;

@@ -7,10 +7,10 @@
 // The row state is the durable record: a resumed batch skips the rows already done and never pays for
 // them twice, whichever runner resumes it. A failing call fails its row (error recorded), not the batch;
 // a cancel stops the batch before its next chunk and aborts the calls in flight (rows finished so far
-// stay, the aborted ones stay pending).
+// stay, the aborted ones stay pending). A chunk that fails on a transient database error is tried again
+// with backoff (rows it already paid for are written, not called again); a batch the database still
+// fails stores a plain message (no driver text) and can be resumed (lib/services/job-resume.ts).
 import { setMaxListeners } from "node:events";
-import v8 from "node:v8";
-import { runInNewContext } from "node:vm";
 import { mapConcurrent } from "@/lib/core/concurrency";
 import { NotFoundError } from "@/lib/core/errors";
 import type { StepRunner } from "@/lib/core/ports";
@@ -34,13 +34,18 @@ import {
   recordBatchLatency,
   recordBatchResults,
 } from "@/lib/db";
+import { type RetryPolicy, retryTransient } from "@/lib/db/transient";
 import { createLlm, type Gateway } from "@/lib/llm/gateway";
 import type { Env } from "@/lib/llm/providers/index";
 import { guardSteps, isRunCancelled, RunCancelledError } from "@/lib/runner/guard";
 import { activeRunner, embeddedRunner, type RunnerName } from "@/lib/runner/index";
 import { cacheConfigSchema, type ModelConfig, modelConfigSchema } from "@/lib/validation/task-file";
-import { projectProviderEnv } from "./provider-credentials";
+import { resolveProviderCredentials } from "./credentials/for-models";
+import { heapBudget } from "./heap-budget";
+import { storedJobError } from "./job-errors";
 import { gatewayOptions } from "./run-context";
+
+export { heapBudget } from "./heap-budget";
 
 export type BatchOutcomeStatus = "succeeded" | "failed" | "cancelled" | "interrupted";
 
@@ -78,45 +83,14 @@ export interface ExecuteBatchOptions {
   cancelPollMs?: number;
   /** Where the gateway reads REDIS_URL (default process.env). */
   env?: Env;
+  /** How a chunk (and the batch's bookkeeping) is retried after a transient database error. */
+  dbRetry?: RetryPolicy;
 }
 
 /** The counts a chunk step returns (all a runner memoizes: the rows live in the database). */
 export type ChunkCounts = RecordedCounts & { rows: number };
 
 const TERMINAL = new Set(["succeeded", "failed", "cancelled"]);
-
-const DEFAULT_HEAP_BUDGET_MB = 32;
-
-/**
- * Paces full garbage collections by a heap budget. V8 lets garbage pile up to a few times the live heap
- * before it collects, and a batch makes a steady stream of it (~100 KB per row: parsing, requests,
- * responses, queries), so without pacing a process's peak memory grows with the length of the batch
- * (measured: 357 MB of peak RSS at 10,000 rows, 441 MB at 30,000). Call the returned function every few
- * rows: when the heap holds more than STROP_BATCH_HEAP_MB (default 32) beyond what survived the last
- * collection, a full collection runs. That costs a few percent of CPU; where V8's collector cannot be
- * reached, it does nothing.
- */
-export function heapBudget(env: Env = process.env): () => void {
-  const mb = Number(env.STROP_BATCH_HEAP_MB);
-  const headroom = (Number.isFinite(mb) && mb > 0 ? mb : DEFAULT_HEAP_BUDGET_MB) * 1024 * 1024;
-  let collect: (() => void) | undefined;
-  try {
-    // The documented way to reach V8's collector from a running process (jest's leak detector does it too).
-    v8.setFlagsFromString("--expose-gc");
-    collect = runInNewContext("gc") as () => void;
-  } catch {
-    collect = undefined;
-  }
-  let survived = 0;
-  return () => {
-    if (!collect) return;
-    const used = v8.getHeapStatistics().used_heap_size;
-    if (survived === 0) survived = used / 2;
-    if (used <= survived + headroom) return;
-    collect();
-    survived = v8.getHeapStatistics().used_heap_size;
-  };
-}
 
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -166,10 +140,16 @@ async function prepare(db: Db, batch: BatchRecord, env: Env | undefined): Promis
   const cache = cacheConfigSchema.parse(batch.cache);
   const version = await getPromptVersionById(db, batch.promptVersionId);
   if (!version) throw new Error(`batch ${batch.id}: its prompt version ${batch.promptVersionId} is gone`);
-  // Providers the environment does not configure use the project's stored credentials (ML settings).
-  const providerEnv = await projectProviderEnv(db, batch.projectId, env ? { env } : {});
+  // Batches from the app call with the project's credentials only; `strop batch` with its user's environment.
+  const credentials = await resolveProviderCredentials(db, batch.projectId, [{ path: "model", model }], {
+    author: batch.origin === "cli" ? "operator" : "project",
+    ...(env ? { env } : {}),
+  });
   const llm = createLlm(
-    gatewayOptions({ models: { task: model, optimizer: model }, cache }, { db, env, providerEnv }),
+    gatewayOptions(
+      { models: { task: model, optimizer: model }, cache },
+      { db, env, credentials, projectId: batch.projectId },
+    ),
   ).withScope(batch.id);
   const prompt: PromptState = {
     systemPrompt: version.systemPrompt,
@@ -194,23 +174,26 @@ export async function executeBatch(
   signal?: AbortSignal,
   options: ExecuteBatchOptions = {},
 ): Promise<BatchOutcome> {
-  const batch = await getBatchRecord(db, batchId);
+  // The bookkeeping around the chunks is retried after a transient database error like the chunks are.
+  const again = <T>(fn: () => Promise<T>) => retryTransient(fn, { ...options.dbRetry, signal });
+  const batch = await again(() => getBatchRecord(db, batchId));
   if (!batch) throw new NotFoundError(`no batch with id "${batchId}"`);
-  if (TERMINAL.has(batch.status)) return storedOutcome(db, batchId);
+  if (TERMINAL.has(batch.status)) return again(() => storedOutcome(db, batchId));
   let prepared: PreparedBatch;
   try {
-    prepared = await prepare(db, batch, options.env);
+    prepared = await again(() => prepare(db, batch, options.env));
   } catch (error) {
-    await finishActiveBatch(db, batchId, { status: "failed", error: message(error) });
-    return { ...(await storedOutcome(db, batchId)), cause: error };
+    const stored = storedJobError(error, "batch", batchId);
+    await again(() => finishActiveBatch(db, batchId, { status: "failed", error: stored }));
+    return { ...(await again(() => storedOutcome(db, batchId))), cause: error };
   }
   try {
-    if (!(await claimBatch(db, batchId))) return await storedOutcome(db, batchId);
+    if (!(await again(() => claimBatch(db, batchId)))) return await again(() => storedOutcome(db, batchId));
     return await runChunks(db, batch, prepared, steps, signal, options);
   } finally {
     await prepared.llm.close();
-    if (TERMINAL.has((await getBatchStatus(db, batchId)) ?? "running"))
-      await recordBatchLatency(db, batchId).catch((error: unknown) =>
+    if (TERMINAL.has((await again(() => getBatchStatus(db, batchId)).catch(() => null)) ?? "running"))
+      await again(() => recordBatchLatency(db, batchId)).catch((error: unknown) =>
         console.error(`[strop] could not record the latency of batch ${batchId}:`, message(error)),
       );
   }
@@ -241,7 +224,8 @@ async function runChunks(
     );
   }, options.cancelPollMs ?? 1000);
   watcher.unref?.();
-  const guarded = guardSteps(steps, { signal: controller.signal, isCancelled });
+  const guarded = guardSteps(steps, { signal: controller.signal, isCancelled, dbRetry: options.dbRetry });
+  const again = <T>(fn: () => Promise<T>) => retryTransient(fn, options.dbRetry);
 
   const paceHeap = heapBudget(options.env);
   const started = Date.now();
@@ -261,15 +245,24 @@ async function runChunks(
     });
   report();
 
+  // Results paid for but not recorded yet: when a chunk fails on the database after its calls and is tried
+  // again, its rows are written from here instead of being called again.
+  const unrecorded = new Map<number, BatchRowResult>();
+  // The gateway's retries up to the last recorded chunk (chunks run one after another).
+  let retriesRecorded = llm.stats().total.retries;
+
   /** One chunk: its pending rows through the gateway, the results written back in one transaction. */
   const runChunk = async (n: number): Promise<ChunkCounts> => {
     const from = n * batch.chunkSize + 1;
     const rows = await pendingBatchRows(db, batchId, from, from + batch.chunkSize - 1);
     if (rows.length === 0) return { ...emptyBatchCounts(), rows: 0 };
-    // Chunks run one after another: the gateway's retries since this point are this chunk's.
-    const retriesBefore = llm.stats().total.retries;
     const results: BatchRowResult[] = [];
-    await mapConcurrent(rows, model.concurrency, async (row) => {
+    const toCall = rows.filter((row) => {
+      const kept = unrecorded.get(row.rowNumber);
+      if (kept) results.push(kept);
+      return !kept;
+    });
+    await mapConcurrent(toCall, model.concurrency, async (row) => {
       if (controller.signal.aborted) return;
       const callStarted = performance.now();
       let result: BatchRowResult;
@@ -305,6 +298,7 @@ async function runChunks(
         };
       }
       results.push(result);
+      unrecorded.set(row.rowNumber, result);
       live.doneRows++;
       live.doneHere++;
       live.calls++;
@@ -315,8 +309,12 @@ async function runChunks(
     });
     // Rows that finished are real (and paid for): keep them even when the chunk was cut short.
     results.sort((a, b) => a.rowNumber - b.rowNumber);
-    const retries = llm.stats().total.retries - retriesBefore;
-    const recorded = await recordBatchResults(db, batchId, results, retries);
+    const retriesNow = llm.stats().total.retries;
+    const recorded = await recordBatchResults(db, batchId, results, retriesNow - retriesRecorded);
+    retriesRecorded = retriesNow;
+    // Rows of this chunk are done now (also those a commit the client lost track of had recorded).
+    for (const rowNumber of unrecorded.keys())
+      if (rowNumber >= from && rowNumber < from + batch.chunkSize) unrecorded.delete(rowNumber);
     return { ...recorded, rows: rows.length };
   };
 
@@ -324,24 +322,24 @@ async function runChunks(
     const chunks = chunkCount(batch);
     for (let n = 0; n < chunks; n++) await guarded.run(chunkStepId(n), () => runChunk(n));
     // Only while still running: a batch cancelled meanwhile stays cancelled.
-    await finishActiveBatch(db, batchId, { status: "succeeded" });
-    return await storedOutcome(db, batchId);
+    await again(() => finishActiveBatch(db, batchId, { status: "succeeded" }));
+    return await again(() => storedOutcome(db, batchId));
   } catch (error) {
-    const status = await getBatchStatus(db, batchId);
-    if (status === "cancelled") return await storedOutcome(db, batchId);
+    const status = await again(() => getBatchStatus(db, batchId));
+    if (status === "cancelled") return await again(() => storedOutcome(db, batchId));
     if (controller.signal.aborted || isRunCancelled(error)) {
       if (isRunCancelled(controller.signal.reason) || isRunCancelled(error)) {
-        await markBatchCancelled(db, batchId);
-        return await storedOutcome(db, batchId);
+        await again(() => markBatchCancelled(db, batchId));
+        return await again(() => storedOutcome(db, batchId));
       }
-      return { ...(await storedOutcome(db, batchId)), status: "interrupted", cause: error };
+      return { ...(await again(() => storedOutcome(db, batchId))), status: "interrupted", cause: error };
     }
-    await finishActiveBatch(db, batchId, {
-      status: "failed",
-      error: message(error),
-      failedStep: guarded.failedStep,
-    });
-    return { ...(await storedOutcome(db, batchId)), cause: error };
+    // A database that stayed unavailable fails the batch with a plain message: it can be resumed.
+    const stored = storedJobError(error, "batch", batchId);
+    await again(() =>
+      finishActiveBatch(db, batchId, { status: "failed", error: stored, failedStep: guarded.failedStep }),
+    );
+    return { ...(await again(() => storedOutcome(db, batchId))), cause: error };
   } finally {
     clearInterval(watcher);
     signal?.removeEventListener("abort", forward);

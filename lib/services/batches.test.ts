@@ -29,6 +29,7 @@ import {
   listBatches,
   pageBatchRows,
 } from "./batches";
+import { storeFakeServerCredential } from "./testing/credentials";
 
 let server: FakeServer;
 /** Model "wobbly" answers 500 to the first attempt of every row whose text has an even length. */
@@ -59,9 +60,9 @@ afterAll(async () => {
 });
 
 const actor: AuditActor = { type: "user", id: "u1", label: "ada@example.com" };
+/** A model of the fake server: each project's default OpenAI-compatible credential points there. */
 const model = (name = "echo", extra: Record<string, unknown> = {}) => ({
   id: `openai-compatible:${name}`,
-  baseURL: server.baseURL,
   concurrency: 4,
   ...extra,
 });
@@ -147,6 +148,8 @@ describe.each(TEST_PROVIDERS)("batches on %s", (provider) => {
     };
     access = await projectOf("batches");
     other = await projectOf("elsewhere");
+    for (const project of [access, other])
+      await storeFakeServerCredential(db, project.project.id, server.baseURL);
     const task = await upsertTask(db, access.project.id, { name: "review", description: "" });
     await findOrCreatePromptVersion(
       db,

@@ -48,22 +48,24 @@ import {
   type BatchStatus,
   batchSpecSchema,
   type MalformedPolicy,
+  type OperatorBatchSpecInput,
+  operatorBatchSpecSchema,
 } from "@/lib/validation/batches";
 import type { ValidationIssue } from "@/lib/validation/common";
 import { validationError } from "@/lib/validation/parse";
+import { appModelConfigSchema } from "@/lib/validation/runs";
 import { cacheConfigSchema, type ModelConfig, modelConfigSchema } from "@/lib/validation/task-file";
 import { embeddedBatchExecutor, heapBudget } from "./batch-execution";
+import {
+  type ConfigAuthor,
+  CredentialProblem,
+  checkModelsBuild,
+  resolveProviderCredentials,
+} from "./credentials/for-models";
 import { asText, type DatasetFormat, readDatasetItems } from "./dataset-file";
 import { maxUploadBytes, spoolUpload, textOf, uploadFormat } from "./dataset-upload";
 import { type FileDownload, fileDownload, safeFileName } from "./file-download";
-import { projectProviderEnv } from "./provider-credentials";
-import {
-  checkModelCredentials,
-  checkModelId,
-  findProjectTask,
-  modelFromRef,
-  SpecRefProblem,
-} from "./spec-refs";
+import { checkModelId, findProjectTask, modelFromRef, SpecRefProblem } from "./spec-refs";
 
 export type { BatchSpecInput } from "@/lib/validation/batches";
 
@@ -218,13 +220,16 @@ function relabel(error: unknown, location: Location, label: (field: string) => s
   return new InputError(`Invalid ${renamed}: ${error.message.slice(prefix.length)}`, error.details);
 }
 
-/** The spec, checked; a bad inline model is reported at its own field (`model.concurrency`, …). */
-function parseSpec(spec: unknown, location: Location): BatchSpec {
-  const parsed = batchSpecSchema.safeParse(spec);
-  if (parsed.success) return parsed.data;
+/**
+ * The spec, checked; a bad inline model is reported at its own field (`model.concurrency`, …). Only
+ * `strop batch` (the operator's task file) may give an inline model an endpoint or a key variable.
+ */
+function parseSpec(spec: unknown, location: Location, author: ConfigAuthor): BatchSpec {
+  const parsed = (author === "operator" ? operatorBatchSpecSchema : batchSpecSchema).safeParse(spec);
+  if (parsed.success) return parsed.data as BatchSpec;
   const model = (spec as { model?: unknown } | null)?.model;
   if (model !== null && typeof model === "object") {
-    const inline = modelConfigSchema.safeParse(model);
+    const inline = (author === "operator" ? modelConfigSchema : appModelConfigSchema).safeParse(model);
     if (!inline.success) {
       const issue = inline.error.issues[0]!;
       const path = ["model", ...issue.path.map(String)].join(".");
@@ -250,9 +255,10 @@ async function resolveModel(
   projectId: string,
   ref: unknown,
   location: Location,
+  author: ConfigAuthor,
 ): Promise<ModelConfig> {
   const candidate = await naming(location, "model", () => modelFromRef(db, projectId, ref));
-  const parsed = modelConfigSchema.safeParse(candidate);
+  const parsed = (author === "operator" ? modelConfigSchema : appModelConfigSchema).safeParse(candidate);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw fieldError(location, ["model", ...issue.path.map(String)].join("."), issue.message);
@@ -271,12 +277,23 @@ interface ResolvedSpec {
   cache: { enabled: boolean; ttlSeconds: number };
 }
 
+/** A CredentialProblem from `fn` as bad input naming its field at `location`. */
+async function credentialNaming<T>(location: Location, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    if (error instanceof CredentialProblem) throw fieldError(location, error.path, error.reason);
+    throw error;
+  }
+}
+
 async function resolveSpec(
   db: Db,
   projectId: string,
   spec: BatchSpec,
   location: Location,
   env: Env,
+  author: ConfigAuthor,
 ): Promise<ResolvedSpec> {
   const task = await naming(location, "task", () => findProjectTask(db, projectId, spec.task));
   const version =
@@ -315,9 +332,11 @@ async function resolveSpec(
         `demo ${i + 1} of version ${version.version} lacks "${missing}"`,
       );
   }
-  const model = await resolveModel(db, projectId, spec.model, location);
-  const providerEnv = await projectProviderEnv(db, projectId, { env });
-  await naming(location, "model", () => checkModelCredentials(model, providerEnv));
+  const model = await resolveModel(db, projectId, spec.model, location, author);
+  await credentialNaming(location, async () => {
+    const models = [{ path: "model", model }];
+    checkModelsBuild(models, await resolveProviderCredentials(db, projectId, models, { author, env }));
+  });
   const cache = cacheConfigSchema.parse(spec.cache ?? {});
   return {
     spec,
@@ -443,7 +462,7 @@ export interface StoreBatchOptions extends BatchServiceOptions {
 export async function createProjectBatch(
   db: Db,
   project: { id: string; organizationId: string },
-  specInput: BatchSpecInput,
+  specInput: BatchSpecInput | OperatorBatchSpecInput,
   rows: BatchRowsSource,
   options: StoreBatchOptions,
 ): Promise<CreatedBatch> {
@@ -459,14 +478,15 @@ export async function createProjectBatch(
 async function storeBatch(
   db: Db,
   project: { id: string; organizationId: string },
-  specInput: BatchSpecInput,
+  specInput: BatchSpecInput | OperatorBatchSpecInput,
   rows: BatchRowsSource,
   options: StoreBatchOptions,
 ): Promise<CreatedBatch> {
   const location = options.location ?? "body";
   const env = options.env ?? process.env;
-  const spec = parseSpec(specInput, location);
-  const resolved = await resolveSpec(db, project.id, spec, location, env);
+  const author: ConfigAuthor = options.origin === "cli" ? "operator" : "project";
+  const spec = parseSpec(specInput, location, author);
+  const resolved = await resolveSpec(db, project.id, spec, location, env, author);
   const policy = spec.onMalformedRow;
   const columns: string[] = [];
   let sourceName: string;
@@ -570,7 +590,7 @@ export async function createBatch(
   if (upload && datasetVersionId !== undefined)
     throw fieldError(location, "datasetVersionId", "give a dataset version or upload a file, not both");
   if (!upload) {
-    const parsed = parseSpec(spec, location);
+    const parsed = parseSpec(spec, location, "project");
     if (parsed.datasetVersionId === undefined)
       throw fieldError(
         location,
@@ -586,7 +606,7 @@ export async function createBatch(
     );
   }
   // Check the spec before reading the body: a bad field answers at once.
-  parseSpec(spec, location);
+  parseSpec(spec, location, "project");
   const limit = options.maxBytes ?? maxUploadBytes();
   const declared = Number(upload.contentLength ?? Number.NaN);
   if (Number.isFinite(declared) && declared > limit) throw new PayloadTooLargeError(limit);

@@ -13,6 +13,7 @@ import { parseModelId } from "@/lib/llm/model-id";
 import { createScorer, resolveMetrics } from "@/lib/metrics/registry";
 import { getOptimizer } from "@/lib/optimizers/registry";
 import type { ModelConfig, TaskFile } from "@/lib/validation/task-file";
+import type { ProviderCredentials } from "./credentials/for-models";
 
 export interface RunContext {
   prompt: PromptState;
@@ -41,8 +42,9 @@ function checked<T>(file: string, field: string, fn: () => T): T {
   }
 }
 
-function gatewayConfig(model: ModelConfig): GatewayModelConfig {
+function gatewayConfig(model: ModelConfig, credentials: ProviderCredentials | undefined): GatewayModelConfig {
   return {
+    env: credentials?.models[model.id],
     baseURL: model.baseURL,
     apiKeyEnv: model.apiKeyEnv,
     price: model.price,
@@ -59,10 +61,12 @@ export interface GatewayWiring {
   /** Where REDIS_URL is read (default process.env): when set, the cache and the rate limits live in Redis. */
   env?: Record<string, string | undefined>;
   /**
-   * Where provider credentials are read (default process.env): `projectProviderEnv` (provider-credentials.ts)
-   * adds the project's stored credentials for the providers the environment does not configure.
+   * Where each model's credentials and endpoint come from (`resolveProviderCredentials`,
+   * lib/services/credentials/for-models.ts); default: process.env as it is (the CLI's own task files).
    */
-  providerEnv?: Record<string, string | undefined>;
+  credentials?: ProviderCredentials;
+  /** The project whose calls these are: response-cache hits never cross projects. */
+  projectId?: string;
 }
 
 /**
@@ -84,12 +88,13 @@ export function gatewayOptions(
     // One gateway entry per model id: when both roles use the same id, the task model's settings
     // (its concurrency and limits govern the bulk of the calls) apply to both.
     models: {
-      [task.models.optimizer.id]: gatewayConfig(task.models.optimizer),
-      [task.models.task.id]: gatewayConfig(task.models.task),
+      [task.models.optimizer.id]: gatewayConfig(task.models.optimizer, wiring.credentials),
+      [task.models.task.id]: gatewayConfig(task.models.task, wiring.credentials),
     },
     redis: redisUrl ? { url: redisUrl } : undefined,
     cache: task.cache.enabled && store ? { store, ttlSeconds: task.cache.ttlSeconds } : undefined,
-    ...(wiring.providerEnv ? { env: wiring.providerEnv } : {}),
+    cacheNamespace: wiring.projectId,
+    ...(wiring.credentials ? { env: wiring.credentials.env } : {}),
   };
 }
 

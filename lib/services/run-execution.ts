@@ -1,7 +1,9 @@
 // Executing a stored run: the one path every runner takes (the embedded runner, the Inngest function,
 // `strop optimize|eval` and `strop runs resume`). It loads the run's resolved config, prompt version and
 // dataset version from the database, runs the workflow through the given StepRunner, records progress,
-// per-example results, iterations and candidates as it goes, and settles the run's status.
+// per-example results, iterations and candidates as it goes, and settles the run's status. A step or a
+// write interrupted by a transient database error is retried with backoff; a run the database still fails
+// stores a plain message (no driver text) and can be resumed (lib/services/job-resume.ts).
 import { setMaxListeners } from "node:events";
 import { NotFoundError } from "@/lib/core/errors";
 import { type EvaluationReport, runEvaluation } from "@/lib/core/evaluation";
@@ -28,9 +30,11 @@ import {
   updateRunProgress,
   upsertExampleResults,
 } from "@/lib/db";
+import { type RetryPolicy, retryTransient } from "@/lib/db/transient";
 import { guardSteps, isRunCancelled, RunCancelledError } from "@/lib/runner/guard";
 import { runOrigin, type StoredRunConfig, storedRunConfigSchema } from "@/lib/validation/runs";
-import { projectProviderEnv } from "./provider-credentials";
+import { resolveProviderCredentials, runModels } from "./credentials/for-models";
+import { storedJobError } from "./job-errors";
 import { buildRunContext, type RunContext } from "./run-context";
 import { describeIssues } from "./task-file";
 
@@ -66,41 +70,39 @@ export function progressWriter(db: Db, runId: string, sink?: ProgressSink, retri
   };
 }
 
-export function recorderFor(db: Db, runId: string): RunRecorder {
+/** Writes are upserts, so one that a transient database error interrupted is simply written again. */
+export function recorderFor(db: Db, runId: string, dbRetry: RetryPolicy = {}): RunRecorder {
   return {
     results: (phase, split, results: ScoredExample[]) =>
-      upsertExampleResults(db, runId, phase, split, results),
+      retryTransient(() => upsertExampleResults(db, runId, phase, split, results), dbRetry),
     async iteration(record: IterationRecord) {
-      // The iteration and its candidates commit together (the events stream reads them as one).
-      await recordIteration(
-        db,
-        runId,
-        {
-          index: record.index,
-          incumbentScore: record.incumbentValidation,
-          accepted: record.accepted !== null,
-          acceptedCandidate: record.accepted,
-          summary: {
-            incumbentTrain: record.incumbentTrain,
-            trainExamples: record.trainExamples,
-            validationExamples: record.validationExamples,
-            rejectedProposals: record.rejectedProposals,
-            usage: record.usage,
-          },
+      const iteration = {
+        index: record.index,
+        incumbentScore: record.incumbentValidation,
+        accepted: record.accepted !== null,
+        acceptedCandidate: record.accepted,
+        summary: {
+          incumbentTrain: record.incumbentTrain,
+          trainExamples: record.trainExamples,
+          validationExamples: record.validationExamples,
+          rejectedProposals: record.rejectedProposals,
+          usage: record.usage,
         },
-        record.candidates.map((c) => ({
-          index: c.index,
-          ...c.prompt,
-          rationale: c.rationale,
-          status: c.status,
-          rejectReason: c.rejectReason ?? null,
-          trainScore: c.trainScore,
-          validationScore: c.validationScore,
-          gainLow: c.gain?.low ?? null,
-          gainHigh: c.gain?.high ?? null,
-          accepted: c.accepted,
-        })),
-      );
+      };
+      const candidates = record.candidates.map((c) => ({
+        index: c.index,
+        ...c.prompt,
+        rationale: c.rationale,
+        status: c.status,
+        rejectReason: c.rejectReason ?? null,
+        trainScore: c.trainScore,
+        validationScore: c.validationScore,
+        gainLow: c.gain?.low ?? null,
+        gainHigh: c.gain?.high ?? null,
+        accepted: c.accepted,
+      }));
+      // The iteration and its candidates commit together (the events stream reads them as one).
+      await retryTransient(() => recordIteration(db, runId, iteration, candidates), dbRetry);
     },
   };
 }
@@ -141,6 +143,8 @@ export interface ExecuteRunOptions {
   progress?: ProgressSink;
   /** How often the database is asked whether the run was cancelled elsewhere (ms; default 1000). */
   cancelPollMs?: number;
+  /** How a step (and the run's bookkeeping) is retried after a transient database error. */
+  dbRetry?: RetryPolicy;
 }
 
 const TERMINAL = new Set(["succeeded", "failed", "cancelled"]);
@@ -194,9 +198,15 @@ async function prepareStoredRun(db: Db, run: RunRecord): Promise<PreparedRun> {
     params: version.params,
   };
   const examples = await loadExamples(db, run.datasetVersionId);
-  // Providers the environment does not configure use the project's stored credentials (ML settings).
-  const providerEnv = await projectProviderEnv(db, run.projectId);
-  const context = buildRunContext(`run ${run.id}`, config, prompt, { db, providerEnv });
+  // Runs from the app call with the project's credentials only; the CLI's with its user's environment.
+  const credentials = await resolveProviderCredentials(db, run.projectId, runModels(config), {
+    author: runOrigin(config) === "cli" ? "operator" : "project",
+  });
+  const context = buildRunContext(`run ${run.id}`, config, prompt, {
+    db,
+    credentials,
+    projectId: run.projectId,
+  });
   return { config, baseline: { id: version.id, version: version.version, prompt }, examples, context };
 }
 
@@ -237,23 +247,26 @@ export async function executeRun(
   signal?: AbortSignal,
   options: ExecuteRunOptions = {},
 ): Promise<RunOutcome> {
-  const run = await getRun(db, runId);
+  // The bookkeeping around the steps is retried after a transient database error like the steps are.
+  const again = <T>(fn: () => Promise<T>) => retryTransient(fn, { ...options.dbRetry, signal });
+  const run = await again(() => getRun(db, runId));
   if (!run) throw new NotFoundError(`no run with id "${runId}"`);
-  if (TERMINAL.has(run.status)) return storedOutcome(db, runId);
+  if (TERMINAL.has(run.status)) return again(() => storedOutcome(db, runId));
   let prepared: PreparedRun;
   try {
-    prepared = await prepareStoredRun(db, run);
+    prepared = await again(() => prepareStoredRun(db, run));
   } catch (error) {
-    await finishActiveRun(db, runId, { status: "failed", error: message(error), failedStep: null });
-    return { ...(await storedOutcome(db, runId)), cause: error };
+    const stored = storedJobError(error, "run", runId);
+    await again(() => finishActiveRun(db, runId, { status: "failed", error: stored, failedStep: null }));
+    return { ...(await again(() => storedOutcome(db, runId))), cause: error };
   }
   try {
-    if (!(await claimRun(db, runId))) return await storedOutcome(db, runId);
+    if (!(await again(() => claimRun(db, runId)))) return await again(() => storedOutcome(db, runId));
     return await runPrepared(db, run, prepared, steps, signal, options);
   } finally {
     await prepared.context.llm.close();
-    if (TERMINAL.has((await getRunStatus(db, runId)) ?? "running"))
-      await recordRunLatency(db, runId).catch((error: unknown) =>
+    if (TERMINAL.has((await again(() => getRunStatus(db, runId)).catch(() => null)) ?? "running"))
+      await again(() => recordRunLatency(db, runId)).catch((error: unknown) =>
         console.error(`[strop] could not record the latency of run ${runId}:`, message(error)),
       );
   }
@@ -284,7 +297,8 @@ async function runPrepared(
     );
   }, options.cancelPollMs ?? 1000);
   watcher.unref?.();
-  const guarded = guardSteps(steps, { signal: controller.signal, isCancelled });
+  const guarded = guardSteps(steps, { signal: controller.signal, isCancelled, dbRetry: options.dbRetry });
+  const again = <T>(fn: () => Promise<T>) => retryTransient(fn, options.dbRetry);
   // This execution's retries on top of those of earlier executions (a resumed or Inngest-replayed run).
   const retries = () => (run.retries ?? 0) + context.llm.stats().total.retries;
   const progress = progressWriter(db, runId, options.progress, retries);
@@ -305,13 +319,15 @@ async function runPrepared(
           clock: systemClock,
           scorer: context.scorer,
           progress: progress.sink,
-          onResults: (results) => upsertExampleResults(db, runId, "eval/all", "all", results),
+          onResults: (results) => again(() => upsertExampleResults(db, runId, "eval/all", "all", results)),
           signal: controller.signal,
         },
       );
       await progress.flush();
-      if (!(await finishActiveRun(db, runId, { status: "succeeded", report, bestVersionId: baseline.id })))
-        return await storedOutcome(db, runId);
+      const finished = await again(() =>
+        finishActiveRun(db, runId, { status: "succeeded", report, bestVersionId: baseline.id }),
+      );
+      if (!finished) return await again(() => storedOutcome(db, runId));
       return { ...base, status: "succeeded", report, savedVersion: null, error: null, failedStep: null };
     }
     const report = await runOptimization({ ...context.settings, errorBudget: config.errorBudget }, examples, {
@@ -321,7 +337,7 @@ async function runPrepared(
       scorer: context.scorer,
       optimizer: context.optimizer,
       progress: progress.sink,
-      recorder: recorderFor(db, runId),
+      recorder: recorderFor(db, runId, options.dbRetry),
       signal: controller.signal,
     });
     await progress.flush();
@@ -339,13 +355,13 @@ async function runPrepared(
             return { version: version.version };
           })
         : null;
-    const savedId = saved ? (await getPromptVersion(db, run.taskId, saved.version))?.id : undefined;
-    const written = await finishActiveRun(db, runId, {
-      status: "succeeded",
-      report,
-      bestVersionId: savedId ?? baseline.id,
-    });
-    if (!written) return await storedOutcome(db, runId);
+    const savedId = saved
+      ? (await again(() => getPromptVersion(db, run.taskId, saved.version)))?.id
+      : undefined;
+    const written = await again(() =>
+      finishActiveRun(db, runId, { status: "succeeded", report, bestVersionId: savedId ?? baseline.id }),
+    );
+    if (!written) return await again(() => storedOutcome(db, runId));
     return {
       ...base,
       status: "succeeded",
@@ -356,21 +372,21 @@ async function runPrepared(
     };
   } catch (error) {
     await progress.flush();
-    const status = await getRunStatus(db, runId);
-    if (status === "cancelled") return await storedOutcome(db, runId);
+    const status = await again(() => getRunStatus(db, runId));
+    if (status === "cancelled") return await again(() => storedOutcome(db, runId));
     if (controller.signal.aborted) {
       if (isRunCancelled(controller.signal.reason)) {
-        await markRunCancelled(db, runId);
-        return await storedOutcome(db, runId);
+        await again(() => markRunCancelled(db, runId));
+        return await again(() => storedOutcome(db, runId));
       }
-      return { ...(await storedOutcome(db, runId)), status: "interrupted", cause: error };
+      return { ...(await again(() => storedOutcome(db, runId))), status: "interrupted", cause: error };
     }
-    await finishActiveRun(db, runId, {
-      status: "failed",
-      error: message(error),
-      failedStep: guarded.failedStep,
-    });
-    return { ...(await storedOutcome(db, runId)), cause: error };
+    // A database that stayed unavailable fails the run with a plain message: it can be resumed.
+    const stored = storedJobError(error, "run", runId);
+    await again(() =>
+      finishActiveRun(db, runId, { status: "failed", error: stored, failedStep: guarded.failedStep }),
+    );
+    return { ...(await again(() => storedOutcome(db, runId))), cause: error };
   } finally {
     clearInterval(watcher);
     signal?.removeEventListener("abort", forward);

@@ -23,6 +23,7 @@ import {
 import { type FakeServer, startFakeOpenAIServer } from "@/lib/llm/testing/fake-openai-server";
 import { embeddedRunner } from "@/lib/runner";
 import { cancelOptimizationRun, createOptimizationRun, resumeUnfinishedRuns } from "./runs";
+import { storeFakeServerCredential } from "./testing/credentials";
 import { intentRunSpec, type SeededTask, seedIntentTask } from "./testing/run-fixtures";
 
 const opened: Db[] = [];
@@ -62,11 +63,8 @@ afterAll(async () => {
   await Promise.all(opened.map((db) => db.$disconnect()));
 });
 
-const model = (name: string) => ({
-  id: `openai-compatible:${name}`,
-  baseURL: server.baseURL,
-  concurrency: 4,
-});
+/** A model of the fake server: the project's default OpenAI-compatible credential points there. */
+const model = (name: string) => ({ id: `openai-compatible:${name}`, concurrency: 4 });
 
 /** Waits for the embedded run `id` to finish (it runs in this process). */
 async function settled(id: string) {
@@ -130,6 +128,34 @@ describe("createOptimizationRun checks everything before queueing", () => {
       { models: { task: "sim:default", optimizer: "openai:gpt-4o-mini" } },
       "models.optimizer",
       "OPENAI_API_KEY",
+    ],
+    [
+      "an endpoint chosen by the spec (it would carry the project's key there)",
+      {
+        models: {
+          task: { id: "openai:gpt-4o-mini", baseURL: "http://127.0.0.1:9/v1" },
+          optimizer: "sim:default",
+        },
+      },
+      "models.task.baseURL",
+      "does not choose an endpoint",
+    ],
+    [
+      "a server environment variable as the key",
+      {
+        models: {
+          task: "sim:default",
+          optimizer: { id: "openai-compatible:x", apiKeyEnv: "NEXTAUTH_SECRET" },
+        },
+      },
+      "models.optimizer.apiKeyEnv",
+      "does not choose an endpoint or an environment variable",
+    ],
+    [
+      "a credential that does not exist",
+      { models: { task: { id: "openai:gpt-4o-mini", credential: "nope" }, optimizer: "sim:default" } },
+      "models.task.credential",
+      'no usable credential named "nope"',
     ],
     ["an unknown metric", { metrics: ["accuracy"] }, "metrics.0", 'no registered metric "accuracy"'],
     ["bad metric options", { metrics: [{ name: "regex", options: { pattern: "(" } }] }, "metrics", "pattern"],
@@ -220,6 +246,7 @@ describe("the embedded runner", () => {
   beforeAll(async () => {
     db = await freshDb();
     seeded = await seedIntentTask(db, { rows: 60 });
+    await storeFakeServerCredential(db, seeded.projectId, server.baseURL);
   });
 
   it("queues, runs and records a run: progress, iterations, results, the winner", async () => {
@@ -320,6 +347,7 @@ describe("the error budget", () => {
   beforeAll(async () => {
     db = await freshDb();
     seeded = await seedIntentTask(db, { rows: 60 });
+    await storeFakeServerCredential(db, seeded.projectId, server.baseURL);
   });
 
   it("failed calls fail their examples (recorded and counted) while the budget holds", async () => {

@@ -1,6 +1,8 @@
 // Optimization runs from stored data (what the REST API calls): check a run spec completely, store a
 // queued run with its resolved config, hand it to the active runner; cancel it; save its winner as a
 // prompt version; resume unfinished runs when the app starts.
+
+import type * as z from "zod";
 import type { ProjectAccess } from "@/lib/auth/principal";
 import { AppError, ConflictError, InputError, NotFoundError } from "@/lib/core/errors";
 import { promptVariables } from "@/lib/core/prompt";
@@ -37,13 +39,14 @@ import {
   type RunDispatch,
   type RunnerName,
 } from "@/lib/runner/index";
+import { expandUnionIssues } from "@/lib/validation/parse";
 import { type RunSpecInput, runOrigin, runSpecSchema, storedRunConfigSchema } from "@/lib/validation/runs";
 import type { MetricConfig } from "@/lib/validation/task-file";
-import { projectProviderEnv } from "./provider-credentials";
+import { checkModelsBuild, resolveProviderCredentials, runModels } from "./credentials/for-models";
 import { buildRunContext } from "./run-context";
 import { executeRun, parseStoredConfig, winnerNote } from "./run-execution";
 import { hasWinner, requireProjectRun } from "./run-reads";
-import { checkModelCredentials, findProjectTask, modelFromRef, SpecRefProblem } from "./spec-refs";
+import { findProjectTask, modelFromRef, SpecRefProblem } from "./spec-refs";
 import { describeIssues } from "./task-file";
 
 export interface RunServiceOptions {
@@ -67,8 +70,9 @@ function fieldError(field: string, message: string): InputError {
 
 type ZodIssueLike = { path: PropertyKey[]; message: string };
 
-function specError(issues: ZodIssueLike[]): InputError {
-  return new InputError(`invalid run spec\n  ${describeIssues(issues as never)}`, {
+function specError(raw: ZodIssueLike[]): InputError {
+  const issues = expandUnionIssues(raw as z.core.$ZodIssue[]);
+  return new InputError(`invalid run spec\n  ${describeIssues(issues)}`, {
     issues: issues.map((i) => ({ in: "body", path: i.path.map(String).join("."), message: i.message })),
   });
 }
@@ -202,10 +206,12 @@ export async function createOptimizationRun(
   // Providers, metrics and their options, the strategy, demos: the same checks a task file gets.
   const context = buildRunContext("run spec", config, prompt);
   await context.llm.close();
-  // The environment, plus the project's stored credentials for the providers it does not configure.
-  const providerEnv = await projectProviderEnv(db, projectId, { env });
-  await naming("models.task", () => checkModelCredentials(config.models.task, providerEnv));
-  await naming("models.optimizer", () => checkModelCredentials(config.models.optimizer, providerEnv));
+  // The project's credentials (and the server's standard provider variables): a missing one is a 400 now.
+  const models = runModels(config);
+  checkModelsBuild(
+    models,
+    await resolveProviderCredentials(db, projectId, models, { author: "project", env }),
+  );
   const label = `dataset "${dataset.datasetName}" version ${dataset.version}`;
   checkExamples(await listExamples(db, dataset.id), promptVariables(prompt), label);
 

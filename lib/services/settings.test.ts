@@ -19,8 +19,8 @@ import {
 } from "@/lib/db";
 import { createTestDatabase, TEST_PROVIDERS, type TestDatabase } from "@/lib/db/test-databases";
 import { type FakeServer, startFakeOpenAIServer } from "@/lib/llm/testing/fake-openai-server";
+import { setProjectCredential } from "./credentials/manage";
 import { evaluateTaskFile } from "./optimization";
-import { setProjectCredential } from "./provider-credentials";
 import { createOptimizationRun } from "./runs";
 import { loadTaskFile } from "./task-file";
 import { intentRunSpec, seedIntentTask } from "./testing/run-fixtures";

@@ -11,6 +11,7 @@ import {
   getMetricConfig,
   getModelConfig,
   getProjectBySlug,
+  listCredentialStatuses,
   listMetricConfigs,
   listModelConfigs,
   type MetricConfigInput,
@@ -42,8 +43,7 @@ import {
 export interface ModelConfigView {
   name: string;
   model: string;
-  baseURL: string | null;
-  apiKeyEnv: string | null;
+  credential: string | null;
   params: ModelConfigRecord["params"];
   price: { input: number; output: number } | null;
   concurrency: number;
@@ -74,8 +74,7 @@ export function modelConfigView(record: ModelConfigRecord): ModelConfigView {
   return {
     name: record.name,
     model: record.modelId,
-    baseURL: record.baseURL,
-    apiKeyEnv: record.apiKeyEnv,
+    credential: record.credential,
     params: record.params,
     price: priceOf(record),
     concurrency: record.concurrency,
@@ -107,8 +106,7 @@ function bodyError(issues: ValidationIssue[]): InputError {
 function modelInput(body: Omit<CreateModelConfigBody, "name">): Omit<ModelConfigInput, "name"> {
   return {
     modelId: body.model,
-    baseURL: body.baseURL,
-    apiKeyEnv: body.apiKeyEnv,
+    credential: body.credential,
     params: body.params,
     priceInputPerMTok: body.price?.input ?? null,
     priceOutputPerMTok: body.price?.output ?? null,
@@ -118,6 +116,23 @@ function modelInput(body: Omit<CreateModelConfigBody, "name">): Omit<ModelConfig
     timeoutMs: body.timeoutMs,
     maxRetries: body.maxRetries,
   };
+}
+
+/** A named credential must exist in the project and be of the model's provider (400 naming `credential`). */
+async function checkCredentialRef(
+  db: Db,
+  projectId: string,
+  body: { model: string; credential: string | null },
+) {
+  if (!body.credential) return;
+  const stored = (await listCredentialStatuses(db, projectId)).find((c) => c.name === body.credential);
+  const provider = body.model.slice(0, body.model.indexOf(":"));
+  const message = !stored
+    ? `no credential named "${body.credential}" in this project (admins store them under Provider credentials)`
+    : stored.provider !== provider
+      ? `"${body.credential}" is a ${stored.provider} credential; the model "${body.model}" needs a ${provider} one`
+      : null;
+  if (message) throw bodyError([{ in: "body", path: "credential", message }]);
 }
 
 /** The metric must be registered and its options valid (400 naming `metric` or `options.<field>`). */
@@ -168,6 +183,7 @@ export async function createProjectModelConfig(
   body: CreateModelConfigBody,
   actor: AuditActor,
 ): Promise<ModelConfigView> {
+  await checkCredentialRef(db, access.project.id, body);
   return modelConfigView(
     await createModelConfig(db, scopeOf(access), { name: body.name, ...modelInput(body) }, actor),
   );
@@ -180,6 +196,7 @@ export async function updateProjectModelConfig(
   body: UpdateModelConfigBody,
   actor: AuditActor,
 ): Promise<ModelConfigView> {
+  await checkCredentialRef(db, access.project.id, body);
   return modelConfigView(
     await updateModelConfig(db, scopeOf(access), name, modelInput(body), actor, expected(body)),
   );
@@ -244,8 +261,7 @@ export function modelConfigForTask(record: ModelConfigRecord): Partial<ModelConf
   const rateLimit = rateLimitOf(record);
   return {
     id: record.modelId,
-    ...(record.baseURL ? { baseURL: record.baseURL } : {}),
-    ...(record.apiKeyEnv ? { apiKeyEnv: record.apiKeyEnv } : {}),
+    ...(record.credential ? { credential: record.credential } : {}),
     concurrency: record.concurrency,
     params: record.params,
     ...(price ? { price } : {}),

@@ -4,8 +4,6 @@
 // other error, e.g. from the database, stays what it is).
 import { type Db, getModelConfig, getTaskById, getTaskByName } from "@/lib/db";
 import { parseModelId } from "@/lib/llm/model-id";
-import { type Env, providers } from "@/lib/llm/providers/index";
-import type { ModelConfig } from "@/lib/validation/task-file";
 import { modelConfigForTask } from "./settings";
 
 export class SpecRefProblem extends Error {}
@@ -45,12 +43,4 @@ export async function modelFromRef(db: Db, projectId: string, ref: unknown): Pro
     throw new SpecRefProblem(`no model configuration named "${ref}" (and not a "provider:model" id)`);
   checkModelId(ref);
   return { id: ref };
-}
-
-/** Builds the model the way the gateway will: a missing credential fails now, naming the variable. */
-export function checkModelCredentials(model: ModelConfig, env: Env): void {
-  problem(() => {
-    const { provider, modelName } = parseModelId(model.id);
-    providers[provider].languageModel({ modelName, baseURL: model.baseURL, apiKeyEnv: model.apiKeyEnv, env });
-  });
 }

@@ -4,7 +4,7 @@
 import * as z from "zod";
 import { idSchema, latencySummarySchema, pageSchema, paginationQuerySchema, timestampSchema } from "./common";
 import { modelRefSchema } from "./runs";
-import { cacheConfigSchema } from "./task-file";
+import { cacheConfigSchema, modelConfigSchema } from "./task-file";
 
 export const BATCH_STATUSES = ["queued", "running", "succeeded", "failed", "cancelled"] as const;
 export const batchStatusSchema = z.enum(BATCH_STATUSES);
@@ -56,9 +56,19 @@ export const batchSpecSchema = z
   })
   .strict();
 
+/**
+ * `strop batch` only: the operator's own task file may give its model an endpoint or a key variable
+ * (the app's spec refuses both: lib/services/credentials/for-models.ts).
+ */
+export const operatorBatchSpecSchema = batchSpecSchema.extend({
+  model: z.union([z.string().min(1), modelConfigSchema]),
+});
+
 /** What a client sends (defaults not applied yet). */
 export type BatchSpecInput = z.input<typeof batchSpecSchema>;
 export type BatchSpec = z.infer<typeof batchSpecSchema>;
+/** What `strop batch` sends: a task file's model may carry its endpoint. */
+export type OperatorBatchSpecInput = z.input<typeof operatorBatchSpecSchema>;
 
 /**
  * An upload's query string (the body is the file): the spec's fields as strings, plus the file's name

@@ -5,7 +5,13 @@ import * as z from "zod";
 import { isProviderId, PROVIDER_IDS } from "@/lib/llm/model-id";
 import { timestampSchema } from "./common";
 import { projectParamsSchema } from "./projects";
-import { modelConfigSchema, modelParamsSchema, priceSchema, rateLimitSchema } from "./task-file";
+import {
+  modelConfigSchema,
+  modelParamsSchema,
+  priceSchema,
+  rateLimitSchema,
+  refusedInApp,
+} from "./task-file";
 
 /** Names of stored configurations: they appear in URLs and task files (`{ config: "<name>" }`). */
 export const configNameSchema = z
@@ -19,26 +25,19 @@ const modelIdSchema = modelConfigSchema.shape.id.refine((id) => isProviderId(id.
   message: `unknown provider; known providers: ${PROVIDER_IDS.join(", ")}`,
 });
 
-const optionalText = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max, `use at most ${max} characters`)
-    .nullish()
-    .transform((value) => value || null);
-
 /** The fields of a model configuration a client sends (create: with `name`; update: without). */
 const modelConfigFields = {
   model: modelIdSchema.meta({ description: '"provider:model", e.g. "openai:gpt-4o-mini".' }),
-  baseURL: z
-    .url({ protocol: /^https?$/, error: "enter an http(s) URL, e.g. http://127.0.0.1:11434/v1" })
-    .max(2000)
+  credential: configNameSchema
     .nullish()
     .transform((value) => value ?? null)
-    .meta({ description: "Endpoint override; default: the provider's (or the stored credential's)." }),
-  apiKeyEnv: optionalText(200).meta({
-    description: "Name of an environment variable holding the key (instead of the provider's default).",
-  }),
+    .meta({
+      description:
+        "Name of a provider credential of the project (its key and endpoint); default: the server's " +
+        "environment, else the credential named after the provider.",
+    }),
+  baseURL: refusedInApp.meta({ description: "Refused: the endpoint is the credential's." }),
+  apiKeyEnv: refusedInApp.meta({ description: "Refused: the key is the credential's." }),
   params: modelParamsSchema.default({}).meta({ description: "temperature, maxOutputTokens, topP, seed." }),
   price: priceSchema
     .nullish()
@@ -71,8 +70,7 @@ export const modelConfigResponseSchema = z
   .object({
     name: z.string(),
     model: z.string(),
-    baseURL: z.string().nullable(),
-    apiKeyEnv: z.string().nullable(),
+    credential: z.string().nullable(),
     params: modelParamsSchema,
     price: priceSchema.nullable(),
     concurrency: z.number(),
@@ -145,13 +143,35 @@ export const credentialProviderSchema = z.enum(CREDENTIAL_PROVIDERS, {
   error: `expected one of ${CREDENTIAL_PROVIDERS.join(", ")}`,
 });
 
-export const credentialParamsSchema = projectParamsSchema.extend({ provider: credentialProviderSchema });
+/** Credentials are named (model configurations name them); a provider's default one is named after it. */
+export const credentialParamsSchema = projectParamsSchema.extend({
+  credential: z.string().min(1).max(100).meta({
+    description: 'Credential name; "openai", "anthropic", "vertex", "openai-compatible" name the defaults.',
+  }),
+});
 
 const secretText = (label: string) =>
   z.string().trim().min(1, `enter the ${label}`).max(10_000, "use at most 10000 characters");
+
+/**
+ * Where a credential's key is sent. A path prefix only: a query or a fragment would let the URL choose
+ * any path on the server, and user info would be a second, unencrypted secret.
+ */
 const endpoint = z
   .url({ protocol: /^https?$/, error: "enter an http(s) URL, e.g. https://api.openai.com/v1" })
-  .max(2000);
+  .max(2000)
+  .superRefine((text, ctx) => {
+    const url = new URL(text);
+    if (url.username || url.password)
+      ctx.addIssue({
+        code: "custom",
+        message: "leave user and password out of the URL; use the API key field",
+      });
+    if (url.search || text.includes("?"))
+      ctx.addIssue({ code: "custom", message: "the endpoint cannot have a query string (?…)" });
+    if (url.hash || text.includes("#"))
+      ctx.addIssue({ code: "custom", message: "the endpoint cannot have a fragment (#…)" });
+  });
 
 const serviceAccountJson = z
   .string()
@@ -197,10 +217,13 @@ export type CredentialInput<P extends CredentialProvider = CredentialProvider> =
 >;
 
 /**
- * The body of PUT /credentials/{provider}, for the document: which fields apply depends on the provider
- * (checked per provider by the service, 400 naming the field).
+ * The body of PUT /credentials/{credential}, for the document: which fields apply depends on the
+ * provider (checked per provider by the service, 400 naming the field).
  */
 export const credentialBodySchema = z.looseObject({
+  provider: credentialProviderSchema.optional().meta({
+    description: "The provider; default: the credential's name when it is a provider's name.",
+  }),
   apiKey: z
     .string()
     .optional()
@@ -216,8 +239,12 @@ export const credentialBodySchema = z.looseObject({
 
 export const credentialStatusSchema = z
   .object({
+    name: z.string(),
     provider: credentialProviderSchema,
     set: z.boolean().meta({ description: "Whether a credential is stored (its value is never returned)." }),
+    endpoint: z.string().nullable().meta({
+      description: "The base URL the credential is bound to; null: the provider's own endpoint.",
+    }),
     fingerprint: z.string().nullable().meta({
       description: "First 8 hex characters of the sha256 of the stored settings, to tell versions apart.",
     }),
@@ -225,8 +252,10 @@ export const credentialStatusSchema = z
     updatedBy: z.string().nullable(),
     environment: z.boolean().meta({
       description:
-        "The server's environment configures this provider: it is used instead of the stored credential.",
+        "A provider's default credential only: the server's environment configures the provider, and " +
+        "model configurations that name no credential use it instead.",
     }),
+    usedBy: z.array(z.string()).meta({ description: "Model configurations that name this credential." }),
   })
   .meta({ id: "ProviderCredentialStatus" });
 
@@ -245,6 +274,7 @@ export const testConnectionBodySchema = z
 export const testConnectionResultSchema = z
   .object({
     ok: z.boolean(),
+    name: z.string(),
     provider: credentialProviderSchema,
     model: z.string(),
     latencyMs: z.number(),

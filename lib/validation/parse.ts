@@ -6,16 +6,34 @@ import type { ValidationIssue } from "./common";
 
 export type InputLocation = ValidationIssue["in"];
 
-export function issuesOf(location: InputLocation, error: z.ZodError): ValidationIssue[] {
-  return error.issues.map((issue) => ({
+/**
+ * Issues with every failed union (`a string or an object …`) replaced by the issues of the branch the
+ * value was meant for — the branches whose type matched — so that a bad field inside an inline object is
+ * named (`models.task.baseURL`) instead of the union as a whole ("models.task: Invalid input").
+ */
+export function expandUnionIssues(issues: readonly z.core.$ZodIssue[]): z.core.$ZodIssue[] {
+  return issues.flatMap((issue) => {
+    if (issue.code !== "invalid_union" || issue.errors.length === 0) return [issue];
+    const matching = issue.errors.filter(
+      (branch) => !branch.some((i) => i.code === "invalid_type" && i.path.length === 0),
+    );
+    if (matching.length === 0) return [issue];
+    const closest = matching.reduce((best, branch) => (branch.length < best.length ? branch : best));
+    return expandUnionIssues(closest.map((i) => ({ ...i, path: [...issue.path, ...i.path] })));
+  });
+}
+
+/** `prefix`: the path of the parsed value inside the request (e.g. "provider" for one field). */
+export function issuesOf(location: InputLocation, error: z.ZodError, prefix = ""): ValidationIssue[] {
+  return expandUnionIssues(error.issues).map((issue) => ({
     in: location,
-    path: issue.path.map(String).join("."),
+    path: [...(prefix ? [prefix] : []), ...issue.path.map(String)].join("."),
     message: issue.message,
   }));
 }
 
-export function validationError(location: InputLocation, error: z.ZodError): InputError {
-  const issues = issuesOf(location, error);
+export function validationError(location: InputLocation, error: z.ZodError, prefix = ""): InputError {
+  const issues = issuesOf(location, error, prefix);
   const first = issues[0];
   const field = first?.path ? `${location}.${first.path}` : location;
   const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : "";
@@ -26,8 +44,9 @@ export function parseInput<T extends z.ZodType>(
   location: InputLocation,
   schema: T,
   value: unknown,
+  prefix = "",
 ): z.output<T> {
   const result = schema.safeParse(value);
-  if (!result.success) throw validationError(location, result.error);
+  if (!result.success) throw validationError(location, result.error, prefix);
   return result.data;
 }

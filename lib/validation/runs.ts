@@ -11,16 +11,26 @@ import {
   metricConfigSchema,
   modelConfigSchema,
   optimizerConfigSchema,
+  refusedInApp,
   splitsSchema,
   stopSchema,
   taskFileSchema,
 } from "./task-file";
 
 /**
- * A model: the name of a model configuration of the project (ML settings), an inline "provider:model"
- * id, or an inline model configuration (id, baseURL, apiKeyEnv, concurrency, params, price, …).
+ * An inline model configuration as the app and the API accept it: everything a task file's model has
+ * except `baseURL` and `apiKeyEnv` (lib/services/credentials/for-models.ts).
  */
-export const modelRefSchema = z.union([z.string().min(1), modelConfigSchema]);
+export const appModelConfigSchema = modelConfigSchema.extend({
+  baseURL: refusedInApp,
+  apiKeyEnv: refusedInApp,
+});
+
+/**
+ * A model: the name of a model configuration of the project (ML settings), an inline "provider:model"
+ * id, or an inline model configuration (id, credential, concurrency, params, price, …).
+ */
+export const modelRefSchema = z.union([z.string().min(1), appModelConfigSchema]);
 
 /**
  * A metric: the name of a metric configuration of the project, the name of a registered metric

@@ -38,8 +38,14 @@ export const modelConfigSchema = z
   .object({
     /** "provider:model": openai, anthropic, vertex, openai-compatible, sim. */
     id: z.string().regex(/^[a-z][a-z0-9-]*:.+$/, 'expected "provider:model", e.g. "openai:gpt-4o-mini"'),
+    /**
+     * A provider credential stored in the project (ML settings), by name: its key and its endpoint.
+     * Default: the server's environment, else the credential named after the provider.
+     */
+    credential: z.string().min(1).max(100).optional(),
+    /** Task files run by the machine's own user only (the app refuses it): the endpoint. */
     baseURL: z.url().optional(),
-    /** Name of the environment variable holding the API key (defaults per provider). */
+    /** Task files only (the app refuses it): the environment variable holding the API key. */
     apiKeyEnv: z.string().optional(),
     concurrency: positiveInt.max(256).default(8),
     params: modelParamsSchema.default({}),
@@ -56,6 +62,19 @@ export const modelConfigSchema = z
       .optional(),
   })
   .strict();
+
+/**
+ * `baseURL` and `apiKeyEnv` where the app and the API take a model (model configurations, run and batch
+ * specs): refused, naming the field — whoever writes a configuration must not choose where a secret is
+ * sent or which server variable becomes one (docs/security.md).
+ */
+export const refusedInApp = z
+  .never({
+    error:
+      "cannot be set in the app: a configuration does not choose an endpoint or an environment " +
+      "variable; name a provider credential (`credential`), which an admin binds to its endpoint",
+  })
+  .optional();
 
 export const cacheConfigSchema = z
   .object({

@@ -11,36 +11,10 @@ import type { RouteHandler } from "@/lib/http/define-route";
 import { buildOpenApiDocument, type OpenApiDocument } from "@/lib/http/openapi";
 import { listOperations, operationKey } from "@/lib/http/registry";
 import { type ApiWorld, type Credential, createApiWorld } from "@/lib/http/testing";
+import { loadRouteHandlers } from "@/lib/http/testing-routes";
 import { findRouteFiles, renderManifest } from "../../../scripts/generate-api-routes.mjs";
 
 const API_DIR = import.meta.dirname;
-const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"];
-
-/** "projects/[project]/members/route.ts" → "/api/v1/projects/{project}/members" */
-const pathOfFile = (file: string) =>
-  `/api/v1/${path.posix.dirname(file)}`.replace(/\/\.$/, "").replace(/\[(\w+)\]/g, "{$1}");
-
-async function loadHandlers(): Promise<{ handlers: Map<string, RouteHandler>; problems: string[] }> {
-  const handlers = new Map<string, RouteHandler>();
-  const problems: string[] = [];
-  for (const file of findRouteFiles(API_DIR)) {
-    const module = (await import(/* @vite-ignore */ path.join(API_DIR, file))) as Record<string, unknown>;
-    for (const [name, value] of Object.entries(module)) {
-      if (!METHODS.includes(name)) continue;
-      const handler = value as Partial<RouteHandler>;
-      if (typeof value !== "function" || !handler.operation) {
-        problems.push(`${file}: ${name} is not made with defineRoute`);
-        continue;
-      }
-      const op = handler.operation;
-      if (op.method !== name) problems.push(`${file}: export ${name} declares method ${op.method}`);
-      if (op.path !== pathOfFile(file))
-        problems.push(`${file}: declares path ${op.path}, file is ${pathOfFile(file)}`);
-      handlers.set(operationKey(op.method, op.path), value as RouteHandler);
-    }
-  }
-  return { handlers, problems };
-}
 
 interface Caller {
   name: string;
@@ -104,7 +78,7 @@ describe.each(TEST_PROVIDERS)("authorization walker on %s", (provider) => {
 
   beforeAll(async () => {
     world = await createApiWorld(provider);
-    ({ handlers, problems: loadProblems } = await loadHandlers());
+    ({ handlers, problems: loadProblems } = await loadRouteHandlers());
     doc = buildOpenApiDocument(listOperations());
   });
 

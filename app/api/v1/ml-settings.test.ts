@@ -7,9 +7,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import { TEST_PROVIDERS } from "@/lib/db/test-databases";
 import { type ApiWorld, type CallOptions, createApiWorld } from "@/lib/http/testing";
 import { type FakeServer, startFakeOpenAIServer } from "@/lib/llm/testing/fake-openai-server";
-import { projectProviderEnv } from "@/lib/services/provider-credentials";
-import * as credential from "./projects/[project]/credentials/[provider]/route";
-import * as credentialTest from "./projects/[project]/credentials/[provider]/test/route";
+import { resolveProviderCredentials } from "@/lib/services/credentials/for-models";
+import * as credential from "./projects/[project]/credentials/[credential]/route";
+import * as credentialTest from "./projects/[project]/credentials/[credential]/test/route";
 import * as credentials from "./projects/[project]/credentials/route";
 import * as metricConfig from "./projects/[project]/metric-configs/[name]/route";
 import * as metricConfigs from "./projects/[project]/metric-configs/route";
@@ -139,7 +139,7 @@ describe.each(TEST_PROVIDERS)("ML settings API on %s", (provider) => {
       expect(created.json).toMatchObject({
         name: "fast",
         model: "openai:gpt-4o-mini",
-        baseURL: null,
+        credential: null,
         params: { temperature: 0.2, maxOutputTokens: 256 },
         price: { input: 0.15, output: 0.6 },
         concurrency: 4,
@@ -228,7 +228,9 @@ describe.each(TEST_PROVIDERS)("ML settings API on %s", (provider) => {
       ["half a price", { price: { input: 1 } }, "price.output"],
       ["a zero timeout", { timeoutMs: 0 }, "timeoutMs"],
       ["negative retries", { maxRetries: -1 }, "maxRetries"],
-      ["a bad base URL", { baseURL: "not a url" }, "baseURL"],
+      ["an endpoint of its own", { baseURL: "http://127.0.0.1:9/v1" }, "baseURL"],
+      ["a key variable of its own", { apiKeyEnv: "NEXTAUTH_SECRET" }, "apiKeyEnv"],
+      ["a credential that does not exist", { credential: "nope" }, "credential"],
     ])("refuses %s with 400 naming the field (create and update)", async (_label, change, field) => {
       const created = await call(modelConfigs.POST, {
         as: as.editor(),
@@ -343,14 +345,14 @@ describe.each(TEST_PROVIDERS)("ML settings API on %s", (provider) => {
     it("everyone sees every provider as not set; editors cannot set one, admins can", async () => {
       const list = await call(credentials.GET, { as: as.viewer(), params: alpha });
       expect(list.status).toBe(200);
-      expect(list.json.items.map((c: { provider: string; set: boolean }) => [c.provider, c.set])).toEqual([
+      expect(list.json.items.map((c: { name: string; set: boolean }) => [c.name, c.set])).toEqual([
         ["openai", false],
         ["anthropic", false],
         ["vertex", false],
         ["openai-compatible", false],
       ]);
       const put = {
-        params: { ...alpha, provider: "openai" },
+        params: { ...alpha, credential: "openai" },
         body: { apiKey: OPENAI_KEY, baseURL: fake.baseURL },
       };
       expect((await call(credential.PUT, { as: as.editor(), ...put })).status).toBe(403);
@@ -358,49 +360,57 @@ describe.each(TEST_PROVIDERS)("ML settings API on %s", (provider) => {
       const saved = await call(credential.PUT, { as: as.admin(), ...put });
       expect(saved.status).toBe(200);
       expect(saved.json).toMatchObject({
+        name: "openai",
         provider: "openai",
+        endpoint: fake.baseURL,
         set: true,
         updatedBy: w.users.admin.email,
         environment: false,
       });
       expect(saved.json.fingerprint).toMatch(/^[0-9a-f]{8}$/);
       expect(Object.keys(saved.json).sort()).toEqual([
+        "endpoint",
         "environment",
         "fingerprint",
+        "name",
         "provider",
         "set",
         "updatedAt",
         "updatedBy",
+        "usedBy",
       ]);
     });
 
     it("stores only ciphertext, replaces with a new fingerprint, and audits set/changed/removed without values", async () => {
-      const first = await call(credential.GET, { as: as.viewer(), params: { ...alpha, provider: "openai" } });
+      const first = await call(credential.GET, {
+        as: as.viewer(),
+        params: { ...alpha, credential: "openai" },
+      });
       expect(first.json.set).toBe(true);
       const replaced = await call(credential.PUT, {
         as: as.adminKey(),
-        params: { ...alpha, provider: "openai" },
+        params: { ...alpha, credential: "openai" },
         body: { apiKey: OPENAI_KEY_2, baseURL: denying.baseURL },
       });
       expect(replaced.status).toBe(200);
       expect(replaced.json.fingerprint).not.toBe(first.json.fingerprint);
       await call(credential.PUT, {
         as: as.admin(),
-        params: { ...alpha, provider: "anthropic" },
+        params: { ...alpha, credential: "anthropic" },
         body: { apiKey: ANTHROPIC_KEY },
       });
       const vertex = await call(credential.PUT, {
         as: as.admin(),
-        params: { ...alpha, provider: "vertex" },
+        params: { ...alpha, credential: "vertex" },
         body: { project: "strop-test", serviceAccountJson: SERVICE_ACCOUNT },
       });
       expect(vertex.status).toBe(200);
       expect(
-        (await call(credential.DELETE, { as: as.admin(), params: { ...alpha, provider: "anthropic" } }))
+        (await call(credential.DELETE, { as: as.admin(), params: { ...alpha, credential: "anthropic" } }))
           .status,
       ).toBe(204);
       expect(
-        (await call(credential.DELETE, { as: as.admin(), params: { ...alpha, provider: "anthropic" } }))
+        (await call(credential.DELETE, { as: as.admin(), params: { ...alpha, credential: "anthropic" } }))
           .status,
       ).toBe(404);
 
@@ -418,12 +428,22 @@ describe.each(TEST_PROVIDERS)("ML settings API on %s", (provider) => {
         "credential.set:vertex",
         "credential.removed:anthropic",
       ]);
-      expect(audit[1]!.before).toEqual({ provider: "openai", fingerprint: first.json.fingerprint });
-      expect(audit[1]!.after).toEqual({ provider: "openai", fingerprint: replaced.json.fingerprint });
+      expect(audit[1]!.before).toEqual({
+        name: "openai",
+        provider: "openai",
+        endpoint: fake.baseURL,
+        fingerprint: first.json.fingerprint,
+      });
+      expect(audit[1]!.after).toEqual({
+        name: "openai",
+        provider: "openai",
+        endpoint: denying.baseURL,
+        fingerprint: replaced.json.fingerprint,
+      });
       // Put the working endpoint back for the connection test.
       await call(credential.PUT, {
         as: as.admin(),
-        params: { ...alpha, provider: "openai" },
+        params: { ...alpha, credential: "openai" },
         body: { apiKey: OPENAI_KEY, baseURL: fake.baseURL },
       });
     });
@@ -432,6 +452,11 @@ describe.each(TEST_PROVIDERS)("ML settings API on %s", (provider) => {
       ["openai", {}, "apiKey"],
       ["openai", { apiKey: "  " }, "apiKey"],
       ["openai", { apiKey: "k", baseURL: "ftp://example.com" }, "baseURL"],
+      ["openai", { apiKey: "k", baseURL: "https://api.example.com/v1?x=/admin" }, "baseURL"],
+      ["openai", { apiKey: "k", baseURL: "https://api.example.com/v1#" }, "baseURL"],
+      ["openai", { apiKey: "k", baseURL: "https://user:pw@api.example.com/v1" }, "baseURL"],
+      ["openai", { provider: "anthropic", apiKey: "k" }, "provider"],
+      ["my-server", { baseURL: "http://127.0.0.1:9/v1" }, "provider"],
       ["anthropic", { apiKey: "k", baseURL: "http://x" }, ""],
       ["vertex", { serviceAccountJson: SERVICE_ACCOUNT }, "project"],
       ["vertex", { project: "p", serviceAccountJson: "{not json" }, "serviceAccountJson"],
@@ -440,24 +465,31 @@ describe.each(TEST_PROVIDERS)("ML settings API on %s", (provider) => {
     ])(
       "refuses a bad %s credential %j with 400 naming the field, echoing no value",
       async (p, body, field) => {
-        const res = await call(credential.PUT, { as: as.admin(), params: { ...alpha, provider: p }, body });
+        const res = await call(credential.PUT, { as: as.admin(), params: { ...alpha, credential: p }, body });
         expect(res.status).toBe(400);
         expect(issuePaths(res.json)).toContain(field);
         expect(res.text).not.toContain("MIIE");
       },
     );
 
-    it("refuses an unknown provider (400 naming it) and a bad test body", async () => {
+    it("refuses an unknown provider and a bad name (400 naming them) and a bad test body", async () => {
       const res = await call(credential.PUT, {
         as: as.admin(),
-        params: { ...alpha, provider: "openia" },
-        body: { apiKey: "k" },
+        params: { ...alpha, credential: "openia" },
+        body: { provider: "openia", apiKey: "k" },
       });
       expect(res.status).toBe(400);
-      expect(res.json.error.details.issues[0]).toMatchObject({ in: "params", path: "provider" });
+      expect(res.json.error.details.issues[0]).toMatchObject({ in: "body", path: "provider" });
+      const badName = await call(credential.PUT, {
+        as: as.admin(),
+        params: { ...alpha, credential: "a b" },
+        body: { provider: "openai", apiKey: "k" },
+      });
+      expect(badName.status).toBe(400);
+      expect(badName.json.error.details.issues[0]).toMatchObject({ in: "params", path: "credential" });
       const test = await call(credentialTest.POST, {
         as: as.admin(),
-        params: { ...alpha, provider: "openai" },
+        params: { ...alpha, credential: "openai" },
         body: { model: 5 },
       });
       expect(test.status).toBe(400);
@@ -468,7 +500,7 @@ describe.each(TEST_PROVIDERS)("ML settings API on %s", (provider) => {
       const before = fake.requests.length;
       const res = await call(credentialTest.POST, {
         as: as.admin(),
-        params: { ...alpha, provider: "openai" },
+        params: { ...alpha, credential: "openai" },
       });
       expect(res.status).toBe(200);
       expect(res.json).toMatchObject({ ok: true, provider: "openai", model: "gpt-4o-mini", error: null });
@@ -486,12 +518,12 @@ describe.each(TEST_PROVIDERS)("ML settings API on %s", (provider) => {
         body: { name: "probe", model: "openai:probe-model" },
       });
       expect(
-        (await call(credentialTest.POST, { as: as.admin(), params: { ...alpha, provider: "openai" } })).json
+        (await call(credentialTest.POST, { as: as.admin(), params: { ...alpha, credential: "openai" } })).json
           .model,
       ).toBe("probe-model");
       const asked = await call(credentialTest.POST, {
         as: as.admin(),
-        params: { ...alpha, provider: "openai" },
+        params: { ...alpha, credential: "openai" },
         body: { model: "openai:other" },
       });
       expect(asked.json).toMatchObject({ ok: true, model: "other" });
@@ -500,12 +532,12 @@ describe.each(TEST_PROVIDERS)("ML settings API on %s", (provider) => {
     it("reports a 401 from the provider as a failed test (not a 500), without the key", async () => {
       await call(credential.PUT, {
         as: as.admin(),
-        params: { ...alpha, provider: "openai-compatible" },
+        params: { ...alpha, credential: "openai-compatible" },
         body: { baseURL: denying.baseURL, apiKey: COMPAT_KEY },
       });
       const res = await call(credentialTest.POST, {
         as: as.admin(),
-        params: { ...alpha, provider: "openai-compatible" },
+        params: { ...alpha, credential: "openai-compatible" },
         body: { model: "llama" },
       });
       expect(res.status).toBe(200);
@@ -514,18 +546,20 @@ describe.each(TEST_PROVIDERS)("ML settings API on %s", (provider) => {
       expect(res.json.error).toContain("[redacted]");
       expect(res.text).not.toContain(COMPAT_KEY);
       expect(
-        (await call(credentialTest.POST, { as: as.editor(), params: { ...alpha, provider: "openai" } }))
+        (await call(credentialTest.POST, { as: as.editor(), params: { ...alpha, credential: "openai" } }))
           .status,
       ).toBe(403);
       const none = await call(credentialTest.POST, {
         as: as.admin(),
-        params: { ...alpha, provider: "anthropic" },
+        params: { ...alpha, credential: "anthropic" },
       });
       expect(none.status).toBe(404);
     });
 
     it("runs use the stored credentials when the environment has none, and the environment when it has", async () => {
-      const env = await projectProviderEnv(w.db, w.projects.alpha.id, { env: {} });
+      const defaults = (env: Record<string, string>, projectId = w.projects.alpha.id) =>
+        resolveProviderCredentials(w.db, projectId, [], { author: "project", env }).then((r) => r.env);
+      const env = await defaults({});
       expect(env).toMatchObject({
         OPENAI_API_KEY: OPENAI_KEY,
         OPENAI_BASE_URL: fake.baseURL,
@@ -536,15 +570,11 @@ describe.each(TEST_PROVIDERS)("ML settings API on %s", (provider) => {
         OPENAI_COMPATIBLE_API_KEY: COMPAT_KEY,
       });
       expect(env.ANTHROPIC_API_KEY).toBeUndefined();
-      const fromEnv = await projectProviderEnv(w.db, w.projects.alpha.id, {
-        env: { OPENAI_API_KEY: "sk-env", OPENAI_BASE_URL: "http://env.example/v1" },
-      });
+      const fromEnv = await defaults({ OPENAI_API_KEY: "sk-env", OPENAI_BASE_URL: "http://env.example/v1" });
       expect(fromEnv.OPENAI_API_KEY).toBe("sk-env");
       expect(fromEnv.OPENAI_BASE_URL).toBe("http://env.example/v1");
       // Another project has none.
-      expect(
-        (await projectProviderEnv(w.db, w.projects.beta.id, { env: {} })).OPENAI_API_KEY,
-      ).toBeUndefined();
+      expect((await defaults({}, w.projects.beta.id)).OPENAI_API_KEY).toBeUndefined();
       // A credential that no longer decrypts (here: moved to another project) is left out with a warning.
       const row = await w.db.providerCredential
         .findFirstOrThrow({ where: { provider: "anthropic" } })
@@ -555,16 +585,16 @@ describe.each(TEST_PROVIDERS)("ML settings API on %s", (provider) => {
         data: { ...openaiRow, id: undefined, projectId: w.projects.beta.id },
       });
       // (The warning goes to the console, which these tests capture and search for secrets.)
-      const moved = await projectProviderEnv(w.db, w.projects.beta.id, { env: {} });
+      const moved = await defaults({}, w.projects.beta.id);
       expect(moved.OPENAI_API_KEY).toBeUndefined();
-      expect(captured.join("\n")).toMatch(/openai credential .* cannot be used: .*integrity/);
+      expect(captured.join("\n")).toMatch(/credential "openai" .* cannot be used: .*integrity/);
       await w.db.providerCredential.deleteMany({ where: { projectId: w.projects.beta.id } });
       // The environment flag shows in the statuses.
       process.env.OPENAI_API_KEY = "sk-env-flag";
       try {
         const status = await call(credential.GET, {
           as: as.viewer(),
-          params: { ...alpha, provider: "openai" },
+          params: { ...alpha, credential: "openai" },
         });
         expect(status.json.environment).toBe(true);
       } finally {

@@ -2,7 +2,9 @@
 // route file under app/api/v1 (npm run build and npm run dev do it too).
 
 export const routeModules: Record<string, () => Promise<Record<string, unknown>>> = {
+  "me/password/route.ts": () => import("./me/password/route"),
   "me/route.ts": () => import("./me/route"),
+  "me/sessions/revoke/route.ts": () => import("./me/sessions/revoke/route"),
   "openapi.json/route.ts": () => import("./openapi.json/route"),
   "projects/[project]/api-keys/[keyId]/route.ts": () => import("./projects/[project]/api-keys/[keyId]/route"),
   "projects/[project]/api-keys/route.ts": () => import("./projects/[project]/api-keys/route"),
@@ -10,11 +12,12 @@ export const routeModules: Record<string, () => Promise<Record<string, unknown>>
   "projects/[project]/batches/[batch]/cancel/route.ts": () => import("./projects/[project]/batches/[batch]/cancel/route"),
   "projects/[project]/batches/[batch]/events/route.ts": () => import("./projects/[project]/batches/[batch]/events/route"),
   "projects/[project]/batches/[batch]/results/route.ts": () => import("./projects/[project]/batches/[batch]/results/route"),
+  "projects/[project]/batches/[batch]/resume/route.ts": () => import("./projects/[project]/batches/[batch]/resume/route"),
   "projects/[project]/batches/[batch]/route.ts": () => import("./projects/[project]/batches/[batch]/route"),
   "projects/[project]/batches/[batch]/rows/route.ts": () => import("./projects/[project]/batches/[batch]/rows/route"),
   "projects/[project]/batches/route.ts": () => import("./projects/[project]/batches/route"),
-  "projects/[project]/credentials/[provider]/route.ts": () => import("./projects/[project]/credentials/[provider]/route"),
-  "projects/[project]/credentials/[provider]/test/route.ts": () => import("./projects/[project]/credentials/[provider]/test/route"),
+  "projects/[project]/credentials/[credential]/route.ts": () => import("./projects/[project]/credentials/[credential]/route"),
+  "projects/[project]/credentials/[credential]/test/route.ts": () => import("./projects/[project]/credentials/[credential]/test/route"),
   "projects/[project]/credentials/route.ts": () => import("./projects/[project]/credentials/route"),
   "projects/[project]/datasets/[dataset]/examples/route.ts": () => import("./projects/[project]/datasets/[dataset]/examples/route"),
   "projects/[project]/datasets/[dataset]/route.ts": () => import("./projects/[project]/datasets/[dataset]/route"),
@@ -38,6 +41,7 @@ export const routeModules: Record<string, () => Promise<Record<string, unknown>>
   "projects/[project]/runs/[run]/events/route.ts": () => import("./projects/[project]/runs/[run]/events/route"),
   "projects/[project]/runs/[run]/results/download/route.ts": () => import("./projects/[project]/runs/[run]/results/download/route"),
   "projects/[project]/runs/[run]/results/route.ts": () => import("./projects/[project]/runs/[run]/results/route"),
+  "projects/[project]/runs/[run]/resume/route.ts": () => import("./projects/[project]/runs/[run]/resume/route"),
   "projects/[project]/runs/[run]/route.ts": () => import("./projects/[project]/runs/[run]/route"),
   "projects/[project]/runs/[run]/winner/route.ts": () => import("./projects/[project]/runs/[run]/winner/route"),
   "projects/[project]/runs/route.ts": () => import("./projects/[project]/runs/route"),

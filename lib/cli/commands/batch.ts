@@ -24,9 +24,10 @@ import {
 } from "@/lib/services/batch-execution";
 import { batchResultText, createProjectBatch } from "@/lib/services/batches";
 import { datasetFormatOf } from "@/lib/services/dataset-file";
+import { reopenStoppedBatch } from "@/lib/services/job-resume";
 import { promptFromTask } from "@/lib/services/run-context";
 import { loadTaskFile } from "@/lib/services/task-file";
-import type { BatchSpecInput } from "@/lib/validation/batches";
+import type { OperatorBatchSpecInput } from "@/lib/validation/batches";
 import { intFlag, type ParsedArgs, projectFlag } from "../args";
 import { duration } from "../format";
 
@@ -41,7 +42,7 @@ export const BATCH_USAGE = `strop batch <task-file | task-name> --input <file.cs
   --out <results.jsonl|results.csv>  write every row's output there (streamed)
   --project <slug>            the project (default: "default")
   --json                      print the outcome as JSON
-strop batch --resume <batch-id> [--out …] [--json]   continue an interrupted batch`;
+strop batch --resume <batch-id> [--out …] [--json]   continue an interrupted, failed or cancelled batch`;
 
 type Format = "csv" | "jsonl";
 
@@ -82,7 +83,12 @@ async function isFile(file: string): Promise<boolean> {
 }
 
 /** The spec of a new batch: a task file (its task and prompt stored in the project) or a task name. */
-async function specFor(db: Db, target: string, args: ParsedArgs, projectId: string): Promise<BatchSpecInput> {
+async function specFor(
+  db: Db,
+  target: string,
+  args: ParsedArgs,
+  projectId: string,
+): Promise<OperatorBatchSpecInput> {
   const version = intFlag(args, "version");
   const model = stringFlag(args, "model");
   const onMalformed = stringFlag(args, "on-malformed");
@@ -200,6 +206,8 @@ export async function batchCommand(args: ParsedArgs): Promise<number> {
     if (args.positionals.length > 0)
       throw new InputError(`unexpected argument "${args.positionals[0]}" with --resume`);
     if (!(await getBatchRecord(db, resume))) throw new NotFoundError(`no batch with id "${resume}"`);
+    // A failed or cancelled batch goes back to the queue and continues here with its rows not done yet.
+    if (await reopenStoppedBatch(db, resume)) process.stderr.write(`batch ${resume} resumed\n`);
     batchId = resume;
   } else {
     const [target, extra] = args.positionals;

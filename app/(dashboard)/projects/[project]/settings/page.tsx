@@ -9,7 +9,7 @@ import { EmptyState, PageHeader, Section, Time } from "@/components/ui/page";
 import { requireProjectPage } from "@/lib/auth/pages";
 import { hasRole } from "@/lib/core/roles";
 import { listMetrics } from "@/lib/metrics/registry";
-import { listProjectCredentials } from "@/lib/services/provider-credentials";
+import { listProjectCredentials } from "@/lib/services/credentials/manage";
 import { listProjectMetricConfigs, listProjectModelConfigs } from "@/lib/services/settings";
 
 export const metadata: Metadata = { title: "Settings" };
@@ -40,6 +40,9 @@ export default async function SettingsPage({ params }: { params: Promise<{ proje
     listProjectModelConfigs(db, access),
     listProjectMetricConfigs(db, access),
   ]);
+  const credentialChoices = credentials
+    .filter((c) => c.set)
+    .map(({ name, provider, endpoint }) => ({ name, provider, endpoint }));
   const metricChoices = listMetrics().map(({ name, description }) => ({ name, description }));
 
   return (
@@ -51,14 +54,23 @@ export default async function SettingsPage({ params }: { params: Promise<{ proje
 
       <Section title="Provider credentials" id="credentials">
         <p className="mb-4 text-sm text-slate-600">
-          Stored encrypted; never shown again after saving. Runs use them for providers the server&apos;s
-          environment does not configure.{canManageCredentials ? "" : " Only admins can change them."}
+          Stored encrypted; never shown again after saving. Each credential is bound to its endpoint: its key
+          is sent nowhere else. Model configurations name a credential, or use the provider&apos;s default one
+          (named after the provider) where the server&apos;s environment does not configure the provider.
+          {canManageCredentials ? "" : " Only admins can change them."}
         </p>
         <ul className="space-y-4">
           {credentials.map((c) => (
-            <li key={c.provider} className="rounded-md border border-slate-200 p-4">
+            <li key={c.name} className="rounded-md border border-slate-200 p-4">
               <div className="flex flex-wrap items-baseline justify-between gap-2">
-                <h3 className="font-medium">{PROVIDER_LABELS[c.provider] ?? c.provider}</h3>
+                <h3 className="font-medium">
+                  {c.name === c.provider ? (PROVIDER_LABELS[c.provider] ?? c.provider) : c.name}
+                  {c.name !== c.provider ? (
+                    <span className="ml-2 text-xs font-normal text-slate-500">
+                      {PROVIDER_LABELS[c.provider] ?? c.provider}
+                    </span>
+                  ) : null}
+                </h3>
                 <p className="text-sm">
                   {c.set ? (
                     <>
@@ -84,27 +96,38 @@ export default async function SettingsPage({ params }: { params: Promise<{ proje
                   )}
                 </p>
               </div>
+              {c.set ? (
+                <p className="mt-1 break-all text-xs text-slate-600">
+                  Endpoint: <span className="font-mono">{c.endpoint ?? "the provider's own"}</span>
+                  {c.usedBy.length > 0 ? ` · used by ${c.usedBy.join(", ")}` : ""}
+                </p>
+              ) : null}
               {c.environment ? (
                 <p className="mt-1 text-xs text-amber-800">
-                  The server&apos;s environment configures this provider: runs use it instead of a stored
-                  credential.
+                  The server&apos;s environment configures this provider: configurations that name no
+                  credential use it instead.
                 </p>
               ) : null}
               {canManageCredentials ? (
                 <>
                   {c.set ? (
                     <div className="mt-3">
-                      <CredentialActions project={slug} provider={c.provider} />
+                      <CredentialActions project={slug} name={c.name} />
                     </div>
                   ) : null}
                   <Details summary={c.set ? "Replace the credential" : "Set a credential"}>
-                    <CredentialForm project={slug} provider={c.provider} isSet={c.set} />
+                    <CredentialForm project={slug} name={c.name} provider={c.provider} isSet={c.set} />
                   </Details>
                 </>
               ) : null}
             </li>
           ))}
         </ul>
+        {canManageCredentials ? (
+          <Details summary="Add a named credential (e.g. a second server)">
+            <CredentialForm project={slug} isSet={false} />
+          </Details>
+        ) : null}
       </Section>
 
       <Section title="Model configurations" id="model-configs">
@@ -119,7 +142,10 @@ export default async function SettingsPage({ params }: { params: Promise<{ proje
                 <div className="flex flex-wrap items-start justify-between gap-2">
                   <div>
                     <h3 className="font-medium">{m.name}</h3>
-                    <p className="font-mono text-xs text-slate-700">{m.model}</p>
+                    <p className="font-mono text-xs text-slate-700">
+                      {m.model}
+                      {m.credential ? ` · credential ${m.credential}` : ""}
+                    </p>
                     <p className="mt-1 text-xs text-slate-500">
                       {[
                         m.params.temperature !== undefined ? `temperature ${m.params.temperature}` : null,
@@ -151,6 +177,7 @@ export default async function SettingsPage({ params }: { params: Promise<{ proje
                   <Details summary={`Edit ${m.name}`}>
                     <ModelConfigForm
                       project={slug}
+                      credentials={credentialChoices}
                       initial={{ ...m, updatedAt: m.updatedAt.toISOString() }}
                     />
                   </Details>
@@ -161,7 +188,7 @@ export default async function SettingsPage({ params }: { params: Promise<{ proje
         )}
         {canEdit ? (
           <Details summary="New model configuration">
-            <ModelConfigForm project={slug} />
+            <ModelConfigForm project={slug} credentials={credentialChoices} />
           </Details>
         ) : null}
       </Section>

@@ -3,6 +3,7 @@
 // rows page by page and by view, downloads, the live events stream, cancelling, and bad input (a
 // malformed row with stop and with skip, chunk sizes, unknown task, model or dataset version), where
 // nothing may be stored. Another project sees none of it.
+
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -11,6 +12,7 @@ import { TEST_PROVIDERS } from "@/lib/db/test-databases";
 import type { RouteHandler } from "@/lib/http/define-route";
 import { type ApiWorld, type CallResult, createApiWorld } from "@/lib/http/testing";
 import { type FakeServer, startFakeOpenAIServer } from "@/lib/llm/testing/fake-openai-server";
+import { storeFakeServerCredential } from "@/lib/services/testing/credentials";
 import * as cancel from "./[batch]/cancel/route";
 import * as events from "./[batch]/events/route";
 import * as results from "./[batch]/results/route";
@@ -101,8 +103,11 @@ describe.each(TEST_PROVIDERS)("batches API on %s", (provider) => {
   const ROWS = 30;
   const sample = reviews(ROWS);
 
-  /** A slow model over real HTTP (the fake OpenAI server answering with the simulator). */
-  const slowModel = { id: "openai-compatible:sim-default", baseURL: "", concurrency: 1 };
+  /**
+   * A slow model over real HTTP (the fake OpenAI server answering with the simulator), reached through
+   * the project's default OpenAI-compatible credential.
+   */
+  const slowModel = { id: "openai-compatible:sim-default", concurrency: 1 };
 
   const get = (id: string) => send(batch.GET, { as: viewer, params: { batch: id } });
 
@@ -140,8 +145,8 @@ describe.each(TEST_PROVIDERS)("batches API on %s", (provider) => {
 
   beforeAll(async () => {
     server = await startFakeOpenAIServer({ latencyMs: 60 });
-    slowModel.baseURL = server.baseURL;
     w = await createApiWorld(provider);
+    await storeFakeServerCredential(w.db, w.projects.alpha.id, server.baseURL);
     editor = { bearer: w.keys.alphaEditor };
     viewer = { bearer: w.keys.alphaViewer };
     const task = await upsertTask(w.db, w.projects.alpha.id, {

@@ -1,5 +1,5 @@
 import { defineRoute } from "@/lib/http/define-route";
-import { listProjectCredentials } from "@/lib/services/provider-credentials";
+import { listProjectCredentials } from "@/lib/services/credentials/manage";
 import { credentialListSchema } from "@/lib/validation/ml-settings";
 import { projectParamsSchema } from "@/lib/validation/projects";
 

@@ -3,7 +3,7 @@ import {
   getProjectCredential,
   removeProjectCredential,
   setProjectCredential,
-} from "@/lib/services/provider-credentials";
+} from "@/lib/services/credentials/manage";
 import {
   credentialBodySchema,
   credentialParamsSchema,
@@ -12,37 +12,40 @@ import {
 
 export const GET = defineRoute({
   method: "GET",
-  path: "/api/v1/projects/{project}/credentials/{provider}",
-  summary: "A provider credential's status (never its value)",
+  path: "/api/v1/projects/{project}/credentials/{credential}",
+  summary: "A provider credential's status: provider, endpoint, fingerprint (never its value)",
   tags: ["ml-settings"],
   auth: { role: "viewer" },
   params: credentialParamsSchema,
   response: credentialStatusSchema,
-  handler: ({ db, access, params }) => getProjectCredential(db, access, params.provider),
+  handler: ({ db, access, params }) => getProjectCredential(db, access, params.credential),
 });
 
 export const PUT = defineRoute({
   method: "PUT",
-  path: "/api/v1/projects/{project}/credentials/{provider}",
+  path: "/api/v1/projects/{project}/credentials/{credential}",
   summary: "Set or replace a provider credential (stored encrypted; the response holds no value)",
   description:
-    "openai: `apiKey`, optional `baseURL`. anthropic: `apiKey`. vertex: `project`, `location`, " +
-    "`serviceAccountJson`. openai-compatible: `baseURL`, optional `apiKey`.",
+    "The credential is bound to its endpoint: every field is replaced, so changing `baseURL` means " +
+    "sending the key again. `provider` defaults to the name when the name is a provider's " +
+    "(the provider's default credential); other names need it. openai: `apiKey`, optional `baseURL`. " +
+    "anthropic: `apiKey`. vertex: `project`, `location`, `serviceAccountJson`. openai-compatible: " +
+    "`baseURL`, optional `apiKey`.",
   tags: ["ml-settings"],
   auth: { role: "admin" },
   params: credentialParamsSchema,
   body: credentialBodySchema,
   response: credentialStatusSchema,
   handler: ({ db, access, params, body, actor }) =>
-    setProjectCredential(db, access, params.provider, body, actor),
+    setProjectCredential(db, access, params.credential, body, actor),
 });
 
 export const DELETE = defineRoute({
   method: "DELETE",
-  path: "/api/v1/projects/{project}/credentials/{provider}",
-  summary: "Remove a provider credential",
+  path: "/api/v1/projects/{project}/credentials/{credential}",
+  summary: "Remove a provider credential (409 while a model configuration names it)",
   tags: ["ml-settings"],
   auth: { role: "admin" },
   params: credentialParamsSchema,
-  handler: ({ db, access, params, actor }) => removeProjectCredential(db, access, params.provider, actor),
+  handler: ({ db, access, params, actor }) => removeProjectCredential(db, access, params.credential, actor),
 });

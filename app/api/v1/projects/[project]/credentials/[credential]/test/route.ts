@@ -1,5 +1,5 @@
 import { defineRoute } from "@/lib/http/define-route";
-import { testProjectCredential } from "@/lib/services/provider-credentials";
+import { testProjectCredential } from "@/lib/services/credentials/connection-test";
 import {
   credentialParamsSchema,
   testConnectionBodySchema,
@@ -8,7 +8,7 @@ import {
 
 export const POST = defineRoute({
   method: "POST",
-  path: "/api/v1/projects/{project}/credentials/{provider}/test",
+  path: "/api/v1/projects/{project}/credentials/{credential}/test",
   summary: "Test the stored credential with one minimal real call; a provider error is reported, not thrown",
   tags: ["ml-settings"],
   auth: { role: "admin" },
@@ -16,5 +16,5 @@ export const POST = defineRoute({
   body: testConnectionBodySchema,
   response: testConnectionResultSchema,
   rateLimit: { limit: 30, windowMs: 60_000 },
-  handler: ({ db, access, params, body }) => testProjectCredential(db, access, params.provider, body),
+  handler: ({ db, access, params, body }) => testProjectCredential(db, access, params.credential, body),
 });
