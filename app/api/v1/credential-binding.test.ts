@@ -15,6 +15,7 @@ import { executeBatch, rowStateSteps } from "@/lib/services/batch-execution";
 import { createBatch } from "@/lib/services/batches";
 import * as batches from "./projects/[project]/batches/route";
 import * as credential from "./projects/[project]/credentials/[credential]/route";
+import * as credentialTest from "./projects/[project]/credentials/[credential]/test/route";
 import * as modelConfigs from "./projects/[project]/model-configs/route";
 import * as runs from "./projects/[project]/runs/route";
 
@@ -242,5 +243,34 @@ describe.each(TEST_PROVIDERS)("no secret leaves through a model configuration (%
     expect(removed.status).toBe(409);
     expect(removed.json.error.message).toContain('"other"');
     expect(listener.connections()).toBe(0);
+  });
+
+  it("finding 3: what a non-LLM server answers is never echoed back (Test connection)", async () => {
+    const page = http.createServer((_req, res) =>
+      res
+        .writeHead(503, { "content-type": "text/html" })
+        .end("<html><body>Internal admin: db password hunter2</body></html>"),
+    );
+    await new Promise<void>((resolve) => page.listen(0, "127.0.0.1", resolve));
+    try {
+      const { port } = page.address() as AddressInfo;
+      await w.call(credential.PUT, {
+        as: admin(),
+        params: { ...alpha, credential: "internal" },
+        body: { provider: "openai-compatible", baseURL: `http://127.0.0.1:${port}/v1` },
+      });
+      const tested = await w.call(credentialTest.POST, {
+        as: admin(),
+        params: { ...alpha, credential: "internal" },
+        body: { model: "x" },
+      });
+      expect(tested.status).toBe(200);
+      expect(tested.json).toMatchObject({ ok: false, name: "internal" });
+      expect(tested.json.error).toContain("503");
+      expect(tested.text).not.toContain("hunter2");
+      expect(tested.text).not.toContain("<html");
+    } finally {
+      await new Promise<void>((resolve) => page.close(() => resolve()));
+    }
   });
 });
