@@ -1,6 +1,6 @@
 // Next.js calls register() once when a server instance starts. With the embedded runner, optimization
 // runs and batches the app left queued or running (a crash, a restart, a deploy) continue from their
-// last finished step. Server (Node.js) runtime only: the edge runtime has no database driver, and the
+// last finished step, and a poller takes over the jobs of instances that went away (leases). Server (Node.js) runtime only: the edge runtime has no database driver, and the
 // import stays inside the check so that the edge bundle never includes it.
 // First of all, every request is stamped with its socket's address (lib/auth/client-address.ts: the
 // client address for sign-in limits and the audit log cannot be spoofed with X-Forwarded-For).
@@ -30,22 +30,29 @@ export async function register(): Promise<void> {
     } catch (error) {
       console.error(`[strop] ${(error as Error).message}`);
     }
-    const { resumeUnfinishedRuns } = await import("./lib/services/runs");
+    // Every kind of durable job (lib/services/jobs/registry.ts): with the embedded runner, the app's
+    // unfinished jobs continue where they stopped; one another live instance holds (its lease is valid)
+    // is left to it, and taken over by the poller if that instance goes away.
+    const { jobKind, resumeUnfinishedJobs, startLeasePoller } = await import("./lib/services/jobs");
     try {
-      const { runner, resumed } = await resumeUnfinishedRuns();
-      if (resumed.length > 0)
-        console.log(`[strop runner] ${runner}: resuming ${resumed.length} unfinished run(s)`);
+      const { runner, kinds } = await resumeUnfinishedJobs();
+      for (const [id, { resumed, heldElsewhere }] of Object.entries(kinds)) {
+        const noun = jobKind(id).noun;
+        if (resumed.length > 0)
+          console.log(`[strop runner] ${runner}: resuming ${resumed.length} unfinished ${noun}(s)`);
+        if (heldElsewhere.length > 0)
+          console.log(
+            `[strop runner] ${runner}: resuming ${heldElsewhere.length} unfinished ${noun}(s) once the ` +
+              "lease of the process that held them expires (STROP_JOB_LEASE_SECONDS)",
+          );
+      }
     } catch (error) {
-      console.error("[strop runner] could not resume unfinished runs:", error);
+      console.error("[strop runner] could not resume unfinished jobs:", error);
     }
-    // Batches too: each continues with its rows not done yet.
-    const { resumeUnfinishedBatches } = await import("./lib/services/batch-execution");
     try {
-      const { runner, resumed } = await resumeUnfinishedBatches();
-      if (resumed.length > 0)
-        console.log(`[strop runner] ${runner}: resuming ${resumed.length} unfinished batch(es)`);
+      startLeasePoller();
     } catch (error) {
-      console.error("[strop runner] could not resume unfinished batches:", error);
+      console.error("[strop runner] could not start the lease poller:", (error as Error).message);
     }
   }
 }

@@ -1,7 +1,7 @@
 import { redirect } from "next/navigation";
 import { currentUser } from "@/lib/auth/pages";
-import { getDb } from "@/lib/db";
 import { needsSetup } from "@/lib/services/accounts";
+import { getDb } from "@/lib/services/database";
 
 export const dynamic = "force-dynamic";
 

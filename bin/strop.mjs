@@ -1,7 +1,18 @@
 #!/usr/bin/env node
-// The `strop` command: TypeScript sources run through tsx, so there is no separate build step.
-import { register } from "tsx/esm/api";
+// The `strop` command. Runs the CLI bundle (bin/cli-bundle.mjs: built at install, rebuilt here when a
+// source it was built from changed), or the TypeScript sources through tsx when the bundle cannot be
+// built (esbuild missing, a read-only checkout, a syntax error tsx will report) or STROP_CLI_FROM_SOURCE=1.
+import { buildBundle, freshBundle, ROOT } from "./cli-bundle.mjs";
 
-register({ tsconfig: new URL("../tsconfig.json", import.meta.url).pathname });
-const { main } = await import("../lib/cli/main.ts");
+async function loadMain() {
+  if (process.env.STROP_CLI_FROM_SOURCE !== "1") {
+    const bundle = freshBundle() ?? (await buildBundle().catch(() => undefined));
+    if (bundle) return import(bundle);
+  }
+  const { register } = await import("tsx/esm/api");
+  register({ tsconfig: `${ROOT}/tsconfig.json` });
+  return import("../lib/cli/main.ts");
+}
+
+const { main } = await loadMain();
 process.exitCode = await main(process.argv.slice(2));

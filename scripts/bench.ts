@@ -9,10 +9,15 @@
 //   (d) a batch of 100,000 rows and one of 10,000 (`strop batch` as users run it, a fresh process each,
 //       against the fake server): peak RSS ≤ 300 MB, and the 100k peak within ±20% of the 10k peak
 //   (e) two processes sharing one Redis-backed limit of 50 requests/s: combined rate within 10%
+//   (f) the real `strop` process (scripts/bench-cli.ts): `strop --help` median ≤ 250 ms; `strop eval` of
+//       1,000 rows, 100 ms ± 20 ms, concurrency 32: wall ≤ 1.15 × ideal; `strop optimize`: the time of
+//       its calls ≤ 1.2 × their ideal
+//   (g) the serving API on the built app (scripts/bench-serving.ts): GET …/prompts/{name} with an API key
+//       ≥ 80% of /api/health's requests/s, p99 ≤ 2×, at 8 connections; the client's cached lookups ≥ 20,000/s
 //   (ref) for comparison, no target: the run of (a) with plain generateText (undici fetch, SDK retries off)
 //
-// Options: --only a,b,c,d,e,ref   --calls N (default 1000)   --batch-rows 10000,100000
-//          REDIS_URL (default redis://127.0.0.1:6379)
+// Options: --only a,b,c,d,e,f,g,ref   --calls N (default 1000)   --batch-rows 10000,100000   --eval-runs 3
+//          --skip-build (g: reuse the last .next-bench build)   REDIS_URL (default redis://127.0.0.1:6379)
 import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
@@ -25,6 +30,8 @@ import { createLlm, type Gateway } from "../lib/llm/gateway";
 import { createDbCacheStore } from "../lib/llm/gateway/db-cache";
 import { runGatewayClients } from "../lib/llm/testing/gateway-client";
 import { scenarioD } from "./bench-batch";
+import { scenarioF } from "./bench-cli";
+import { scenarioG } from "./bench-serving";
 import { fmt, row, rows, startFake } from "./bench-support";
 
 const args = process.argv.slice(2);
@@ -32,7 +39,7 @@ const argValue = (name: string) => {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : undefined;
 };
-const only = new Set((argValue("--only") ?? "a,b,c,d,e,ref").split(","));
+const only = new Set((argValue("--only") ?? "a,b,c,d,e,f,g,ref").split(","));
 const N = Number(argValue("--calls") ?? 1000);
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const MODEL = "openai-compatible:bench";
@@ -338,6 +345,8 @@ async function main(): Promise<void> {
   if (only.has("b")) await scenarioB();
   if (only.has("d")) await scenarioD((argValue("--batch-rows") ?? "10000,100000").split(",").map(Number));
   if (only.has("e")) await scenarioE();
+  if (only.has("f")) await scenarioF(Number(argValue("--eval-runs") ?? 3));
+  if (only.has("g")) await scenarioG({ skipBuild: args.includes("--skip-build") });
   const table = rows.filter((r) => r.check !== "(reference) wall");
   console.log("\n| scenario | check | measured | target | result |\n|---|---|---|---|---|");
   for (const r of table) {

@@ -12,8 +12,7 @@ import { Section } from "@/components/ui/page";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { apiRequest, errorMessage } from "@/lib/http/client";
 import type { BatchCounters } from "@/lib/services/batch-events";
-import type { BatchRowView as BatchRow } from "@/lib/services/batches";
-import type { BatchStatus } from "@/lib/validation/batches";
+import type { BatchRow, BatchStatus } from "@/lib/validation/batches";
 import { BatchProgressBar } from "./progress-bar";
 
 const FINISHED: BatchStatus[] = ["succeeded", "failed", "cancelled"];
@@ -217,7 +216,10 @@ function BatchRows({ base, totalRows, revision }: { base: string; totalRows: num
           {errorMessage(query.error)}
         </Alert>
       ) : null}
-      <div className="overflow-x-auto rounded-md border border-slate-200" aria-busy={query.isFetching}>
+      <div
+        className="relative overflow-x-auto rounded-md border border-slate-200"
+        aria-busy={query.isFetching}
+      >
         <table className="w-full text-left text-sm">
           <caption className="sr-only">
             Batch rows ({viewLabel}), {first} to {last}

@@ -8,7 +8,7 @@ import { BatchProgressBar } from "./progress-bar";
 
 export function BatchesTable({ project, batches }: { project: string; batches: BatchSummary[] }) {
   return (
-    <div className="overflow-x-auto">
+    <div className="relative overflow-x-auto">
       <table className="w-full text-left text-sm">
         <caption className="sr-only">Batches of this project, newest first</caption>
         <thead className="border-b border-slate-200 text-xs uppercase text-slate-500">

@@ -8,6 +8,7 @@ import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { SelectField, TextField } from "@/components/ui/field";
 import { ApiError, apiRequest, errorMessage } from "@/lib/http/client";
+import type { CreatedBatch } from "@/lib/validation/batches";
 
 export interface BatchFormTask {
   name: string;
@@ -27,13 +28,7 @@ export interface BatchFormModel {
   model: string;
 }
 
-interface Created {
-  id: string;
-  status: string;
-  totalRows: number;
-  skippedRows: number;
-  issues: { row: number | null; message: string }[];
-}
+type Created = CreatedBatch;
 
 const OTHER_MODEL = "__model_id__";
 
@@ -63,17 +58,10 @@ function formatOf(name: string): "csv" | "jsonl" | null {
   return null;
 }
 
-/** Messages by field (the first segment of each issue's path), from the body or the query string. */
+/** Messages by field (the first segment of each issue's path), from the query string or the body. */
 function fieldErrors(error: unknown): Record<string, string> {
   if (!(error instanceof ApiError)) return {};
-  const issues =
-    (error.details as { issues?: { in: string; path: string; message: string }[] })?.issues ?? [];
-  const out: Record<string, string> = {};
-  for (const issue of issues) {
-    const field = issue.path.split(".")[0] ?? "";
-    if ((issue.in === "body" || issue.in === "query") && field && !out[field]) out[field] = issue.message;
-  }
-  return out;
+  return { ...error.fieldErrorsIn("query", 1), ...error.fieldErrorsIn("body", 1) };
 }
 
 /**

@@ -71,7 +71,10 @@ export function DatasetPreview({
           </Button>
         </Alert>
       ) : null}
-      <div className="overflow-x-auto rounded-md border border-slate-200" aria-busy={query.isFetching}>
+      <div
+        className="relative overflow-x-auto rounded-md border border-slate-200"
+        aria-busy={query.isFetching}
+      >
         <table className="w-full text-left text-sm">
           <caption className="sr-only">
             Rows {first} to {last} of {rowCount} of version {version}

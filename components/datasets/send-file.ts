@@ -1,6 +1,6 @@
 // Sends a file as the raw body of a POST (the browser streams it from disk), reporting upload progress;
-// answers like apiRequest: the JSON body, or an ApiError with the error envelope's code and details.
-import { ApiError } from "@/lib/http/client";
+// answers like apiRequest: the JSON body, or the ApiError that lib/http/client.ts reads from the envelope.
+import { apiErrorFrom } from "@/lib/http/client";
 
 export function sendFile<T>(
   url: string,
@@ -17,20 +17,12 @@ export function sendFile<T>(
       if (event.lengthComputable && event.total > 0) onProgress(event.loaded / event.total);
     };
     xhr.onload = () => {
-      let data: { error?: { code?: string; message?: string; details?: unknown } } | null = null;
+      let data: unknown = null;
       try {
         data = xhr.responseText ? JSON.parse(xhr.responseText) : null;
       } catch {}
       if (xhr.status >= 200 && xhr.status < 300) resolve(data as T);
-      else
-        reject(
-          new ApiError(
-            xhr.status,
-            data?.error?.code ?? "http_error",
-            data?.error?.message ?? `The server answered ${xhr.status}.`,
-            data?.error?.details,
-          ),
-        );
+      else reject(apiErrorFrom(xhr.status, data));
     };
     xhr.onerror = () => reject(new TypeError("network error"));
     xhr.send(file);

@@ -36,23 +36,17 @@ const CONTENT_TYPES: Record<FileFormat, string> = {
 
 const percent = (fraction: number) => String(Math.round(fraction * 1000) / 10);
 
+/** Messages by query parameter (the spec of an upload travels in the query string). */
 function queryIssues(error: unknown): Record<string, string> {
-  if (!(error instanceof ApiError)) return {};
-  const issues =
-    (error.details as { issues?: { in: string; path: string; message: string }[] })?.issues ?? [];
-  const out: Record<string, string> = {};
-  for (const issue of issues) {
-    const field = issue.path.split(".")[0] ?? "";
-    if (issue.in === "query" && !out[field]) out[field] = issue.message;
-  }
-  return out;
+  return error instanceof ApiError ? error.fieldErrorsIn("query", 1) : {};
 }
 
+/** The rows of the file that cannot be used, when the answer lists them. */
 function problemsOf(error: unknown): { problems: Problem[]; count: number } | null {
   if (!(error instanceof ApiError) || error.status !== 400) return null;
-  const details = error.details as { problems?: Problem[]; problemCount?: number } | undefined;
-  if (!details?.problems?.length) return null;
-  return { problems: details.problems, count: details.problemCount ?? details.problems.length };
+  const { problems, problemCount } = error.details;
+  if (!problems?.length) return null;
+  return { problems, count: problemCount ?? problems.length };
 }
 
 /**

@@ -1,10 +1,7 @@
 import { Alert } from "@/components/ui/alert";
+import type { RowProblem } from "@/lib/validation/common";
 
-export interface Problem {
-  row: number | null;
-  line: number | null;
-  message: string;
-}
+export type Problem = RowProblem;
 
 /** The problems of a refused upload: row, line and what is wrong, in file order. */
 export function ValidationReport({

@@ -1,7 +1,7 @@
 // The project's datasets with their newest version.
 import Link from "next/link";
 import { Time } from "@/components/ui/page";
-import type { DatasetSummary } from "@/lib/db";
+import type { DatasetSummary } from "@/lib/services/overview";
 
 export function DatasetList({ project, datasets }: { project: string; datasets: DatasetSummary[] }) {
   if (datasets.length === 0) return <p className="text-sm text-slate-600">No datasets yet.</p>;

@@ -1,6 +1,6 @@
 // The project at a glance: how many runs, tasks, prompt versions and datasets it holds.
 import Link from "next/link";
-import type { ProjectCounts } from "@/lib/db";
+import type { ProjectCounts } from "@/lib/services/overview";
 
 export function StatCards({ project, counts }: { project: string; counts: ProjectCounts }) {
   const base = `/projects/${project}`;

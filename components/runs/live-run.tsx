@@ -9,7 +9,7 @@ import { useEffect, useRef, useState } from "react";
 import { Section } from "@/components/ui/page";
 import { StatusBadge } from "@/components/ui/status-badge";
 import type { Progress } from "@/lib/core/ports";
-import type { RunKind, RunStatus } from "@/lib/db";
+import type { RunKind, RunStatus } from "@/lib/validation/runs";
 import { CancelRunButton } from "./cancel-run-button";
 import { count, durationText, usd } from "./format";
 import {

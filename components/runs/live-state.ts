@@ -2,13 +2,13 @@
 // GET /api/v1/projects/{p}/runs/{id}/events, the chart's per-iteration data, and the pure arithmetic
 // behind the progress bars (which of the 5 steps, how far overall, how long still).
 import type { Progress } from "@/lib/core/ports";
-import type { CandidateRecord, IterationRecord, RunKind, RunStatus } from "@/lib/db";
 import type {
   RunEndEvent,
   RunIterationCandidate,
   RunIterationEvent,
   RunProgressEvent,
 } from "@/lib/services/run-events";
+import type { RunCandidate, RunIteration, RunKind, RunStatus, StoredRunConfig } from "@/lib/validation/runs";
 
 /** `progress` event: the latest snapshot (null before the first) and the run's totals. */
 export type ProgressEventData = RunProgressEvent;
@@ -22,10 +22,7 @@ export const ACTIVE_STATUSES: readonly RunStatus[] = ["queued", "running"];
 export const isActive = (status: RunStatus) => ACTIVE_STATUSES.includes(status);
 
 /** The stored iterations and candidates of a run in the shape the events carry. */
-export function liveIterations(
-  iterations: IterationRecord[],
-  candidates: CandidateRecord[],
-): LiveIteration[] {
+export function liveIterations(iterations: RunIteration[], candidates: RunCandidate[]): LiveIteration[] {
   return iterations.map((it) => ({
     index: it.index,
     incumbentScore: it.incumbentScore,
@@ -115,14 +112,12 @@ export function overallEtaMs(fraction: number, elapsedMs: number): number | null
   return Math.round((elapsedMs / fraction) * (1 - fraction));
 }
 
-/** The run's `stop.maxIterations` from its stored config (5 when absent: the task file default). */
-export function maxIterationsOf(config: Record<string, unknown>): number {
-  const stop = config.stop as { maxIterations?: unknown } | undefined;
-  return typeof stop?.maxIterations === "number" && stop.maxIterations > 0 ? stop.maxIterations : 5;
+/** The run's `stop.maxIterations` from its stored config. */
+export function maxIterationsOf(config: StoredRunConfig): number {
+  return config.stop.maxIterations;
 }
 
-/** The run's K (candidates per iteration) from its stored config, when recorded. */
-export function candidatesPerIterationOf(config: Record<string, unknown>): number | null {
-  const optimizer = config.optimizer as { candidates?: unknown } | undefined;
-  return typeof optimizer?.candidates === "number" ? optimizer.candidates : null;
+/** The run's K (candidates per iteration) from its stored config. */
+export function candidatesPerIterationOf(config: StoredRunConfig): number {
+  return config.optimizer.candidates;
 }

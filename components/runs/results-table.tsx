@@ -1,6 +1,6 @@
 // A run's per-example results: input, expected, the baseline's and the winner's output with their
 // scores, and the change (also as a word and a symbol, never colour alone).
-import type { RunResultItem } from "@/lib/services/run-results";
+import type { RunResultItem } from "@/lib/services/runs/results";
 
 const score = (value: number) => value.toFixed(2);
 
@@ -48,7 +48,7 @@ function Text({ value, error }: { value: string | null; error?: string | null })
 
 export function ResultsTable({ items, hasWinner }: { items: RunResultItem[]; hasWinner: boolean }) {
   return (
-    <div className="overflow-x-auto">
+    <div className="relative overflow-x-auto">
       <table className="w-full table-fixed text-left text-sm">
         <caption className="sr-only">
           Per-example results{hasWinner ? ": baseline against the winner" : ""}, in dataset row order

@@ -1,9 +1,9 @@
 // Every candidate the optimizer proposed, by iteration: scores, the gain interval over the incumbent,
 // the rationale and the prompts (collapsed; open one to read it).
-import type { CandidateRecord } from "@/lib/db";
+import type { RunCandidate } from "@/lib/validation/runs";
 import { pct, points } from "./format";
 
-function CandidateStatus({ candidate }: { candidate: CandidateRecord }) {
+function CandidateStatus({ candidate }: { candidate: RunCandidate }) {
   if (candidate.accepted)
     return (
       <span className="rounded bg-emerald-100 px-2 py-0.5 text-xs font-medium text-emerald-800">
@@ -34,7 +34,7 @@ function PromptBlock({ label, text }: { label: string; text: string }) {
   );
 }
 
-export function RunCandidates({ candidates }: { candidates: CandidateRecord[] }) {
+export function RunCandidates({ candidates }: { candidates: RunCandidate[] }) {
   if (candidates.length === 0) return <p className="text-sm text-slate-600">No candidates yet.</p>;
   const iterations = [...new Set(candidates.map((c) => c.iteration))];
   return (

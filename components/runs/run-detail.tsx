@@ -6,7 +6,7 @@ import Link from "next/link";
 import { ResumeButton } from "@/components/jobs/resume-button";
 import { Alert } from "@/components/ui/alert";
 import { Section } from "@/components/ui/page";
-import type { ProjectRunDetail } from "@/lib/services/run-reads";
+import type { ProjectRunDetail } from "@/lib/services/runs/reads";
 import { LiveRun } from "./live-run";
 import { candidatesPerIterationOf, liveIterations, maxIterationsOf } from "./live-state";
 import { RunCandidates } from "./run-candidates";
@@ -19,10 +19,13 @@ export function RunDetail({
   project,
   run,
   canEdit,
+  winnerLabels = [],
 }: {
   project: string;
   run: ProjectRunDetail;
   canEdit: boolean;
+  /** Labels on the saved winner's version. */
+  winnerLabels?: string[];
 }) {
   const { baselineVersion, bestVersion } = run.references;
   const resumable = canEdit && (run.status === "failed" || run.status === "cancelled");
@@ -67,7 +70,7 @@ export function RunDetail({
       </Section>
       {run.kind === "optimize" && run.report ? (
         <Section title="Winner" id="run-winner">
-          <RunWinner project={project} run={run} canEdit={canEdit} />
+          <RunWinner project={project} run={run} canEdit={canEdit} labels={winnerLabels} />
         </Section>
       ) : null}
       <Section title="Report" id="run-report">

@@ -1,7 +1,7 @@
 // The facts of one run: what it ran on, when, and what it cost.
 import Link from "next/link";
 import { Time } from "@/components/ui/page";
-import type { ProjectRunDetail } from "@/lib/services/run-reads";
+import type { ProjectRunDetail } from "@/lib/services/runs/reads";
 import { count, durationText, latencyText, runDuration, usd } from "./format";
 
 function Fact({ label, children }: { label: string; children: React.ReactNode }) {

@@ -1,28 +1,18 @@
 // The iterations of a run: the incumbent's scores, how many candidates were tried, the decision.
-import type { Usage } from "@/lib/core/meter";
-import type { Interval } from "@/lib/core/types";
-import type { CandidateRecord, IterationRecord } from "@/lib/db";
+import type { RunCandidate, RunIteration } from "@/lib/validation/runs";
 import { count, intervalText, pct } from "./format";
-
-interface IterationSummary {
-  incumbentTrain?: Interval;
-  trainExamples?: number;
-  validationExamples?: number;
-  rejectedProposals?: { reason: string }[];
-  usage?: Partial<Usage>;
-}
 
 export function RunIterations({
   iterations,
   candidates,
 }: {
-  iterations: IterationRecord[];
-  candidates: CandidateRecord[];
+  iterations: RunIteration[];
+  candidates: RunCandidate[];
 }) {
   if (iterations.length === 0)
     return <p className="text-sm text-slate-600">No iteration has finished yet.</p>;
   return (
-    <div className="overflow-x-auto">
+    <div className="relative overflow-x-auto">
       <table className="w-full text-left text-sm">
         <caption className="sr-only">Iterations of the optimization loop</caption>
         <thead className="border-b border-slate-200 text-xs uppercase text-slate-500">
@@ -49,23 +39,19 @@ export function RunIterations({
         </thead>
         <tbody className="divide-y divide-slate-100">
           {iterations.map((it) => {
-            const summary = (it.summary ?? {}) as IterationSummary;
+            const { summary } = it;
             const mine = candidates.filter((c) => c.iteration === it.index);
             const evaluated = mine.filter((c) => c.status === "evaluated").length;
-            const rejected = summary.rejectedProposals?.length ?? 0;
+            const rejected = summary.rejectedProposals.length;
             return (
               <tr key={it.id}>
                 <th scope="row" className="py-2 pr-4 font-medium">
                   {it.index}
-                  {summary.trainExamples !== undefined ? (
-                    <div className="text-xs font-normal text-slate-500">
-                      {summary.trainExamples} train · {summary.validationExamples ?? "?"} validation
-                    </div>
-                  ) : null}
+                  <div className="text-xs font-normal text-slate-500">
+                    {summary.trainExamples} train · {summary.validationExamples} validation
+                  </div>
                 </th>
-                <td className="py-2 pr-4 tabular-nums">
-                  {summary.incumbentTrain ? intervalText(summary.incumbentTrain) : "–"}
-                </td>
+                <td className="py-2 pr-4 tabular-nums">{intervalText(summary.incumbentTrain)}</td>
                 <td className="py-2 pr-4 text-right tabular-nums">{pct(it.incumbentScore)}</td>
                 <td className="py-2 pr-4 text-right tabular-nums">
                   {evaluated}/{mine.length}
@@ -84,9 +70,7 @@ export function RunIterations({
                     </span>
                   )}
                 </td>
-                <td className="py-2 text-right tabular-nums text-slate-600">
-                  {summary.usage?.calls !== undefined ? count(summary.usage.calls) : "–"}
-                </td>
+                <td className="py-2 text-right tabular-nums text-slate-600">{count(summary.usage.calls)}</td>
               </tr>
             );
           })}

@@ -1,8 +1,9 @@
 // The verdict of a finished run. Optimize: baseline vs final on the held-out test split, each with its
 // 95% interval, and the paired gain. Eval: the score with its interval and the mean of each metric.
-import type { OptimizationReport, StopReason } from "@/lib/core/report";
+import type { StopReason } from "@/lib/core/report";
 import type { Interval } from "@/lib/core/types";
-import type { RunScore } from "@/lib/services/run-reads";
+import type { RunScore } from "@/lib/services/runs/reads";
+import type { RunReport as StoredReport } from "@/lib/validation/run-state";
 import { durationText, gainText, gainVerdict, intervalText, pct } from "./format";
 import { IntervalBar } from "./interval-bar";
 
@@ -70,15 +71,16 @@ export function RunReport({
   bestVersion,
 }: {
   score: RunScore | null;
-  report: unknown;
+  report: StoredReport | null;
   baselineVersion: number;
   bestVersion: number | null;
 }) {
-  if (!score)
+  if (!score || !report)
     return <p className="text-sm text-slate-600">No report yet: it is written when the run finishes.</p>;
   if (score.kind === "eval") {
-    const metrics = Object.entries((report as { metrics?: Record<string, number> }).metrics ?? {});
-    const failed = (report as { failed?: number }).failed ?? 0;
+    if (report.kind !== "eval") return null;
+    const metrics = Object.entries(report.metrics);
+    const failed = report.failed;
     return (
       <div className="space-y-4">
         <table className="w-full text-sm">
@@ -101,7 +103,8 @@ export function RunReport({
       </div>
     );
   }
-  const r = report as Partial<OptimizationReport>;
+  if (report.kind !== "optimize") return null;
+  const r = report;
   const verdict = VERDICTS[gainVerdict(score.gain)];
   return (
     <div className="space-y-4">
@@ -139,35 +142,27 @@ export function RunReport({
         <strong>Gain {gainText(score.gain)}.</strong> {verdict.text}.
       </p>
       <dl className="grid gap-x-6 gap-y-2 text-sm text-slate-700 sm:grid-cols-2">
-        {r.validation ? (
-          <div>
-            <dt className="inline text-slate-500">Validation: </dt>
-            <dd className="inline">
-              {pct(r.validation.baseline)} → {pct(r.validation.best)}
-            </dd>
-          </div>
-        ) : null}
-        {r.splits ? (
-          <div>
-            <dt className="inline text-slate-500">Splits: </dt>
-            <dd className="inline">
-              {r.splits.train} train · {r.splits.validation} validation · {r.splits.test} test
-              {r.splits.folds ? ` · ${r.splits.folds} folds` : ""}
-            </dd>
-          </div>
-        ) : null}
-        {r.stopReason ? (
-          <div>
-            <dt className="inline text-slate-500">Stopped because: </dt>
-            <dd className="inline">{STOP_REASONS[r.stopReason] ?? r.stopReason}</dd>
-          </div>
-        ) : null}
-        {typeof r.elapsedMs === "number" ? (
-          <div>
-            <dt className="inline text-slate-500">Elapsed: </dt>
-            <dd className="inline">{durationText(r.elapsedMs)}</dd>
-          </div>
-        ) : null}
+        <div>
+          <dt className="inline text-slate-500">Validation: </dt>
+          <dd className="inline">
+            {pct(r.validation.baseline)} → {pct(r.validation.best)}
+          </dd>
+        </div>
+        <div>
+          <dt className="inline text-slate-500">Splits: </dt>
+          <dd className="inline">
+            {r.splits.train} train · {r.splits.validation} validation · {r.splits.test} test
+            {r.splits.folds ? ` · ${r.splits.folds} folds` : ""}
+          </dd>
+        </div>
+        <div>
+          <dt className="inline text-slate-500">Stopped because: </dt>
+          <dd className="inline">{STOP_REASONS[r.stopReason]}</dd>
+        </div>
+        <div>
+          <dt className="inline text-slate-500">Elapsed: </dt>
+          <dd className="inline">{durationText(r.elapsedMs)}</dd>
+        </div>
         {r.bestOrigin ? (
           <div>
             <dt className="inline text-slate-500">Winner: </dt>
@@ -175,12 +170,12 @@ export function RunReport({
               iteration {r.bestOrigin.iteration}, candidate {r.bestOrigin.candidate}
             </dd>
           </div>
-        ) : r.test ? (
+        ) : (
           <div>
             <dt className="inline text-slate-500">Winner: </dt>
             <dd className="inline">the baseline was never beaten</dd>
           </div>
-        ) : null}
+        )}
       </dl>
       <p className="sr-only">
         Baseline {intervalText(score.baseline)}; final {intervalText(score.best)}.

@@ -1,5 +1,5 @@
 // A run's headline score in one line: baseline → final on held-out data (optimize) or the score (eval).
-import type { RunScore } from "@/lib/services/run-reads";
+import type { RunScore } from "@/lib/services/runs/reads";
 import { gainVerdict, pct, points } from "./format";
 
 export function RunScoreText({ score }: { score: RunScore | null }) {

@@ -3,38 +3,27 @@
 import Link from "next/link";
 import { FieldDiffTable } from "@/components/prompts/side-by-side-diff";
 import { diffPromptContent } from "@/lib/core/prompt-diff";
-import type { OptimizationReport } from "@/lib/core/report";
-import type { PromptState } from "@/lib/core/types";
-import type { ProjectRunDetail } from "@/lib/services/run-reads";
+import type { ProjectRunDetail } from "@/lib/services/runs/reads";
 import { SaveWinnerButton } from "./save-winner-button";
-
-const isPrompt = (value: unknown): value is PromptState => {
-  const v = value as Partial<PromptState> | null;
-  return !!v && typeof v.systemPrompt === "string" && typeof v.outputPrompt === "string";
-};
 
 export function RunWinner({
   project,
   run,
   canEdit,
+  labels = [],
 }: {
   project: string;
   run: ProjectRunDetail;
   canEdit: boolean;
+  /** Labels on the saved winner's version. */
+  labels?: string[];
 }) {
-  const report = run.report as Partial<OptimizationReport> | null;
+  const { report, winner } = run;
   const baselineVersion = run.references.baselineVersion.version;
   const taskHref = `/projects/${project}/prompts/${encodeURIComponent(run.taskName)}`;
-  const { winner } = run;
-  if (!report || !isPrompt(report.baseline) || !isPrompt(report.best))
+  if (report?.kind !== "optimize")
     return <p className="text-sm text-slate-600">The winner is known when the run has finished.</p>;
-  const baseline = {
-    ...report.baseline,
-    demos: report.baseline.demos ?? [],
-    params: report.baseline.params ?? {},
-  };
-  const best = { ...report.best, demos: report.best.demos ?? [], params: report.best.params ?? {} };
-  const fields = diffPromptContent(baseline, best);
+  const fields = diffPromptContent(report.baseline, report.best);
   const changed = fields.filter((f) => f.added + f.removed > 0);
   const unchanged = fields.filter((f) => f.added + f.removed === 0);
   const origin = report.bestOrigin;
@@ -56,7 +45,19 @@ export function RunWinner({
             >
               version {winner.version}
             </Link>{" "}
-            of {run.taskName} ·{" "}
+            of {run.taskName}
+            {labels.length ? (
+              <>
+                , labelled{" "}
+                {labels.map((label, i) => (
+                  <span key={label}>
+                    {i ? ", " : null}
+                    <code>{label}</code>
+                  </span>
+                ))}
+              </>
+            ) : null}{" "}
+            ·{" "}
             <Link
               href={`${taskHref}/diff?from=${baselineVersion}&to=${winner.version}`}
               className="text-indigo-700 hover:underline"

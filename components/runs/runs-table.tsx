@@ -2,7 +2,7 @@
 import Link from "next/link";
 import { Time } from "@/components/ui/page";
 import { StatusBadge } from "@/components/ui/status-badge";
-import type { RunSummary } from "@/lib/services/run-reads";
+import type { RunSummary } from "@/lib/services/runs/reads";
 import { count, durationText, runDuration, usd } from "./format";
 import { RunScoreText } from "./run-score";
 
@@ -16,7 +16,7 @@ export function RunsTable({
   caption: string;
 }) {
   return (
-    <div className="overflow-x-auto">
+    <div className="relative overflow-x-auto">
       <table className="w-full text-left text-sm">
         <caption className="sr-only">{caption}</caption>
         <thead className="border-b border-slate-200 text-xs uppercase text-slate-500">

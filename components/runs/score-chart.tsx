@@ -3,7 +3,6 @@
 // validation with the 95% interval of its paired gain over that incumbent (incumbent + [low, high]), and
 // the incumbent's 95% interval on the training examples (grey band). Accepted candidates are filled
 // and ticked. The numbers are also in the iterations table; the chart's label sums them up.
-import type { Interval } from "@/lib/core/types";
 import { pct, points } from "./format";
 import type { LiveIteration } from "./live-state";
 
@@ -11,15 +10,12 @@ const W = 640;
 const H = 240;
 const PAD = { left: 44, right: 16, top: 14, bottom: 34 };
 
-const isInterval = (v: unknown): v is Interval =>
-  !!v && typeof (v as Interval).low === "number" && typeof (v as Interval).high === "number";
-
 function domain(iterations: LiveIteration[]): [number, number] {
   const values: number[] = [];
   for (const it of iterations) {
     values.push(it.incumbentScore);
-    const train = (it.summary as { incumbentTrain?: unknown } | null)?.incumbentTrain;
-    if (isInterval(train)) values.push(train.low, train.high);
+    const train = it.summary.incumbentTrain;
+    values.push(train.low, train.high);
     for (const c of it.candidates) {
       if (c.validationScore !== null) values.push(c.validationScore);
       if (c.gainLow !== null && c.gainHigh !== null)
@@ -100,8 +96,7 @@ export function ScoreChart({
           />
         ) : null}
         {iterations.map((it) => {
-          const train = (it.summary as { incumbentTrain?: unknown } | null)?.incumbentTrain;
-          if (!isInterval(train)) return null;
+          const train = it.summary.incumbentTrain;
           return (
             <rect
               key={`train-${it.index}`}

@@ -5,12 +5,17 @@
 // id), metrics, strategy and K, stop rules and budget. Posts the run spec (lib/validation/runs.ts) as
 // JSON; on 202 opens the run's live page, on 4xx names the field next to its control and above the form.
 import { useMutation } from "@tanstack/react-query";
+import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { type FormEvent, type ReactNode, useRef, useState } from "react";
+import { type FormEvent, useRef, useState } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { SelectField, TextField } from "@/components/ui/field";
+import { Fieldset } from "@/components/ui/fieldset";
 import { ApiError, apiRequest, errorMessage } from "@/lib/http/client";
+import type { CreatedRun } from "@/lib/validation/runs";
+import { CUSTOM, ModelChoice, modelRef } from "./model-choice";
+import { errorsByControl, type RunSpecDraft, runSpecFromForm } from "./run-spec-draft";
 
 export interface StartRunChoices {
   /** Tasks with their version numbers, newest first. */
@@ -27,190 +32,52 @@ export interface StartRunChoices {
   runner: string;
 }
 
-interface Issue {
-  path: string;
-  message: string;
+/**
+ * What the page was asked to preselect (`/runs/new?task=…&version=…&purpose=evaluate`, the task page's
+ * Evaluate and Optimize actions); names the choices do not hold are ignored.
+ */
+export interface StartRunPreset {
+  task?: string;
+  version?: number;
+  /** Evaluate: one iteration with one candidate, so the report's baseline is the version's score. */
+  evaluate?: boolean;
 }
-
-/** Every field-level message an API error carries: body issues, zod issues, or the service's `field`. */
-export function issuesOf(error: unknown): Issue[] {
-  if (!(error instanceof ApiError)) return [];
-  const details = error.details as
-    | { issues?: unknown; field?: unknown }
-    | { path?: unknown; message?: unknown }[]
-    | undefined;
-  const out: Issue[] = [];
-  const add = (path: unknown, message: unknown, where?: unknown) => {
-    if (where !== undefined && where !== "body") return;
-    const p = Array.isArray(path) ? path.join(".") : typeof path === "string" ? path : "";
-    if (typeof message === "string") out.push({ path: p, message });
-  };
-  const list = Array.isArray(details) ? details : Array.isArray(details?.issues) ? details.issues : [];
-  for (const issue of list as { path?: unknown; message?: unknown; in?: unknown }[])
-    add(issue.path, issue.message, issue.in);
-  if (!Array.isArray(details) && typeof details?.field === "string") {
-    const prefix = `${details.field}: `;
-    add(details.field, error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message);
-  }
-  if (out.length === 0) {
-    const match = /^([a-zA-Z][\w]*(?:\.[\w]+)*): ([\s\S]+)$/.exec(error.message);
-    if (match) out.push({ path: match[1]!, message: match[2]! });
-  }
-  return out;
-}
-
-/** The form's controls by the run-spec path they fill (the longest matching prefix wins). */
-const CONTROL_PATHS = [
-  "task",
-  "promptVersion",
-  "datasetVersionId",
-  "models.task",
-  "models.optimizer",
-  "metrics",
-  "optimizer.strategy",
-  "optimizer.candidates",
-  "optimizer.failures",
-  "stop.maxIterations",
-  "stop.patience",
-  "stop.targetScore",
-  "budget.calls",
-  "budget.tokens",
-  "budget.costUsd",
-  "budget.wallSeconds",
-  "splits.validation",
-  "splits.test",
-  "splits",
-  "seed",
-  "cache",
-] as const;
-
-function errorsByControl(issues: Issue[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const issue of issues) {
-    const control = [...CONTROL_PATHS]
-      .sort((a, b) => b.length - a.length)
-      .find((c) => issue.path === c || issue.path.startsWith(`${c}.`));
-    if (control && !out[control]) out[control] = issue.message;
-  }
-  return out;
-}
-
-/** "" → absent; a number → the number; anything else as typed, so the API names the field. */
-function numberOrRaw(value: FormDataEntryValue | null): number | string | undefined {
-  const text = String(value ?? "").trim();
-  if (text === "") return undefined;
-  const n = Number(text);
-  return Number.isFinite(n) ? n : text;
-}
-
-function compact<T extends Record<string, unknown>>(value: T): Partial<T> | undefined {
-  const entries = Object.entries(value).filter(([, v]) => v !== undefined);
-  return entries.length ? (Object.fromEntries(entries) as Partial<T>) : undefined;
-}
-
-const CUSTOM = "custom";
 
 /** A metric's description up to its first full stop (the whole text is the tooltip). */
 const firstSentence = (text: string) => /^[\s\S]*?\.(?=\s|$)/.exec(text)?.[0] ?? text;
 
-function ModelChoice({
-  id,
-  label,
-  path,
+export function StartRunForm({
+  project,
   choices,
-  error,
-  defaultValue,
+  preset = {},
 }: {
-  id: string;
-  label: string;
-  path: string;
+  project: string;
   choices: StartRunChoices;
-  error?: string;
-  defaultValue: string;
+  preset?: StartRunPreset;
 }) {
-  const [choice, setChoice] = useState(defaultValue);
-  const options = [
-    ...choices.modelConfigs.map((c) => ({ value: `config:${c.name}`, label: `${c.name} (${c.model})` })),
-    ...choices.simModels.map((m) => ({ value: `id:${m}`, label: `${m} (offline simulator)` })),
-    { value: CUSTOM, label: "Another model: provider:model id…" },
-  ];
-  return (
-    <div className="space-y-2" data-path={path}>
-      <SelectField
-        id={id}
-        name={`${id}-choice`}
-        label={label}
-        options={options}
-        value={choice}
-        onChange={(e) => setChoice(e.target.value)}
-        error={choice === CUSTOM ? undefined : error}
-        hint="A model configuration of the project (Settings), or a model id."
-      />
-      {choice === CUSTOM ? (
-        <TextField
-          id={`${id}-id`}
-          name={`${id}-id`}
-          label={`${label} id`}
-          placeholder="openai:gpt-4o-mini"
-          error={error}
-          required
-        />
-      ) : null}
-    </div>
-  );
-}
-
-function modelRef(form: FormData, id: string): string {
-  const choice = String(form.get(`${id}-choice`) ?? "");
-  if (choice === CUSTOM) return String(form.get(`${id}-id`) ?? "").trim();
-  return choice.replace(/^(config|id):/, "");
-}
-
-function Fieldset({
-  legend,
-  children,
-  className = "",
-  describedBy,
-}: {
-  legend: string;
-  children: ReactNode;
-  className?: string;
-  describedBy?: string;
-}) {
-  return (
-    <fieldset
-      aria-describedby={describedBy}
-      className={`rounded-md border border-slate-200 p-4 ${className}`}
-    >
-      <legend className="px-1 text-sm font-semibold text-slate-800">{legend}</legend>
-      {children}
-    </fieldset>
-  );
-}
-
-export function StartRunForm({ project, choices }: { project: string; choices: StartRunChoices }) {
   const router = useRouter();
   const alertRef = useRef<HTMLDivElement>(null);
+  const presetTask = choices.tasks.find((t) => t.name === preset.task);
   const [task, setTask] = useState(
-    (choices.tasks.find((t) => t.versions.length > 0) ?? choices.tasks[0])?.name ?? "",
+    (presetTask ?? choices.tasks.find((t) => t.versions.length > 0) ?? choices.tasks[0])?.name ?? "",
   );
   const versions = choices.tasks.find((t) => t.name === task)?.versions ?? [];
+  const presetVersion =
+    task === presetTask?.name && preset.version && versions.includes(preset.version)
+      ? String(preset.version)
+      : "";
   const [strategy, setStrategy] = useState(
     choices.strategies.some((s) => s.name === "critique-rewrite")
       ? "critique-rewrite"
       : (choices.strategies[0]?.name ?? ""),
   );
   const start = useMutation({
-    mutationFn: (body: Record<string, unknown>) =>
-      apiRequest<{ id: string; status: string; runner: string }>(
-        "POST",
-        `/api/v1/projects/${project}/runs`,
-        body,
-      ),
+    mutationFn: (spec: RunSpecDraft) =>
+      apiRequest<CreatedRun>("POST", `/api/v1/projects/${project}/runs`, spec),
     onSuccess: (created) => router.push(`/projects/${project}/runs/${created.id}`),
     onError: () => requestAnimationFrame(() => alertRef.current?.focus()),
   });
-  const errors = errorsByControl(issuesOf(start.error));
+  const errors = errorsByControl(start.error instanceof ApiError ? start.error : null);
   const num = { type: "number", inputMode: "decimal", step: "any" } as const;
   const defaultModel = choices.modelConfigs[0]
     ? `config:${choices.modelConfigs[0].name}`
@@ -221,46 +88,30 @@ export function StartRunForm({ project, choices }: { project: string; choices: S
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    const promptVersion = String(form.get("promptVersion") ?? "");
-    const body: Record<string, unknown> = {
-      task: String(form.get("task") ?? ""),
-      ...(promptVersion ? { promptVersion: numberOrRaw(promptVersion) } : {}),
-      datasetVersionId: String(form.get("datasetVersionId") ?? ""),
-      models: { task: modelRef(form, "run-task-model"), optimizer: modelRef(form, "run-optimizer-model") },
-      metrics: form.getAll("metrics").map(String),
-      optimizer: compact({
-        strategy: String(form.get("strategy") ?? "") || undefined,
-        candidates: numberOrRaw(form.get("candidates")),
-        failures: numberOrRaw(form.get("failures")),
-      }),
-      stop: compact({
-        maxIterations: numberOrRaw(form.get("maxIterations")),
-        patience: numberOrRaw(form.get("patience")),
-        targetScore: numberOrRaw(form.get("targetScore")),
-      }),
-      budget: compact({
-        calls: numberOrRaw(form.get("budgetCalls")),
-        tokens: numberOrRaw(form.get("budgetTokens")),
-        costUsd: numberOrRaw(form.get("budgetCostUsd")),
-        wallSeconds: numberOrRaw(form.get("budgetWallSeconds")),
-      }),
-      splits: compact({
-        validation: numberOrRaw(form.get("splitValidation")),
-        test: numberOrRaw(form.get("splitTest")),
-      }),
-      seed: numberOrRaw(form.get("seed")),
-      ...(form.get("cache") ? {} : { cache: { enabled: false } }),
-    };
-    for (const key of Object.keys(body)) if (body[key] === undefined) delete body[key];
-    start.mutate(body);
+    start.mutate(runSpecFromForm(form, (id) => modelRef(form, id)));
   }
 
   if (choices.tasks.length === 0 || choices.datasets.length === 0)
     return (
       <Alert tone="info" title="Nothing to run yet">
-        A run needs a task with a prompt version and a dataset. Create them with the CLI (
-        <code>npm run strop -- optimize examples/sentiment/task.yaml</code>) or upload a dataset on the
-        Datasets page.
+        A run needs a task with a prompt version and a dataset.{" "}
+        {choices.tasks.length === 0 ? (
+          <>
+            <Link href={`/projects/${project}/prompts?new`} className="text-indigo-700 hover:underline">
+              Create a task
+            </Link>{" "}
+            and write its prompt
+            {choices.datasets.length === 0 ? ", then " : "."}
+          </>
+        ) : null}
+        {choices.datasets.length === 0 ? (
+          <>
+            <Link href={`/projects/${project}/datasets`} className="text-indigo-700 hover:underline">
+              {choices.tasks.length === 0 ? "upload a dataset" : "Upload a dataset"}
+            </Link>{" "}
+            (CSV, JSONL or JSON).
+          </>
+        ) : null}
       </Alert>
     );
 
@@ -272,6 +123,15 @@ export function StartRunForm({ project, choices }: { project: string; choices: S
             <pre className="whitespace-pre-wrap break-words font-sans">{errorMessage(start.error)}</pre>
           </Alert>
         </div>
+      ) : null}
+      {preset.evaluate && presetTask ? (
+        <Alert
+          tone="info"
+          title={`Evaluate ${presetTask.name}${presetVersion ? ` version ${presetVersion}` : ""}`}
+        >
+          One iteration with one candidate: the report scores the version (the baseline) on the held-out test
+          split of the dataset, with its 95% interval.
+        </Alert>
       ) : null}
       <p className="text-sm text-slate-600">
         Runs execute on the <strong className="font-medium">{choices.runner}</strong> runner
@@ -296,7 +156,7 @@ export function StartRunForm({ project, choices }: { project: string; choices: S
             id="run-prompt-version"
             name="promptVersion"
             label="Start from prompt version"
-            defaultValue=""
+            defaultValue={presetVersion}
             options={[
               { value: "", label: versions.length ? `Latest (version ${versions[0]})` : "Latest" },
               ...versions.map((v) => ({ value: String(v), label: `Version ${v}` })),
@@ -388,7 +248,7 @@ export function StartRunForm({ project, choices }: { project: string; choices: S
             id="run-candidates"
             name="candidates"
             label="Candidates per iteration (K)"
-            defaultValue="3"
+            defaultValue={preset.evaluate ? "1" : "3"}
             min={1}
             max={16}
             hint="1–16"
@@ -412,7 +272,7 @@ export function StartRunForm({ project, choices }: { project: string; choices: S
             id="run-max-iterations"
             name="maxIterations"
             label="Max iterations"
-            defaultValue="5"
+            defaultValue={preset.evaluate ? "1" : "5"}
             min={1}
             max={100}
             hint="1–100"

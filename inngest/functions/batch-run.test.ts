@@ -23,9 +23,12 @@ import {
 } from "@/lib/db";
 import { type FakeServer, startFakeOpenAIServer } from "@/lib/llm/testing/fake-openai-server";
 import { createBatch } from "@/lib/services/batches";
+import { batchJob } from "@/lib/services/jobs";
 import { storeFakeServerCredential } from "@/lib/services/testing/credentials";
-import { functions } from ".";
-import { batchRun, createBatchRunFunction } from "./batch-run";
+import { functionOf, functions } from ".";
+import { createJobFunction, LIMITS_STEP } from "./job-function";
+
+const batchRun = functionOf("batch-run");
 
 /** Inngest keys step state by the SHA-1 of the step id. */
 const hashed = (id: string) => createHash("sha1").update(id).digest("hex");
@@ -102,7 +105,7 @@ const engine = (
   transformCtx?: InngestTestEngine.Options["transformCtx"],
 ) =>
   new InngestTestEngine({
-    function: createBatchRunFunction(client, { db: async () => db }),
+    function: createJobFunction(client, batchJob, { db: async () => db }),
     events,
     ...(transformCtx ? { transformCtx } : {}),
   });
@@ -130,7 +133,7 @@ describe("the registered batch function", () => {
   });
 
   it("takes its limits from the environment", () => {
-    const fn = createBatchRunFunction(client, {
+    const fn = createJobFunction(client, batchJob, {
       env: { STROP_INNGEST_BATCH_PROJECT_CONCURRENCY: "3", STROP_INNGEST_BATCH_PROVIDER_CONCURRENCY: "9" },
     });
     expect(configOf(fn)?.concurrency).toEqual([
@@ -152,10 +155,12 @@ describe("executing a batch through Inngest steps", () => {
     expect(new Set(texts).size).toBe(10);
     const ran = ctx.step.run.mock.calls.map((call) => call[0]);
     const chunks = ["chunk-0", "chunk-1", "chunk-2"];
-    expect(ran).toEqual(chunks);
-    expect(Object.keys(state).sort()).toEqual(chunks.map(hashed).sort());
-    // What Inngest stores per step: counts, not rows.
-    const stored = await Promise.all(ctx.step.run.mock.results.map((r) => r.value));
+    // The engine's check that the batch fits one function run, then one step per chunk.
+    expect(ran).toEqual([LIMITS_STEP, ...chunks]);
+    expect(Object.keys(state).sort()).toEqual([LIMITS_STEP, ...chunks].map(hashed).sort());
+    expect(await ctx.step.run.mock.results[0]?.value).toBeNull();
+    // What Inngest stores per chunk step: counts, not rows.
+    const stored = await Promise.all(ctx.step.run.mock.results.slice(1).map((r) => r.value));
     expect(stored.map((s) => Object.keys(s as object).sort())).toEqual(
       Array(3).fill([
         "cacheHits",

@@ -1,5 +1,13 @@
-// Every Inngest function the app serves (app/api/inngest/route.ts).
-import { batchRun } from "./batch-run";
-import { optimizeRun } from "./optimize-run";
+// Every Inngest function the app serves (app/api/inngest/route.ts): one per registered job kind.
+import { inngest } from "@/lib/runner/inngest-transport";
+import { jobKinds } from "@/lib/services/jobs/registry";
+import { createJobFunction } from "./job-function";
 
-export const functions = [optimizeRun, batchRun];
+export const functions = jobKinds.map((kind) => createJobFunction(inngest, kind));
+
+/** The function of the kind with Inngest function id `functionId` ("optimize-run", "batch-run"). */
+export function functionOf(functionId: string) {
+  const fn = functions.find((f) => f.id() === functionId);
+  if (!fn) throw new Error(`no Inngest function "${functionId}"`);
+  return fn;
+}

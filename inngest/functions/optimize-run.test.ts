@@ -13,16 +13,23 @@ import type { OptimizationReport } from "@/lib/core/report";
 import { type Db, getRun, listCheckpointIds, markRunCancelled, openDb } from "@/lib/db";
 import { type FakeServer, startFakeOpenAIServer } from "@/lib/llm/testing/fake-openai-server";
 import { createDbStepRunner } from "@/lib/runner/db-step-runner";
+import { optimizationRunJob } from "@/lib/services/jobs";
 import { executeRun } from "@/lib/services/run-execution";
 import { createOptimizationRun } from "@/lib/services/runs";
 import { storeFakeServerCredential } from "@/lib/services/testing/credentials";
 import { intentRunSpec, type SeededTask, seedIntentTask } from "@/lib/services/testing/run-fixtures";
 import type { RunSpecInput } from "@/lib/validation/runs";
-import { functions } from ".";
-import { createOptimizeRunFunction, handleRunRequested, optimizeRun } from "./optimize-run";
+import { functionOf, functions } from ".";
+import { createJobFunction, handleJobRequested, LIMITS_STEP } from "./job-function";
 
-/** With a task model that always fails: the step that spends the error budget. */
-const FAILING_STEP = "iter-1/baseline-evaluation/validation-inference/batch-0";
+const optimizeRun = functionOf("optimize-run");
+
+/**
+ * With a task model that always fails: the step that spends the error budget. The training (16) and
+ * validation (12) batches run as pipelined steps, each counting only the calls finished before it began
+ * (under minCalls: 20); the optimizer step is the first to count all 28 failed calls.
+ */
+const FAILING_STEP = "iter-1/optimizer";
 
 /** Inngest keys step state by the SHA-1 of the step id. */
 const hashed = (id: string) => createHash("sha1").update(id).digest("hex");
@@ -74,7 +81,7 @@ const engine = (
   transformCtx?: InngestTestEngine.Options["transformCtx"],
 ) =>
   new InngestTestEngine({
-    function: createOptimizeRunFunction(client, { db: async () => db }),
+    function: createJobFunction(client, optimizationRunJob, { db: async () => db }),
     events,
     ...(transformCtx ? { transformCtx } : {}),
   });
@@ -102,7 +109,7 @@ describe("the registered function", () => {
   });
 
   it("takes its limits from the environment", () => {
-    const fn = createOptimizeRunFunction(client, {
+    const fn = createJobFunction(client, optimizationRunJob, {
       env: { STROP_INNGEST_PROJECT_CONCURRENCY: "5", STROP_INNGEST_PROVIDER_CONCURRENCY: "16" },
     });
     const [config] = (
@@ -127,10 +134,15 @@ describe("executing a run through Inngest steps", () => {
     expect(result).toEqual({ runId: id, status: "succeeded", savedVersion: null });
     // The engine replayed the handler once per step; each provider call was still made exactly once.
     expect(modelCalls() - callsBefore).toBe(report.usage.calls);
-    // Inngest memoizes the steps; the checkpoint table holds them too, for a resume as a new function run.
-    expect(await listCheckpointIds(db, id)).toEqual(ctx.step.run.mock.calls.map((call) => call[0]));
+    // Inngest memoizes the steps (after the engine's check of the run's size); the checkpoint table holds
+    // them too, for a resume as a new function run. Batch steps are pipelined: compared as sets.
+    const ran = ctx.step.run.mock.calls.map((call) => call[0]);
+    expect(ran[0]).toBe(LIMITS_STEP);
+    const workflowSteps = ran.slice(1);
+    expect(new Set(workflowSteps).size).toBe(workflowSteps.length);
+    expect(new Set(await listCheckpointIds(db, id))).toEqual(new Set(workflowSteps));
 
-    // The same run with the database step runner: same step ids in the same order, same report.
+    // The same run with the database step runner: the same steps, the same report.
     const { id: embeddedId } = await createOptimizationRun(db, seeded.projectId, spec(), {
       dispatch: async () => {},
     });
@@ -139,17 +151,16 @@ describe("executing a run through Inngest steps", () => {
     expect(stepIds.length).toBeGreaterThan(10);
     expect(stepIds).toContain("iter-1/primary-inference/batch-0");
     expect(stepIds).toContain("iter-1/optimizer");
-    const ran = ctx.step.run.mock.calls.map((call) => call[0]);
-    expect(ran).toEqual(stepIds);
-    expect(Object.keys(state).sort()).toEqual(stepIds.map(hashed).sort());
+    expect(new Set(workflowSteps)).toEqual(new Set(stepIds));
+    expect(Object.keys(state).sort()).toEqual([LIMITS_STEP, ...stepIds].map(hashed).sort());
     expect({ ...report, elapsedMs: 0 }).toEqual({ ...(embedded.report as OptimizationReport), elapsedMs: 0 });
   }, 120_000);
 
   it("a step whose body throws fails with its step id and is left to Inngest's retries", async () => {
     const { id, events } = await queuedRun(spec("down"));
     const { error } = await engine(events).execute();
-    // 16 training examples fail (under minCalls: 20), then the validation batch spends the budget.
-    expect((error as Error).message).toMatch(/^error budget exceeded: 28 of 28 provider calls failed/);
+    // 28 task-model calls failed, then the optimizer's one call: the optimizer step spends the budget.
+    expect((error as Error).message).toMatch(/^error budget exceeded: 28 of 29 provider calls failed/);
     // The failing step, by its id, is one Inngest retries (not a NonRetriableError).
     const failed = await engine(events).executeStep(FAILING_STEP);
     expect(failed.step).toMatchObject({ id: hashed(FAILING_STEP), displayName: FAILING_STEP });
@@ -169,7 +180,7 @@ describe("executing a run through Inngest steps", () => {
       },
       async sleep() {},
     };
-    const failure = await handleRunRequested(id, step, db).catch((e: unknown) => e);
+    const failure = await handleJobRequested(optimizationRunJob, id, step, db).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(NonRetriableError);
     expect((failure as Error).message).toContain(
       `run ${id} failed at step ${FAILING_STEP}: error budget exceeded`,
@@ -184,17 +195,24 @@ describe("executing a run through Inngest steps", () => {
     const { id, events } = await queuedRun();
     // The cancel lands while the run is between steps (the cancelled status in the database is what an
     // app without the Inngest cancel event also relies on).
-    const { error } = await engine(events, (raw) => {
+    let callsAtCancel = -1;
+    const { result: cancelledResult } = await engine(events, (raw) => {
       const ctx = mockCtx(raw) as unknown as { step: { run: (id: string, fn: () => unknown) => unknown } };
       const run = ctx.step.run;
       ctx.step.run = async (stepId: string, fn: () => unknown) => {
-        if (stepId === "iter-1/optimizer") await markRunCancelled(db, id);
+        if (stepId === "iter-1/optimizer" && callsAtCancel < 0) {
+          await markRunCancelled(db, id);
+          callsAtCancel = modelCalls();
+        }
         return run(stepId, fn);
       };
       return ctx as never;
     }).execute();
-    expect((error as Error).name).toBe("NonRetriableError");
-    expect((error as Error).message).toBe("the run was cancelled");
+    // The next invocation finds the run cancelled before its next step: the function run ends (nothing
+    // to retry) and no step after the cancel calls the provider.
+    expect(cancelledResult).toEqual({ runId: id, status: "cancelled", savedVersion: null });
+    expect(callsAtCancel).toBeGreaterThan(0);
+    expect(modelCalls()).toBe(callsAtCancel);
     const run = await getRun(db, id);
     expect(run?.status).toBe("cancelled");
     expect(run?.iterations).toEqual([]);

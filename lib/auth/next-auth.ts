@@ -1,15 +1,15 @@
 // next-auth (v4) for the web app: email + password through the credentials provider, JWT sessions (the
-// credentials provider requires them), our own sign-in page. Sign-ins, failures and sign-outs are
-// audited by the accounts service. The JWT carries the user's session version (session.ts); signing
-// out bumps it, which ends the user's sessions on every device.
+// credentials provider requires them), our own sign-in page. Checking a password and recording a
+// sign-out are use cases of the accounts service (audited there): the caller passes them in as
+// `AccountHooks`, so lib/auth never imports lib/services (app/api/auth/[...nextauth]/route.ts wires
+// them). The JWT carries the user's session version (session.ts); signing out bumps it, which ends the
+// user's sessions on every device.
 import { headers as requestHeaders } from "next/headers";
 import type { AuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { RateLimitError } from "@/lib/core/errors";
-import { type Db, getDb, getUser } from "@/lib/db";
-import { signInWithPassword } from "@/lib/services/accounts";
-import { signOutUser } from "@/lib/services/sessions";
-import { NO_META, type RequestMeta, requestMetaFromHeaders } from "./principal";
+import { type Db, getUser } from "@/lib/db";
+import { NO_META, type RequestMeta, requestMetaFromHeaders, type UserPrincipal } from "./principal";
 import { authSecret } from "./secret";
 import { SESSION_MAX_AGE_SECONDS, SESSION_VERSION_CLAIM, sessionVersionOf } from "./session";
 import { noteSignInRefusal } from "./sign-in-refusal";
@@ -21,7 +21,24 @@ const headerReader = (headers: HeaderBag) => (name: string) => {
   return Array.isArray(value) ? value[0] : value;
 };
 
-export async function buildAuthOptions(db: Db): Promise<AuthOptions> {
+/** The account use cases a sign-in and a sign-out go through (lib/services/accounts.ts, sessions.ts). */
+export interface AccountHooks {
+  /** The user whose email and password these are, or null; throws RateLimitError past the limits. */
+  signInWithPassword(
+    db: Db,
+    credentials: { email?: unknown; password?: unknown },
+    meta: RequestMeta,
+  ): Promise<(UserPrincipal & { sessionVersion: number }) | null>;
+  /** Records the sign-out (and ends the sessions of that version). */
+  signOutUser(
+    db: Db,
+    user: { id: string; email: string },
+    sessionVersion: number,
+    meta: RequestMeta,
+  ): Promise<unknown>;
+}
+
+export async function buildAuthOptions(db: Db, accounts: AccountHooks): Promise<AuthOptions> {
   return {
     secret: await authSecret(db),
     session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS, updateAge: 24 * 60 * 60 },
@@ -37,7 +54,7 @@ export async function buildAuthOptions(db: Db): Promise<AuthOptions> {
         async authorize(credentials, req) {
           const meta = requestMetaFromHeaders(headerReader(req?.headers as HeaderBag));
           try {
-            const user = await signInWithPassword(db, credentials ?? {}, meta);
+            const user = await accounts.signInWithPassword(db, credentials ?? {}, meta);
             return user
               ? { id: user.userId, email: user.email, name: user.name, sessionVersion: user.sessionVersion }
               : null;
@@ -68,7 +85,7 @@ export async function buildAuthOptions(db: Db): Promise<AuthOptions> {
     events: {
       async signOut({ token }) {
         const user = typeof token?.sub === "string" ? await getUser(db, token.sub) : null;
-        if (user) await signOutUser(db, user, sessionVersionOf(token), await currentRequestMeta());
+        if (user) await accounts.signOutUser(db, user, sessionVersionOf(token), await currentRequestMeta());
       },
     },
   };
@@ -82,8 +99,4 @@ async function currentRequestMeta(): Promise<RequestMeta> {
   } catch {
     return NO_META;
   }
-}
-
-export async function authOptions(): Promise<AuthOptions> {
-  return buildAuthOptions(await getDb());
 }

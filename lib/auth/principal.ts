@@ -20,11 +20,24 @@ export interface ApiKeyPrincipal {
   role: ApiKeyRole;
 }
 
+/** Who can call the API: a signed-in user or a project API key. */
 export type Principal = UserPrincipal | ApiKeyPrincipal;
+
+/**
+ * The machine's operator: whoever runs `strop` on it, with the database's own access — the CLI's
+ * principal (never a request's). It acts as an owner of every project, through the same services (and
+ * their audit entries, as the system actor "cli") as the API.
+ */
+export interface OperatorPrincipal {
+  kind: "operator";
+  label: "cli";
+}
+
+export const OPERATOR: OperatorPrincipal = { kind: "operator", label: "cli" };
 
 /** A principal's access to one project: the project and the role they act with there. */
 export interface ProjectAccess {
-  principal: Principal;
+  principal: Principal | OperatorPrincipal;
   project: ProjectRecord;
   role: Role;
 }
@@ -36,8 +49,12 @@ export interface RequestMeta {
 
 export const NO_META: RequestMeta = { ip: null, userAgent: null };
 
-export function actorOf(principal: Principal | null, meta: RequestMeta = NO_META): AuditActor {
+export function actorOf(
+  principal: Principal | OperatorPrincipal | null,
+  meta: RequestMeta = NO_META,
+): AuditActor {
   if (!principal) return { type: "anonymous", id: null, label: "anonymous", ...meta };
+  if (principal.kind === "operator") return { type: "system", id: null, label: principal.label, ...meta };
   if (principal.kind === "user")
     return { type: "user", id: principal.userId, label: principal.email, ...meta };
   return { type: "api_key", id: principal.keyId, label: principal.prefix, ...meta };

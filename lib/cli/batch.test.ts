@@ -5,16 +5,10 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  type Db,
-  ensureProject,
-  finishActiveBatch,
-  getProjectBySlug,
-  openDb,
-  recordBatchResults,
-} from "@/lib/db";
+import { type Db, finishActiveBatch, openDb, recordBatchResults } from "@/lib/db";
 import { type FakeServer, startFakeOpenAIServer } from "@/lib/llm/testing/fake-openai-server";
 import { createProjectBatch } from "@/lib/services/batches";
+import { operatorAccess } from "@/lib/services/operator";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const dir = mkdtempSync(path.join(tmpdir(), "strop-cli-batch-"));
@@ -200,15 +194,12 @@ describe("strop batch", { timeout: 120_000 }, () => {
 
     // A batch stored by the CLI whose process stopped before running it.
     const id = await withDb(async (db) => {
-      await ensureProject(db);
-      const project = (await getProjectBySlug(db, "default"))!;
       const created = await createProjectBatch(
         db,
-        { id: project.id, organizationId: project.organization.id },
+        await operatorAccess(db),
         { task: "shout", model: { id: "openai-compatible:echo", concurrency: 2 }, chunkSize: 2 },
         { kind: "file", path: path.join(dir, "rows.csv"), format: "csv", label: "rows.csv" },
         {
-          actor: { type: "system", id: null, label: "cli" },
           origin: "cli",
           dispatch: async () => {},
           env: {},
@@ -228,14 +219,12 @@ describe("strop batch", { timeout: 120_000 }, () => {
   it("--resume continues a failed batch with its rows not done yet", async () => {
     file("four.csv", "text\none\ntwo\nthree\nfour\n");
     const id = await withDb(async (db) => {
-      const project = (await getProjectBySlug(db, "default"))!;
       const created = await createProjectBatch(
         db,
-        { id: project.id, organizationId: project.organization.id },
+        await operatorAccess(db),
         { task: "shout", model: { id: "openai-compatible:echo", concurrency: 2 }, chunkSize: 2 },
         { kind: "file", path: path.join(dir, "four.csv"), format: "csv", label: "four.csv" },
         {
-          actor: { type: "system", id: null, label: "cli" },
           origin: "cli",
           dispatch: async () => {},
           env: {},
@@ -286,6 +275,14 @@ describe("strop batch", { timeout: 120_000 }, () => {
       .split("\n")
       .map((line) => JSON.parse(line).output);
     expect(outputs).toEqual(["kept", "kept", "SHOUT: THREE", "SHOUT: FOUR"]);
+    // The CLI resumed it through the services, as the operator: audited like a resume over the API.
+    const audit = await withDb((db) =>
+      db.auditLog.findMany({ where: { targetId: id }, orderBy: { createdAt: "asc" } }),
+    );
+    expect(audit.map((e) => [e.action, e.actorType, e.actorLabel])).toEqual([
+      ["batch.created", "system", "cli"],
+      ["batch.resumed", "system", "cli"],
+    ]);
     // Succeeded: there is nothing left to resume.
     const again = await strop(["batch", "--resume", id, "--json"]);
     expect(again.code, again.stderr).toBe(0);

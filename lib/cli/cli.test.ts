@@ -73,6 +73,19 @@ describe("strop optimize on the bundled sentiment example (sim model, offline)",
     expect((await strop(["runs", "show", "nope"])).stderr).toContain('no run with id "nope"');
   });
 
+  it("goes through the services as the operator: its runs are audited like the API's", async () => {
+    const list = JSON.parse((await strop(["runs", "list", "--json"])).stdout);
+    expect(list.find((r: { id: string }) => r.id === outcome.runId)).toMatchObject({
+      kind: "optimize",
+      status: "succeeded",
+      score: { kind: "optimize" },
+    });
+    const created = await withDb((db) =>
+      db.auditLog.findMany({ where: { action: "run.created", targetId: outcome.runId } }),
+    );
+    expect(created).toMatchObject([{ actorType: "system", actorId: null, actorLabel: "cli" }]);
+  });
+
   it("evaluates the saved winner by version", async () => {
     const evaluate = async (version: string) =>
       JSON.parse(

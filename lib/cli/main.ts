@@ -1,12 +1,30 @@
 // `strop`: optimize and evaluate prompts from task files, inspect runs, manage the database.
 import { AppError } from "@/lib/core/errors";
-import { closeDb } from "@/lib/db";
-import { parseArgs } from "./args";
-import { adminCommand } from "./commands/admin";
-import { BATCH_USAGE, batchCommand } from "./commands/batch";
-import { dbCommand } from "./commands/db";
-import { evalCommand, optimizeCommand } from "./commands/optimize";
-import { runsCommand } from "./commands/runs";
+import { type ParsedArgs, parseArgs } from "./args";
+
+/**
+ * Each command's module (and the database) loads only when that command runs: `strop --help` loads
+ * almost nothing, which keeps the CLI's start fast (docs/benchmarks.md).
+ */
+const COMMANDS: Record<string, (args: ParsedArgs) => Promise<number>> = {
+  optimize: async (args) => (await import("./commands/optimize")).optimizeCommand(args),
+  eval: async (args) => (await import("./commands/optimize")).evalCommand(args),
+  runs: async (args) => (await import("./commands/runs")).runsCommand(args),
+  batch: async (args) => {
+    const { BATCH_USAGE, batchCommand } = await import("./commands/batch");
+    if (!args.flags.help) return batchCommand(args);
+    console.log(BATCH_USAGE);
+    return 0;
+  },
+  export: async (args) => {
+    const { EXPORT_USAGE, exportCommand } = await import("./commands/export");
+    if (!args.flags.help) return exportCommand(args);
+    console.log(EXPORT_USAGE);
+    return 0;
+  },
+  db: async (args) => (await import("./commands/db")).dbCommand(args),
+  admin: async (args) => (await import("./commands/admin")).adminCommand(args),
+};
 
 const USAGE = `strop — make LLM prompts measurably better
 
@@ -22,6 +40,8 @@ Usage:
   strop batch <task-file|task> --input <rows.csv|rows.jsonl> [--out results.jsonl|csv] [--json]
                                                   run a prompt over every row of a file (see \`strop batch --help\`)
   strop batch --resume <batch-id>                 continue an interrupted, failed or cancelled batch
+  strop export <task> [--version N | --label L] [--out file.yaml]
+                                                  a stored prompt version as a task file for optimize
   strop admin create-user --email E --password-stdin [--name N] [--org O]
                                                   create a user (the first one owns the default project)
   strop admin rotate-encryption-key [--drop-database-key] [--json]
@@ -46,38 +66,26 @@ const VALUE_FLAGS = [
   "on-malformed",
   "out",
   "resume",
+  "label",
+  "dataset",
 ] as const;
 
 export async function main(argv: string[]): Promise<number> {
+  let ranCommand = false;
   try {
     const args = parseArgs(argv, VALUE_FLAGS);
     const [command, ...rest] = args.positionals;
-    const sub = { ...args, positionals: rest };
-    switch (command) {
-      case "optimize":
-        return await optimizeCommand(sub);
-      case "eval":
-        return await evalCommand(sub);
-      case "runs":
-        return await runsCommand(sub);
-      case "batch":
-        if (sub.flags.help) {
-          console.log(BATCH_USAGE);
-          return 0;
-        }
-        return await batchCommand(sub);
-      case "db":
-        return await dbCommand(sub);
-      case "admin":
-        return await adminCommand(sub);
-      case undefined:
-      case "help":
-        console.log(USAGE);
-        return 0;
-      default:
-        console.error(`strop: unknown command "${command}"\n\n${USAGE}`);
-        return 2;
+    if (command === undefined || command === "help") {
+      console.log(USAGE);
+      return 0;
     }
+    const run = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+    if (!run) {
+      console.error(`strop: unknown command "${command}"\n\n${USAGE}`);
+      return 2;
+    }
+    ranCommand = true;
+    return await run({ ...args, positionals: rest });
   } catch (error) {
     if (error instanceof AppError) {
       console.error(`strop: ${error.message}`);
@@ -86,6 +94,6 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`strop: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     return 1;
   } finally {
-    await closeDb();
+    if (ranCommand) await (await import("@/lib/services/database")).closeDb();
   }
 }

@@ -3,6 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { critiqueRewrite } from "@/lib/optimizers/critique-rewrite";
 import type { Scorer } from "./evaluate";
+import { createMemoryRecorder } from "./memory-recorder";
 import { createMemoryStepRunner } from "./memory-steps";
 import { ErrorBudgetExceeded, emptyUsage, exceedsErrorBudget } from "./meter";
 import { LlmError, type LlmPort } from "./ports";
@@ -46,6 +47,7 @@ const run = (llm: LlmPort, steps = createMemoryStepRunner()) =>
   runOptimization(settings, ruleExamples(100), {
     llm,
     steps,
+    recorder: createMemoryRecorder(),
     clock: { now: () => 0 },
     scorer: exact,
     optimizer: critiqueRewrite,
@@ -77,7 +79,8 @@ describe("the error budget in the workflow", () => {
       steps,
     ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ErrorBudgetExceeded);
-    // Batches of 10: the first (10 failed of 10) is under minCalls, the second crosses it.
+    // Batches of 10, two in flight: each is judged on the run's totals when it started plus its own
+    // calls, so the first two (10 failed of 10 each) stay under minCalls and the third crosses it.
     expect((error as ErrorBudgetExceeded).usage).toMatchObject({ calls: 20, failedCalls: 20 });
     expect((error as Error).message).toBe(
       "error budget exceeded: 20 of 20 provider calls failed (100% > 20% allowed); last error: provider unavailable",
@@ -85,7 +88,7 @@ describe("the error budget in the workflow", () => {
     expect(steps.executed).toEqual([
       "start",
       "iter-1/primary-inference/batch-0",
-      "iter-1/baseline-evaluation/batch-0",
+      "iter-1/primary-inference/batch-1",
     ]);
   });
 
@@ -93,6 +96,7 @@ describe("the error budget in the workflow", () => {
     const report = await runOptimization({ ...settings, errorBudget: undefined }, ruleExamples(100), {
       llm: failing(() => true),
       steps: createMemoryStepRunner(),
+      recorder: createMemoryRecorder(),
       clock: { now: () => 0 },
       scorer: exact,
       optimizer: critiqueRewrite,

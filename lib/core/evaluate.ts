@@ -1,8 +1,13 @@
-// Running a prompt over examples and scoring the outputs, in durable batches.
+// Running prompts over examples and scoring the outputs, in durable batches. Each batch is one step:
+// it calls the task model (and LLM-judged metrics) for its examples, stores the scored results through
+// the recorder and returns counts only. Batches are pipelined: up to `window` steps are in flight, so the
+// next batch's calls start while the previous batch's slowest calls finish; results are taken in batch
+// order, so totals, budgets and step ids are the same however the calls interleave.
 import { mapConcurrent } from "./concurrency";
-import { emptyUsage, meteredLlm, type Usage } from "./meter";
+import { addUsage, emptyUsage, meteredLlm, type Usage } from "./meter";
 import type { LlmPort, StepRunner } from "./ports";
 import { buildMessages, promptKey } from "./prompt";
+import type { ResultStore, Split } from "./recorder";
 import type { Example, ExampleOutput, MetricScore, PromptState, ScoredExample } from "./types";
 
 /** Scores one output; LLM-based metrics call through `llm` so their usage is counted. */
@@ -11,45 +16,68 @@ export type Scorer = (
   llm: LlmPort,
 ) => Promise<{ score: number; metrics: Record<string, MetricScore> }>;
 
+export interface ProgressPort {
+  begin(step: string, iteration: number, total: number): void;
+  advance(count: number): void;
+}
+
 export interface EvaluationContext {
   llm: LlmPort;
   steps: StepRunner;
+  recorder: ResultStore;
   model: { id: string; concurrency: number };
   scorer: Scorer;
   batchSize: number;
-  /** Results already known, keyed by `${promptKey}:${exampleId}`. */
-  cache: Map<string, ScoredExample>;
-  /** Called before each batch: throws to stop (budget spent, cancelled). */
-  beforeBatch: () => void;
-  /** Receives the usage of every finished step, replayed ones included. */
+  /** Batch steps in flight at once (default 2; 1: each batch waits for the previous one). */
+  window?: number;
+  /** Calls one example costs (inference plus LLM-judged metrics): what a batch in flight commits. */
+  callsPerExample: number;
+  /** Where the results recorded so far are: a prompt's result on an example is never paid for twice. */
+  known: ResultIndex;
+  /** Called before each step with the calls committed by batches in flight: throws to stop. */
+  beforeBatch: (pendingCalls: number) => void;
+  /** Receives the usage of every finished step, replayed ones included, in step order. */
   onUsage: (usage: Usage) => void;
+  /** The run's totals of finished steps (what a step's error-budget check adds its own usage to). */
+  totals: Usage;
   /**
-   * Called inside each step's body with what the step used and its last failed call's message, before
-   * the step finishes: throws to fail the step (the error budget).
+   * Called inside each step's body with the run's totals when the step started plus what the step used,
+   * and its last failed call's message: throws to fail the step (the error budget).
    */
   checkStep?: (usage: Usage, lastError: string | null) => void;
-  /** Receives the number of examples a finished (inferred and scored) batch covered. */
-  onBatch: (label: string, examples: number) => void;
+  /** The last failed call's message of the finished steps: the error budget's cause when a step fails. */
+  lastError?: string | null;
+  progress: ProgressPort;
   signal?: AbortSignal;
 }
 
 interface StepResult<T> {
   value: T;
   usage: Usage;
+  /** The step's last failed call's message (absent in checkpoints written before it was kept). */
+  lastError?: string | null;
+}
+
+/** Counts a finished step (replayed or not) into the run's totals. */
+function finished<T>(ctx: EvaluationContext, result: StepResult<T>): void {
+  ctx.onUsage(result.usage);
+  if (result.lastError) ctx.lastError = result.lastError;
 }
 
 function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** Runs `fn` as a durable step whose LLM usage travels with its result (and so survives a replay). */
-export async function meteredStep<T>(
+/** Runs `fn` as a durable step whose LLM usage travels with its (small) result, so it survives a replay. */
+async function runMetered<T>(
   ctx: EvaluationContext,
   id: string,
   fn: (llm: LlmPort) => Promise<T>,
-): Promise<T> {
-  ctx.beforeBatch();
-  const result = await ctx.steps.run<StepResult<T>>(id, async () => {
+): Promise<StepResult<T>> {
+  // The totals when the step starts: with batches in flight, what they will add is not known yet.
+  const before = { ...ctx.totals };
+  const failedBefore = ctx.lastError ?? null;
+  return ctx.steps.run<StepResult<T>>(id, async () => {
     const usage = emptyUsage();
     let lastError: string | null = null;
     const value = await fn(
@@ -57,19 +85,24 @@ export async function meteredStep<T>(
         lastError = errorMessage(error);
       }),
     );
-    ctx.checkStep?.(usage, lastError);
-    return { value, usage };
+    ctx.checkStep?.(addUsage({ ...before }, usage), lastError ?? failedBefore);
+    return lastError === null ? { value, usage } : { value, usage, lastError };
   });
-  ctx.onUsage(result.usage);
+}
+
+/** One durable step with the optimizer (or any) model: checked against the budgets first. */
+export async function meteredStep<T>(
+  ctx: EvaluationContext,
+  id: string,
+  fn: (llm: LlmPort) => Promise<T>,
+): Promise<T> {
+  ctx.beforeBatch(0);
+  const result = await runMetered(ctx, id, fn);
+  finished(ctx, result);
   return result.value;
 }
 
-async function inferOne(
-  llm: LlmPort,
-  ctx: EvaluationContext,
-  prompt: PromptState,
-  example: Example,
-): Promise<ExampleOutput> {
+async function inferOne(llm: LlmPort, ctx: EvaluationContext, prompt: PromptState, example: Example) {
   const started = Date.now();
   try {
     const response = await llm.generate({
@@ -86,7 +119,7 @@ async function inferOne(
       costUsd: response.costUsd,
       latencyMs: response.latencyMs,
       cached: response.cached,
-    };
+    } satisfies ExampleOutput;
   } catch (error) {
     // One failed call fails this example only; the run goes on and the failure is recorded.
     return {
@@ -97,7 +130,7 @@ async function inferOne(
       costUsd: 0,
       latencyMs: Date.now() - started,
       cached: false,
-    };
+    } satisfies ExampleOutput;
   }
 }
 
@@ -116,47 +149,179 @@ async function scoreOne(
   }
 }
 
-function chunk<T>(items: readonly T[], size: number): T[][] {
-  const chunks: T[][] = [];
-  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
-  return chunks;
+/** Where recorded results are, by prompt (its key) and example id. Rebuilt by replay, like the totals. */
+export class ResultIndex {
+  private readonly byPrompt = new Map<string, Map<string, string>>();
+
+  phaseOf(promptKey: string, exampleId: string): string | undefined {
+    return this.byPrompt.get(promptKey)?.get(exampleId);
+  }
+
+  record(promptKey: string, examples: readonly Example[], phase: string): void {
+    const phases = this.byPrompt.get(promptKey) ?? new Map<string, string>();
+    this.byPrompt.set(promptKey, phases);
+    for (const example of examples) phases.set(example.id, phase);
+  }
+
+  /** Where `prompt`'s results on `examples` are; null unless every one is recorded. */
+  refOf(prompt: PromptState, examples: readonly Example[]): ResultRef | null {
+    const phases = this.byPrompt.get(promptKey(prompt));
+    const ref: ResultRef = { ids: [], phases: [] };
+    for (const example of examples) {
+      const phase = phases?.get(example.id);
+      if (phase === undefined) return null;
+      ref.ids.push(example.id);
+      ref.phases.push(phase);
+    }
+    return ref;
+  }
 }
 
-export interface EvaluationLabels {
-  /** Step id prefix of the inference batches, e.g. "iter-2/refined-inference/cand-1". */
-  inference: string;
-  /** Step id prefix of the scoring batches, e.g. "iter-2/comparative-evaluation/cand-1". */
-  scoring: string;
+/** One prompt on a set of examples, recorded under `phase`. */
+export interface EvaluationJob {
+  prompt: PromptState;
+  examples: readonly Example[];
+  phase: string;
+  split: Split;
+  /** The step id of the job's batch `index` (lib/core/step-ids.ts). */
+  step: (index: number) => string;
+  /** What progress reports while the job's batches finish. */
+  progress: { step: string; iteration: number };
+}
+
+/** Where each example's result of one evaluation is recorded, in the order of its examples. */
+export interface ResultRef {
+  ids: string[];
+  phases: string[];
+}
+
+/** What a batch step returns: counts, never the outputs (they are in the recorder). */
+export interface BatchSummary {
+  phase: string;
+  examples: number;
+  failed: number;
+}
+
+interface Batch {
+  job: number;
+  step: string;
+  items: Example[];
+}
+
+type Settled = { ok: true; result: StepResult<BatchSummary> } | { ok: false; error: unknown };
+
+function runBatch(ctx: EvaluationContext, job: EvaluationJob, batch: Batch): Promise<Settled> {
+  const body = async (llm: LlmPort): Promise<BatchSummary> => {
+    const scored = await mapConcurrent(batch.items, ctx.model.concurrency, async (example) =>
+      scoreOne(llm, ctx, await inferOne(llm, ctx, job.prompt, example), example),
+    );
+    // Stored before the step returns: a checkpoint never points at results that were not written.
+    await ctx.recorder.results(job.phase, job.split, scored);
+    return {
+      phase: job.phase,
+      examples: scored.length,
+      failed: scored.filter((r) => r.error !== null).length,
+    };
+  };
+  return runMetered(ctx, batch.step, body).then(
+    (result) => ({ ok: true, result }),
+    (error: unknown) => ({ ok: false, error }),
+  );
 }
 
 /**
- * Scores `prompt` on `examples`, reusing known results. Inference and scoring are separate durable
- * steps per batch, so a crash loses at most one batch of work. Results keep the order of `examples`.
+ * Evaluates each job's prompt on its examples, reusing results already recorded for the same prompt
+ * and example, with up to `ctx.window` batch steps in flight across the jobs. Stops before a batch when
+ * `beforeBatch` throws, after the batches in flight have finished and been counted. Returns where each
+ * job's results are.
  */
-export async function evaluatePrompt(
+export async function evaluateJobs(
   ctx: EvaluationContext,
-  labels: EvaluationLabels,
-  prompt: PromptState,
-  examples: readonly Example[],
-): Promise<ScoredExample[]> {
-  const key = promptKey(prompt);
-  const missing = examples.filter((example) => !ctx.cache.has(`${key}:${example.id}`));
-  const known = examples.length - missing.length;
-  if (known > 0) ctx.onBatch(labels.scoring, known);
-  const batches = chunk(missing, ctx.batchSize);
-  for (const [index, batch] of batches.entries()) {
-    const outputs = await meteredStep(ctx, `${labels.inference}/batch-${index}`, (llm) =>
-      mapConcurrent(batch, ctx.model.concurrency, (example) => inferOne(llm, ctx, prompt, example)),
-    );
-    const scored = await meteredStep(ctx, `${labels.scoring}/batch-${index}`, (llm) =>
-      mapConcurrent(batch, ctx.model.concurrency, (example, i) =>
-        scoreOne(llm, ctx, outputs[i] as ExampleOutput, example),
-      ),
-    );
-    ctx.onBatch(labels.scoring, batch.length);
-    for (const result of scored) ctx.cache.set(`${key}:${result.exampleId}`, result);
+  jobs: readonly EvaluationJob[],
+): Promise<ResultRef[]> {
+  const keys = jobs.map((job) => promptKey(job.prompt));
+  const refs: ResultRef[] = [];
+  const batches: Batch[] = [];
+  const knownCounts: number[] = [];
+  for (const [j, job] of jobs.entries()) {
+    const key = keys[j] as string;
+    const phases = job.examples.map((e) => ctx.known.phaseOf(key, e.id) ?? job.phase);
+    refs.push({ ids: job.examples.map((e) => e.id), phases });
+    const missing = job.examples.filter((e) => ctx.known.phaseOf(key, e.id) === undefined);
+    knownCounts.push(job.examples.length - missing.length);
+    for (let start = 0, index = 0; start < missing.length; start += ctx.batchSize, index++) {
+      batches.push({ job: j, step: job.step(index), items: missing.slice(start, start + ctx.batchSize) });
+    }
   }
-  return examples.map((example) => ctx.cache.get(`${key}:${example.id}`) as ScoredExample);
+  // Progress follows the jobs in order, each starting from the results it reused: the first job begins
+  // at once, a later one when its first batch is taken (or, with nothing left to run, a later job's).
+  let reached = -1;
+  const reach = (j: number) => {
+    for (; reached < j; ) {
+      const job = jobs[++reached] as EvaluationJob;
+      ctx.progress.begin(job.progress.step, job.progress.iteration, job.examples.length);
+      ctx.progress.advance(knownCounts[reached] as number);
+    }
+  };
+
+  if (jobs.length > 0) reach(0);
+  const window = Math.max(1, ctx.window ?? 2);
+  const inFlight: { batch: Batch; settled: Promise<Settled> }[] = [];
+  // A failed step outranks a stop before a batch: the run must fail rather than end on its budget.
+  const errors: { failed?: { error: unknown }; stopped?: { error: unknown } } = {};
+  const takeOldest = async () => {
+    const entry = inFlight.shift() as (typeof inFlight)[number];
+    const outcome = await entry.settled;
+    if (!outcome.ok) {
+      errors.failed ??= { error: outcome.error };
+      return;
+    }
+    finished(ctx, outcome.result);
+    ctx.known.record(
+      keys[entry.batch.job] as string,
+      entry.batch.items,
+      (jobs[entry.batch.job] as EvaluationJob).phase,
+    );
+    reach(entry.batch.job);
+    ctx.progress.advance(entry.batch.items.length);
+  };
+
+  for (const batch of batches) {
+    while (inFlight.length >= window) await takeOldest();
+    if (errors.failed) break;
+    try {
+      ctx.beforeBatch(inFlight.reduce((sum, e) => sum + e.batch.items.length * ctx.callsPerExample, 0));
+    } catch (error) {
+      errors.stopped = { error };
+      break;
+    }
+    inFlight.push({ batch, settled: runBatch(ctx, jobs[batch.job] as EvaluationJob, batch) });
+  }
+  while (inFlight.length > 0) await takeOldest();
+  const thrown = errors.failed ?? errors.stopped;
+  if (thrown) throw thrown.error;
+  reach(jobs.length - 1);
+  return refs;
+}
+
+/** The recorded results of `ref`, in its order (read through the recorder: call inside a step). */
+export async function readResults(recorder: ResultStore, ref: ResultRef): Promise<ScoredExample[]> {
+  const byPhase = new Map<string, string[]>();
+  ref.ids.forEach((id, i) => {
+    const phase = ref.phases[i] as string;
+    const ids = byPhase.get(phase);
+    if (ids) ids.push(id);
+    else byPhase.set(phase, [id]);
+  });
+  const found = new Map<string, ScoredExample>();
+  for (const [phase, ids] of byPhase) {
+    for (const [id, result] of await recorder.read(phase, ids)) found.set(`${phase}\u0000${id}`, result);
+  }
+  return ref.ids.map((id, i) => {
+    const result = found.get(`${ref.phases[i]}\u0000${id}`);
+    if (!result) throw new Error(`no recorded result for example "${id}" in phase "${ref.phases[i]}"`);
+    return result;
+  });
 }
 
 /** Mean of each metric over the results that have it. */

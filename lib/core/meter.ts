@@ -46,10 +46,11 @@ export class BudgetExhausted extends Error {
 
 /** Which budget, if any, `usage` has reached. Cache hits cost nothing and do not count as calls. */
 export function exhaustedBudget(budget: Budget, usage: Usage, elapsedMs: number): keyof Budget | null {
-  if (budget.calls !== undefined && usage.calls >= budget.calls) return "calls";
-  if (budget.tokens !== undefined && usage.inputTokens + usage.outputTokens >= budget.tokens) return "tokens";
-  if (budget.costUsd !== undefined && usage.costUsd >= budget.costUsd) return "costUsd";
-  if (budget.wallSeconds !== undefined && elapsedMs >= budget.wallSeconds * 1000) return "wallSeconds";
+  const none = Number.POSITIVE_INFINITY;
+  if (usage.calls >= (budget.calls ?? none)) return "calls";
+  if (usage.inputTokens + usage.outputTokens >= (budget.tokens ?? none)) return "tokens";
+  if (usage.costUsd >= (budget.costUsd ?? none)) return "costUsd";
+  if (elapsedMs >= (budget.wallSeconds ?? none) * 1000) return "wallSeconds";
   return null;
 }
 
@@ -65,8 +66,8 @@ export interface ErrorBudget {
 
 /** Whether `usage` is over the error budget (never before `minCalls` calls). */
 export function exceedsErrorBudget(budget: ErrorBudget, usage: Usage): boolean {
-  if (usage.calls < budget.minCalls || usage.calls === 0) return false;
-  return usage.failedCalls / usage.calls > budget.maxFailedFraction;
+  // With no calls at all the share is NaN, never above the limit.
+  return usage.calls >= budget.minCalls && usage.failedCalls / usage.calls > budget.maxFailedFraction;
 }
 
 export class ErrorBudgetExceeded extends Error {
@@ -86,17 +87,16 @@ export class ErrorBudgetExceeded extends Error {
 }
 
 /**
- * The step check that enforces an error budget on the run's totals plus the running step: throws
- * `ErrorBudgetExceeded` inside the step, so the step (and with it the run) fails.
+ * The step check that enforces an error budget on the run's usage including the running step (the
+ * totals when it started plus its own): throws `ErrorBudgetExceeded` inside the step, so the step (and
+ * with it the run) fails.
  */
 export function errorBudgetCheck(
   budget: ErrorBudget | undefined,
-  totals: Usage,
 ): ((usage: Usage, lastError: string | null) => void) | undefined {
   if (!budget) return undefined;
   return (usage, lastError) => {
-    const combined = addUsage({ ...totals }, usage);
-    if (exceedsErrorBudget(budget, combined)) throw new ErrorBudgetExceeded(budget, combined, lastError);
+    if (exceedsErrorBudget(budget, usage)) throw new ErrorBudgetExceeded(budget, { ...usage }, lastError);
   };
 }
 
@@ -129,5 +129,17 @@ export function meteredLlm(llm: LlmPort, usage: Usage, onError?: (error: unknown
       usage.costUsd += response.costUsd;
       return response;
     },
+  };
+}
+
+/** What was used between two snapshots of the totals. */
+export function diffUsage(after: Usage, before: Usage): Usage {
+  return {
+    calls: after.calls - before.calls,
+    cachedCalls: after.cachedCalls - before.cachedCalls,
+    failedCalls: after.failedCalls - before.failedCalls,
+    inputTokens: after.inputTokens - before.inputTokens,
+    outputTokens: after.outputTokens - before.outputTokens,
+    costUsd: after.costUsd - before.costUsd,
   };
 }

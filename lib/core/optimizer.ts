@@ -1,4 +1,9 @@
-// The optimizer port: a strategy proposes refined prompts from what the last evaluation showed.
+// The optimizer port. A strategy runs one iteration of a search at a time: it keeps its own state from
+// one iteration to the next (a population, a frontier, a beam), asks for proposals from the optimizer
+// model and for candidates to be scored on training examples it chooses — each a durable step paid from
+// the run's budgets — and names the contenders the loop then checks on validation. Acceptance stays in
+// the loop: only a gain the paired interval supports on held-out data replaces the incumbent.
+import type { z } from "zod";
 import type { LlmPort } from "./ports";
 import type { Example, Interval, PromptState, Variables } from "./types";
 
@@ -22,6 +27,14 @@ export interface TriedPrompt {
   accepted: boolean;
 }
 
+/** How the incumbent did on this iteration's training examples. */
+export interface TrainSummary {
+  score: Interval;
+  metrics: Record<string, number>;
+  failed: number;
+}
+
+/** What a proposal is made from (inside its durable step). */
 export interface OptimizerInput {
   iteration: number;
   /** How many candidates to propose. */
@@ -29,8 +42,8 @@ export interface OptimizerInput {
   incumbent: PromptState;
   /** Variables every prompt must keep using (and may not go beyond). */
   variables: string[];
-  summary: { score: Interval; metrics: Record<string, number>; failed: number };
-  /** The lowest-scoring examples of this iteration, worst first. */
+  summary: TrainSummary;
+  /** The lowest-scoring examples of this iteration, worst first (read back from the run's results). */
   failures: Failure[];
   history: TriedPrompt[];
   /** Training examples a strategy may draw few-shot demos from. */
@@ -57,8 +70,81 @@ export interface Proposal {
   rejected: { reason: string; raw: string }[];
 }
 
-export interface OptimizerStrategy {
+export type ProposeFn = (input: OptimizerInput, ctx: OptimizerContext) => Promise<Proposal>;
+
+/** A candidate after `score`: rejected ones (dropped or invented variables, a repeat) are never scored. */
+export interface ScoredCandidate {
+  /** Its index among this iteration's candidates (the same prompt keeps its index). */
+  index: number;
+  candidate: Candidate;
+  status: "evaluated" | "rejected";
+  rejectReason?: string;
+  /** Mean score on the examples it was scored on; null when rejected. */
+  score: number | null;
+  examples: number;
+}
+
+/** What the loop offers a strategy during iteration `iteration`. */
+export interface SearchPort {
+  readonly iteration: number;
+  /** Candidates per iteration (`optimizer.candidates`). */
+  readonly k: number;
+  readonly incumbent: PromptState;
+  readonly variables: readonly string[];
+  /** Every candidate scored so far, with its scores and whether it was accepted. */
+  readonly history: readonly TriedPrompt[];
+  /** This iteration's training split (the folds outside validation, in cross-validation mode). */
+  readonly train: readonly Example[];
+  /** The training examples the incumbent was scored on this iteration (the minibatch, or `train`). */
+  readonly minibatch: readonly Example[];
+  /** The incumbent on `minibatch`. */
+  readonly incumbentTrain: TrainSummary;
+  /** Deterministic randomness of this iteration; a label gives an independent stream. */
+  random(label?: string): () => number;
+  /**
+   * Runs `propose` with the optimizer model in a durable step (`iter-N/optimizer`, or
+   * `iter-N/optimizer/<label>`), its input built from the incumbent's failing examples on `minibatch`.
+   */
+  propose(propose: ProposeFn, label?: string): Promise<Proposal>;
+  /**
+   * Scores candidates on training examples (default `minibatch`) in durable batch steps, paid from the
+   * run's budgets; a label names the steps of a strategy's own subsets (`iter-N/refined-inference/<label>/…`).
+   * Results already recorded for a prompt and example are reused, never paid for twice.
+   */
+  score(
+    candidates: readonly Candidate[],
+    options?: { examples?: readonly Example[]; label?: string },
+  ): Promise<ScoredCandidate[]>;
+}
+
+export interface SearchOutcome<State> {
+  /** The state the next iteration receives. */
+  state: State;
+  /** Candidate indexes for the loop to check on validation, best first (it checks `validateTop`). */
+  contenders: number[];
+}
+
+/** What one iteration of a strategy asks for at most: sizes the run's step plan (lib/core/step-plan.ts). */
+export interface SearchPlan {
+  /** `search.propose` calls. */
+  proposals: number;
+  /** `search.score` calls: how many candidates ("k": `optimizer.candidates`) on how many examples. */
+  scorings: { candidates: number | "k"; examples: number | "minibatch" | "train" }[];
+}
+
+export interface OptimizerStrategy<Options = unknown, State = unknown> {
   name: string;
   description: string;
-  propose(input: OptimizerInput, ctx: OptimizerContext): Promise<Proposal>;
+  /** Zod schema of `optimizer.options`, with defaults; parsing `{}` must succeed. */
+  options: z.ZodType<Options>;
+  /** The search state before the first iteration: plain JSON data. */
+  init(options: Options): State;
+  /**
+   * One iteration. It runs in the loop's replayed code: it must decide only from its arguments and what
+   * `search` returns (randomness from `search.random`, model calls inside `search.propose`), never mutate
+   * `state` in place, so that a resumed run rebuilds exactly the same search.
+   */
+  iterate(search: SearchPort, state: State, options: Options): Promise<SearchOutcome<State>>;
+  /** What one iteration asks for at most; default: one proposal, K candidates scored on the minibatch. */
+  plan?(options: Options): SearchPlan;
 }

@@ -1,11 +1,13 @@
 import { describe, expect, it } from "vitest";
 import {
+  bucketIdleMs,
   FixedWindowLimiter,
   type LockoutPolicy,
   lockoutMs,
   MemoryFailureStore,
   MemoryTokenBucketStore,
   remainingLockoutMs,
+  retryAfterSeconds,
   type TokenBucketState,
   takeToken,
 } from "./rate-limit";
@@ -90,5 +92,67 @@ describe("fixed window", () => {
     expect(limiter.hit("a").retryAfterSeconds).toBe(1);
     now = 1_000;
     expect(limiter.hit("a").allowed).toBe(true);
+  });
+});
+
+/** The size of a store's private map: memory stays bounded however many keys come. */
+const sizeOf = (store: object, field: string) => (store as Record<string, Map<string, unknown>>)[field]?.size;
+
+describe("bounds and edges", () => {
+  it("rounds waits up to whole seconds, never below one", () => {
+    expect([0, 1, 1_000, 1_001, 2_500].map(retryAfterSeconds)).toEqual([1, 1, 1, 2, 3]);
+  });
+
+  it("fixed window: the wait runs to the end of the window; expired windows are swept past maxKeys", () => {
+    let now = 0;
+    const limiter = new FixedWindowLimiter(1, 5_000, () => now, 2);
+    limiter.hit("a");
+    now = 1_000;
+    expect(limiter.hit("a")).toEqual({ allowed: false, retryAfterSeconds: 4 });
+    limiter.hit("b");
+    expect(sizeOf(limiter, "windows")).toBe(2);
+    now = 5_500;
+    limiter.hit("c");
+    // "a" (from 0) expired and was swept; "b" (from 1,000) is still open.
+    expect(sizeOf(limiter, "windows")).toBe(2);
+    expect(limiter.hit("b").allowed).toBe(false);
+    now = 4_999;
+    expect(new FixedWindowLimiter(1, 5_000, () => now).hit("x").allowed).toBe(true);
+  });
+
+  it("token bucket: the wait for the next token, the idle time of a full bucket, and the memory store's sweep", async () => {
+    const policy = { capacity: 3, refillPerSecond: 2 };
+    expect(takeToken({ tokens: 0.5, at: 0 }, 0, policy).retryAfterMs).toBe(250);
+    expect(bucketIdleMs(policy)).toBe(1_500);
+    expect(bucketIdleMs({ capacity: 1, refillPerSecond: 3 })).toBe(334);
+    const store = new MemoryTokenBucketStore(2);
+    await store.take("a", policy, 0);
+    await store.take("b", policy, 1_000);
+    store.takeNow("b", policy, 1_000);
+    expect(sizeOf(store, "buckets")).toBe(2);
+    // At 1,500 "a" is full again (idle 1,500 ms) and goes; "b" (last at 1,000) stays.
+    expect(store.takeNow("c", policy, 1_500).allowed).toBe(true);
+    expect(sizeOf(store, "buckets")).toBe(2);
+    expect(store.takeNow("b", policy, 1_500)).toEqual({ allowed: true, retryAfterMs: 0 });
+  });
+
+  it("lockouts: remembered until forgetAfterMs has passed; the failure store sweeps expired keys past maxKeys", async () => {
+    const policy: LockoutPolicy = {
+      freeFailures: 0,
+      baseLockoutMs: 10_000,
+      maxLockoutMs: 10_000,
+      forgetAfterMs: 5_000,
+    };
+    expect(remainingLockoutMs({ failures: 1, lastFailureAt: 0 }, 4_999, policy)).toBe(5_001);
+    expect(remainingLockoutMs({ failures: 1, lastFailureAt: 0 }, 5_000, policy)).toBe(0);
+    const store = new MemoryFailureStore(2);
+    await store.recordFailure("a", 0, 100);
+    await store.recordFailure("b", 50, 100);
+    await store.recordFailure("b", 60, 100);
+    expect(sizeOf(store, "records")).toBe(2);
+    await store.recordFailure("c", 120, 100);
+    // "a" expired at 100 and was swept; "b" lives until 160.
+    expect(sizeOf(store, "records")).toBe(2);
+    expect(await store.read("b", 150)).toEqual({ failures: 2, lastFailureAt: 60 });
   });
 });

@@ -22,6 +22,8 @@ export class FixedWindowLimiter {
     readonly limit: number,
     readonly windowMs: number,
     private readonly now: () => number = Date.now,
+    /** Windows kept before expired ones are swept. */
+    private readonly maxKeys = 10_000,
   ) {}
 
   /** Counts one attempt for `key`. */
@@ -39,7 +41,7 @@ export class FixedWindowLimiter {
   }
 
   private sweep(now: number): void {
-    if (this.windows.size < 10_000) return;
+    if (this.windows.size < this.maxKeys) return;
     for (const [key, window] of this.windows)
       if (now - window.start >= this.windowMs) this.windows.delete(key);
   }

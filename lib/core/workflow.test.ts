@@ -1,15 +1,30 @@
 import { describe, expect, it } from "vitest";
 import { critiqueRewrite } from "@/lib/optimizers/critique-rewrite";
 import type { Scorer } from "./evaluate";
+import { createMemoryRecorder } from "./memory-recorder";
 import { createMemoryStepRunner } from "./memory-steps";
 import type { LlmPort } from "./ports";
+import type { RunRecorder } from "./recorder";
 import { ruleExamples, ruleWorld } from "./testing/rule-world";
+import type { ScoredExample } from "./types";
 import { type OptimizationSettings, runOptimization } from "./workflow";
 
 const exact: Scorer = async ({ output, expected }) => {
   const score = output.trim() === expected ? 1 : 0;
   return { score, metrics: { exact_match: { score } } };
 };
+
+/** A memory recorder that also shows every write to `seen`. */
+function recording(seen: (phase: string, rows: ScoredExample[]) => void): RunRecorder {
+  const recorder = createMemoryRecorder();
+  return {
+    ...recorder,
+    results: async (phase, split, rows) => {
+      seen(phase, rows);
+      await recorder.results(phase, split, rows);
+    },
+  };
+}
 
 const clock = () => {
   let now = 1_000_000;
@@ -39,14 +54,16 @@ async function optimize(
   examples = ruleExamples(200),
 ) {
   const steps = createMemoryStepRunner();
+  const recorder = createMemoryRecorder();
   const report = await runOptimization(settings(options), examples, {
     llm,
     steps,
+    recorder,
     clock: clock(),
     scorer: exact,
     optimizer: critiqueRewrite,
   });
-  return { report, steps };
+  return { report, steps, recorder };
 }
 
 describe("runOptimization", () => {
@@ -91,12 +108,9 @@ describe("runOptimization", () => {
           clock: clock(),
           scorer: exact,
           optimizer: critiqueRewrite,
-          recorder: {
-            results: async (phase, _split, results) => {
-              if (phase === "final/test/baseline") ids.push(...results.map((r) => r.exampleId));
-            },
-            iteration: async () => {},
-          },
+          recorder: recording((phase, rows) => {
+            if (phase === "final/test/baseline") ids.push(...rows.map((r) => r.exampleId));
+          }),
         },
       );
       return ids.sort();
@@ -121,6 +135,7 @@ describe("runOptimization", () => {
     const replay = await runOptimization(settings(), ruleExamples(200), {
       llm: silent,
       steps: createMemoryStepRunner(first.steps.results),
+      recorder: first.recorder,
       clock: clock(),
       scorer: exact,
       optimizer: critiqueRewrite,
@@ -191,6 +206,7 @@ describe("runOptimization", () => {
     const report = await runOptimization(settings({ budget: { wallSeconds: 2 } }), ruleExamples(200), {
       llm: ruleWorld().llm,
       steps: createMemoryStepRunner(),
+      recorder: createMemoryRecorder(),
       clock: slowClock,
       scorer: exact,
       optimizer: critiqueRewrite,
@@ -207,12 +223,9 @@ describe("runOptimization", () => {
       clock: clock(),
       scorer: exact,
       optimizer: critiqueRewrite,
-      recorder: {
-        results: async (phase, _split, rows) => {
-          results.push({ phase, errors: rows.filter((r) => r.error !== null).length });
-        },
-        iteration: async () => {},
-      },
+      recorder: recording((phase, rows) => {
+        results.push({ phase, errors: rows.filter((r) => r.error !== null).length });
+      }),
     });
     expect(report.usage.failedCalls).toBeGreaterThan(0);
     expect(results.some((r) => r.errors > 0)).toBe(true);

@@ -1,6 +1,8 @@
 // The audit log: append-only. Entries are written by the repository that makes the change, inside the
 // same transaction (`audited`), so a change and its entry commit or roll back together. Nothing here
 // updates or deletes an entry.
+import { readStored } from "@/lib/validation/stored-document";
+import { storedObjectSchema } from "@/lib/validation/stored-state";
 import type { Db, Tx } from "./client";
 import { keysetPage, type Page, type PageCursor } from "./pagination";
 import { jsonOrNull } from "./util";
@@ -120,8 +122,12 @@ export function listAuditEntries(db: Db, query: AuditQuery): Promise<Page<AuditR
     return rows.map((row) => ({
       ...row,
       actorType: row.actorType as AuditActorType,
-      before: row.before as Record<string, unknown> | null,
-      after: row.after as Record<string, unknown> | null,
+      before:
+        row.before === null
+          ? null
+          : readStored(storedObjectSchema, row.before, `audit entry ${row.id}: before`),
+      after:
+        row.after === null ? null : readStored(storedObjectSchema, row.after, `audit entry ${row.id}: after`),
     }));
   });
 }

@@ -53,13 +53,20 @@ export async function createClient(url: string): Promise<Db> {
       queryPlanCacheMaxSize: QUERY_PLAN_CACHE_SIZE,
     });
   }
-  const [{ PrismaClient }, { PrismaPg }] = await Promise.all([
+  const [{ PrismaClient }, { PrismaPg }, { default: pg }] = await Promise.all([
     import("./generated/postgres/client"),
     import("@prisma/adapter-pg"),
+    import("pg"),
   ]);
+  const pool = new pg.Pool({ connectionString: url });
+  // A connection the server ends (restart, failover) while it is checked out has no listener of
+  // pg-pool's: its 'error' event would be an uncaught exception that kills the process. The query in
+  // flight fails on its own (and is retried as transient); the pool drops the connection.
+  pool.on("connect", (client) => client.on("error", () => {}));
+  pool.on("error", () => {});
   // Same models, same API (see `Db`): only the provider-specific internals differ.
   return new PrismaClient({
-    adapter: new PrismaPg({ connectionString: url }),
+    adapter: new PrismaPg(pool, { disposeExternalPool: true }),
     queryPlanCacheMaxSize: QUERY_PLAN_CACHE_SIZE,
   }) as unknown as Db;
 }

@@ -15,22 +15,20 @@ export {
   openDb,
   type Tx,
 } from "./client";
-export * from "./dataset-writes";
 export * from "./datasets";
 export * from "./instance-secrets";
 export * from "./job-resume";
 export * from "./latency";
+export * from "./leases";
 export * from "./memberships";
 export { type DbProvider, type MigrateResult, MigrationError, migrate, migrationsRoot } from "./migrate";
 export * from "./overview";
 export * from "./pagination";
 export * from "./projects";
-export * from "./prompt-catalog";
-export * from "./prompt-versions";
+export * from "./prompts";
 export * from "./provider-credentials";
-export * from "./run-reads";
 export * from "./runs";
+export * from "./serving";
 export * from "./settings";
-export * from "./tasks";
 export * from "./transient";
 export * from "./users";

@@ -1,16 +1,12 @@
 // Latency percentiles of the calls a run or a batch made, from its stored rows (exact, and the same
 // whichever processes executed it): calls that reached the provider and succeeded (not cached, no
 // error). Computed once when the run or batch finishes and stored on it.
+import type { LatencySummary } from "@/lib/validation/common";
+import { latencyDocument } from "@/lib/validation/stored-state";
 import type { Db } from "./client";
+import { json } from "./util";
 
-export interface LatencySummary {
-  /** Calls measured. */
-  count: number;
-  p50: number;
-  p95: number;
-  p99: number;
-  max: number;
-}
+export type { LatencySummary };
 
 const QUANTILES = [0.5, 0.95, 0.99] as const;
 
@@ -53,10 +49,12 @@ export async function batchLatency(db: Db, batchId: string): Promise<LatencySumm
 /** Stores the run's latency summary (when it finished, in any status). */
 export async function recordRunLatency(db: Db, runId: string): Promise<void> {
   const latency = await runLatency(db, runId);
-  await db.optimizationRun.update({ where: { id: runId }, data: { latency: { ...latency } } });
+  const stored = latencyDocument.write(latency, `run ${runId}: latency`);
+  await db.optimizationRun.update({ where: { id: runId }, data: { latency: json(stored) } });
 }
 
 export async function recordBatchLatency(db: Db, batchId: string): Promise<void> {
   const latency = await batchLatency(db, batchId);
-  await db.batchJob.update({ where: { id: batchId }, data: { latency: { ...latency } } });
+  const stored = latencyDocument.write(latency, `batch ${batchId}: latency`);
+  await db.batchJob.update({ where: { id: batchId }, data: { latency: json(stored) } });
 }

@@ -5,6 +5,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { iterationSummary, storedRunConfig } from "@/lib/validation/testing/stored-fixtures";
 import {
   diffDatabaseToSchema,
   diffMigrationsToSchema,
@@ -198,7 +199,7 @@ describe.each(TEST_PROVIDERS)("migrations on %s", (provider) => {
         kind: "eval",
         baselineVersionId: version.id,
         datasetVersionId: datasetVersion.id,
-        config: {},
+        config: storedRunConfig(),
         seed: 1,
       });
       await upsertIteration(db, run.id, {
@@ -206,7 +207,7 @@ describe.each(TEST_PROVIDERS)("migrations on %s", (provider) => {
         incumbentScore: 1,
         accepted: false,
         acceptedCandidate: null,
-        summary: {},
+        summary: iterationSummary(),
       });
     } finally {
       await db.$disconnect();

@@ -1,6 +1,6 @@
 // What a project's overview page reads: how much it holds, its newest prompt versions and its datasets.
 import type { Db } from "./client";
-import type { PromptSource } from "./prompt-versions";
+import { type PromptSource, readPromptSource } from "./prompts/versions";
 
 export interface ProjectCounts {
   runs: number;
@@ -54,7 +54,7 @@ export async function overviewPromptVersions(
   return rows.map(({ task, ...row }) => ({
     ...row,
     taskName: task.name,
-    source: row.source as PromptSource,
+    source: readPromptSource(row.source, row.id),
   }));
 }
 

@@ -1,8 +1,11 @@
 // Project settings: named model configurations (ML settings) and metric configurations. The `upsert*` and
 // `delete*` functions are for tools and tests; changes made by users go through `create*`, `update*` and
 // `remove*`, which commit with their audit entry and refuse lost updates (`expectedUpdatedAt`).
+
 import { ConflictError, NotFoundError } from "@/lib/core/errors";
 import type { ModelParams } from "@/lib/core/types";
+import { readStored } from "@/lib/validation/stored-document";
+import { storedObjectSchema, storedParamsSchema } from "@/lib/validation/stored-state";
 import { type AuditActor, type AuditEntryInput, audited } from "./audit";
 import type { Db, Tx } from "./client";
 import type { MetricConfig, ModelConfig } from "./generated/sqlite/client";
@@ -68,10 +71,13 @@ export interface MetricConfigRecord {
 
 const DEFAULT_CONCURRENCY = 8;
 
-const modelRecord = (row: ModelConfig): ModelConfigRecord => ({ ...row, params: row.params as ModelParams });
+const modelRecord = (row: ModelConfig): ModelConfigRecord => ({
+  ...row,
+  params: readStored(storedParamsSchema, row.params, `model configuration "${row.name}": params`),
+});
 const metricRecord = (row: MetricConfig): MetricConfigRecord => ({
   ...row,
-  options: row.options as Record<string, unknown>,
+  options: readStored(storedObjectSchema, row.options, `metric configuration "${row.name}": options`),
 });
 
 function modelData(input: Omit<ModelConfigInput, "name">) {

@@ -1,31 +1,68 @@
-// Browser-side calls to the API (same origin, session cookie): JSON in, JSON out, errors as ApiError with
-// the envelope's code, message and per-field messages for forms.
+// Browser-side calls to the API (same origin, session cookie): JSON in, JSON out. Every error answer is
+// read by one parser (`apiErrorFrom`, for fetch and for the file uploads' XMLHttpRequest alike) into an
+// ApiError whose `details` has the one declared shape (lib/validation/common.ts): `issues` naming the
+// fields at fault, plus what some codes add (`problems` of an uploaded file, …).
+import * as z from "zod";
+import { type ErrorDetails, errorDetailsSchema, type ValidationIssue } from "@/lib/validation/common";
 
-export interface FieldIssue {
-  in: string;
-  path: string;
-  message: string;
-}
+export type { ErrorDetails, ValidationIssue };
 
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
-    readonly details?: unknown,
+    readonly details: ErrorDetails = { issues: [] },
   ) {
     super(message);
     this.name = "ApiError";
   }
 
-  /** Messages by body field path ("email", "members.0.role"), for errors tied to form fields. */
-  get fieldErrors(): Record<string, string> {
-    const issues = (this.details as { issues?: FieldIssue[] } | undefined)?.issues ?? [];
+  /** The issues of one part of the request (body fields, query parameters, path parameters). */
+  issuesIn(where: ValidationIssue["in"]): ValidationIssue[] {
+    return this.details.issues.filter((issue) => issue.in === where);
+  }
+
+  /**
+   * The first message per field of one part of the request, by dotted path ("email", "members.0.role");
+   * `depth` keeps that many leading path segments (1: messages by top-level field).
+   */
+  fieldErrorsIn(where: ValidationIssue["in"], depth = Number.POSITIVE_INFINITY): Record<string, string> {
     const out: Record<string, string> = {};
-    for (const issue of issues)
-      if (issue.in === "body" && issue.path && !out[issue.path]) out[issue.path] = issue.message;
+    for (const issue of this.issuesIn(where)) {
+      const field = issue.path.split(".").slice(0, depth).join(".");
+      if (field && !out[field]) out[field] = issue.message;
+    }
     return out;
   }
+
+  /** Messages by body field path, for errors tied to form fields. */
+  get fieldErrors(): Record<string, string> {
+    return this.fieldErrorsIn("body");
+  }
+}
+
+/** What an error answer may hold: anything missing or malformed falls back to a generic error. */
+const looseEnvelopeSchema = z.object({
+  error: z
+    .object({
+      code: z.string().catch("http_error"),
+      message: z.string().optional().catch(undefined),
+      details: errorDetailsSchema.catch({ issues: [] }),
+    })
+    .catch({ code: "http_error", message: undefined, details: { issues: [] } }),
+});
+
+/** The one reading of an error answer: the envelope's code, message and details, whatever came back. */
+export function apiErrorFrom(status: number, body: unknown): ApiError {
+  const parsed = looseEnvelopeSchema.safeParse(body);
+  const error = parsed.success ? parsed.data.error : null;
+  return new ApiError(
+    status,
+    error?.code ?? "http_error",
+    error?.message ?? `The server answered ${status}.`,
+    error?.details ?? { issues: [] },
+  );
 }
 
 export async function apiRequest<T>(method: string, path: string, body?: unknown): Promise<T> {
@@ -39,16 +76,8 @@ export async function apiRequest<T>(method: string, path: string, body?: unknown
     credentials: "same-origin",
   });
   if (response.status === 204) return undefined as T;
-  const data = await response.json().catch(() => null);
-  if (!response.ok) {
-    const error = data?.error;
-    throw new ApiError(
-      response.status,
-      error?.code ?? "http_error",
-      error?.message ?? `The server answered ${response.status}.`,
-      error?.details,
-    );
-  }
+  const data: unknown = await response.json().catch(() => null);
+  if (!response.ok) throw apiErrorFrom(response.status, data);
   return data as T;
 }
 

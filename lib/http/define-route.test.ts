@@ -35,7 +35,7 @@ describe("defineRoute", () => {
       error: {
         code: "internal",
         message: "Internal server error.",
-        details: { requestId: expect.any(String) },
+        details: { issues: [], requestId: expect.any(String) },
       },
     });
     expect(res.text).not.toContain("hunter2");

@@ -21,7 +21,7 @@ import { ForbiddenError, RateLimitError, UnauthorizedError } from "@/lib/core/er
 import { FixedWindowLimiter } from "@/lib/core/rate-limit";
 import type { Role } from "@/lib/core/roles";
 import { refuseUnsafeText } from "@/lib/core/text-safety";
-import { type AuditActor, type Db, getDb } from "@/lib/db";
+import { type AuditActor, appendAudit, type Db, getDb } from "@/lib/db";
 import { parseInput } from "@/lib/validation/parse";
 import { DEFAULT_MAX_BODY_BYTES, readJsonBody } from "./body";
 import { errorResponse } from "./errors";
@@ -95,6 +95,11 @@ export interface RouteSpec<
   rawBody?: RawContent;
   /** The handler returns its own `Response` (instead of `response`), e.g. a streamed download. */
   rawResponse?: X;
+  /**
+   * Audit callers refused for their role ("access.refused", with the operation, the role needed and
+   * theirs) — for operations whose every attempt matters, such as moving a prompt label.
+   */
+  auditRefusals?: boolean;
   handler: (call: RouteCall<A, P, Q, B>) => Promise<X extends RawContent ? Response : In<R>>;
 }
 
@@ -171,6 +176,13 @@ function safeText<T>(location: "params" | "query" | "body", value: T): T {
   return value;
 }
 
+/** Path parameters as an audit entry keeps them: each value at most 200 characters. */
+function clipped(params: Record<string, string | string[] | undefined>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(params).map(([name, value]) => [name, String(value ?? "").slice(0, 200)]),
+  );
+}
+
 function queryObject(url: URL): Record<string, string | string[]> {
   const query: Record<string, string | string[]> = {};
   for (const key of new Set(url.searchParams.keys())) {
@@ -205,6 +217,7 @@ export function defineRoute<
     rateLimit: spec.rateLimit,
     rawBody: spec.rawBody,
     rawResponse: spec.rawResponse,
+    auditRefusals: spec.auditRefusals,
   };
   registerOperation(operation);
   const limiter = spec.rateLimit
@@ -237,7 +250,30 @@ export function defineRoute<
         if (typeof spec.auth === "object") {
           // Before the project lookup: a NUL in the slug would reach the database.
           refuseUnsafeText("params", rawParams);
-          access = await requireProjectRole(db, principal, String(rawParams.project ?? ""), spec.auth.role);
+          const required = spec.auth.role;
+          const auditRefusal = spec.auditRefusals
+            ? (found: ProjectAccess) =>
+                appendAudit(db, actorOf(principal, meta), {
+                  action: "access.refused",
+                  organizationId: found.project.organization.id,
+                  projectId: found.project.id,
+                  targetType: "operation",
+                  targetLabel: `${spec.method} ${spec.path}`,
+                  after: {
+                    operation: operation.operationId,
+                    required,
+                    role: found.role,
+                    params: clipped(rawParams),
+                  },
+                })
+            : undefined;
+          access = await requireProjectRole(
+            db,
+            principal,
+            String(rawParams.project ?? ""),
+            required,
+            auditRefusal,
+          );
         }
       }
       // Text that cannot be stored (NUL, lone surrogates) is a 400 naming the field, like a zod issue.

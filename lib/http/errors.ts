@@ -3,9 +3,19 @@
 // with a generic message. Driver and ORM text never reaches a client: its detail goes to the server log.
 import { AppError, RateLimitError } from "@/lib/core/errors";
 import { isTransientDbError, transientErrorCode } from "@/lib/db/transient";
+import { type ErrorDetails, type ErrorEnvelope, parseErrorDetails } from "@/lib/validation/common";
 
-export interface ErrorBody {
-  error: { code: string; message: string; details?: unknown };
+export type ErrorBody = ErrorEnvelope;
+
+/**
+ * An error's details in the one declared shape (lib/validation/common.ts): `issues` always present,
+ * undeclared fields dropped. Details that do not fit are a bug: logged, and sent as no details.
+ */
+export function errorDetails(details: unknown): ErrorDetails {
+  const parsed = parseErrorDetails(details);
+  if (parsed) return parsed;
+  console.error("[strop] error details outside the declared shape:", details);
+  return { issues: [] };
 }
 
 export function errorJson(status: number, body: ErrorBody, headers: Record<string, string> = {}): Response {
@@ -34,23 +44,26 @@ export function errorResponse(error: unknown, requestId: string): Response {
         error: {
           code: "database_unavailable",
           message: "The database is unavailable for a moment; retry the request.",
-          details: { requestId },
+          details: { issues: [], requestId },
         },
       },
       { "X-Request-Id": requestId, "Retry-After": String(DATABASE_RETRY_AFTER_SECONDS) },
     );
   }
-  if (known && known.status < 500) {
+  // A 502 is a provider's failure as the gateway reports it (parsed, truncated, no secrets): the caller
+  // needs its message. Any other 5xx is ours: a generic message, the detail in the log.
+  if (known && (known.status < 500 || known.status === 502)) {
     const headers: Record<string, string> = { "X-Request-Id": requestId };
     if (known instanceof RateLimitError) headers["Retry-After"] = String(known.retryAfterSeconds);
-    const body: ErrorBody = { error: { code: known.code, message: known.message } };
-    if (known.details !== undefined) body.error.details = known.details;
+    const body: ErrorBody = {
+      error: { code: known.code, message: known.message, details: errorDetails(known.details) },
+    };
     return errorJson(known.status, body, headers);
   }
   console.error(`[strop] request ${requestId} failed:`, error);
   return errorJson(
     500,
-    { error: { code: "internal", message: "Internal server error.", details: { requestId } } },
+    { error: { code: "internal", message: "Internal server error.", details: { issues: [], requestId } } },
     { "X-Request-Id": requestId },
   );
 }

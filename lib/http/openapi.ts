@@ -149,7 +149,12 @@ export function buildOpenApiDocument(
   for (const op of operations) {
     const responses: OpenApiOperation["responses"] = {};
     responses[String(op.status)] = op.rawResponse
-      ? { description: op.rawResponse.description, content: rawContent(op.rawResponse.contentTypes) }
+      ? {
+          description: op.rawResponse.description,
+          content: op.rawResponse.schema
+            ? { "application/json": { schema: collector.convert(op.rawResponse.schema, "output") } }
+            : rawContent(op.rawResponse.contentTypes),
+        }
       : op.response
         ? {
             description: "Success.",

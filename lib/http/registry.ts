@@ -35,12 +35,16 @@ export interface Operation {
   rawBody?: RawContent;
   /** A non-JSON response the handler builds itself (e.g. a streamed download). */
   rawResponse?: RawContent;
+  /** A caller refused for its role gets an "access.refused" audit entry (e.g. moving prompt labels). */
+  auditRefusals?: boolean;
 }
 
 /** A non-JSON body: its media types and what it holds (for the OpenAPI document). */
 export interface RawContent {
   contentTypes: string[];
   description: string;
+  /** The JSON a raw response carries (a handler that sets its own headers, e.g. an ETag): documented. */
+  schema?: z.ZodType;
 }
 
 const operations = new Map<string, Operation>();

@@ -1,7 +1,8 @@
 // Server-sent events (text/event-stream): a stream of events produced by an async iterable becomes a
 // Response, with a heartbeat comment while it is quiet and a stop when the client goes away (the
 // request's signal aborts or the body is cancelled). What to send, and when, is the producer's business
-// (e.g. lib/services/run-events.ts polls the database); this file only speaks the wire format.
+// (every job's stream: lib/runner/job-events.ts polls the database); this file only speaks the wire
+// format.
 
 export interface SseMessage {
   /** The event type (`event:`); absent: "message". */

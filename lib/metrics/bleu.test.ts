@@ -75,4 +75,16 @@ describe("bleu", () => {
     expect(sentenceBleu([], []).bleu).toBe(1);
     expect(sentenceBleu([], ["b"]).bleu).toBe(0);
   });
+
+  it("an empty expected answer scores 0 with every detail 0, and two empty texts 1 with every detail 1", async () => {
+    expect(sentenceBleu(["a", "b"], [])).toEqual({ bleu: 0, precisions: [0, 0, 0, 0], brevityPenalty: 0 });
+    expect(sentenceBleu([], [], 2)).toEqual({ bleu: 1, precisions: [1, 1], brevityPenalty: 1 });
+    expect((await scoreWith(bleu, "", "", { maxN: 2 })).details).toEqual({ brevityPenalty: 1, p1: 1, p2: 1 });
+  });
+
+  it("never matches an n-gram across token boundaries (ab·c is not a·bc)", () => {
+    // Unigrams: none shared. Bigrams "ab c" and "a bc" differ even though their letters agree.
+    expect(sentenceBleu(["ab", "c"], ["a", "bc"], 2).precisions).toEqual([0, 0]);
+    expect(sentenceBleu(["x", "ab", "c"], ["x", "a", "bc"], 2).precisions).toEqual([1 / 3, 0]);
+  });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { contains } from "./contains";
+import { parseMetricOptions } from "./registry";
 import { scoreWith } from "./testing";
 
 describe("contains", () => {
@@ -29,5 +30,25 @@ describe("contains", () => {
     const result = await scoreWith(contains, "anything", "   ");
     expect(result.score).toBe(0);
     expect(result.reason).toMatch(/empty/);
+  });
+
+  it("explains a miss with the normalized needle", async () => {
+    expect(await scoreWith(contains, "The capital is Lyon.", "  PARIS ")).toEqual({
+      score: 0,
+      reason: 'output does not contain "paris"',
+    });
+  });
+
+  it("ignores case by lowercasing both texts", async () => {
+    // "ß" lowercases to itself; uppercasing would turn it into "SS" and match "STRASSE".
+    expect((await scoreWith(contains, "Hauptstraße 5", "STRASSE")).score).toBe(0);
+    expect((await scoreWith(contains, "Hauptstraße 5", "STRASSE", { caseSensitive: true })).score).toBe(0);
+    expect((await scoreWith(contains, "HAUPTSTRASSE 5", "strasse")).score).toBe(1);
+  });
+
+  it("refuses an empty options.value, saying why", () => {
+    expect(() => parseMetricOptions("contains", { value: "" })).toThrow(
+      'Invalid options for metric "contains": value: must not be empty',
+    );
   });
 });

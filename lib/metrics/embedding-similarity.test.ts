@@ -1,6 +1,17 @@
 import { describe, expect, it } from "vitest";
+import type { EmbedResponse, LlmPort } from "@/lib/core/ports";
 import { cosineSimilarity, embeddingSimilarity } from "./embedding-similarity";
 import { FakeLlm, metricContext, scoreWith } from "./testing";
+
+/** A port whose embed call answers `embeddings` as given (a provider returning something broken). */
+function embedsAs(embeddings: unknown): LlmPort {
+  return {
+    generate: async () => {
+      throw new Error("not used");
+    },
+    embed: async () => ({ embeddings, usage: { inputTokens: 2 }, costUsd: 0 }) as unknown as EmbedResponse,
+  };
+}
 
 const vectors: Record<string, number[]> = {
   cat: [1, 0, 0],
@@ -67,5 +78,71 @@ describe("embedding_similarity", () => {
     expect(cosineSimilarity([1, 2, 3], [2, 4, 6])).toBeCloseTo(1, 12);
     // [1,1]·[1,0] = 1; |a| = √2, |b| = 1 → 1/√2.
     expect(cosineSimilarity([1, 1], [1, 0])).toBeCloseTo(Math.SQRT1_2, 12);
+  });
+
+  it("says which text is empty, and treats a blank text as empty", async () => {
+    const llm = new FakeLlm([], lookup);
+    const score = (output: string, expected: string) =>
+      scoreWith(embeddingSimilarity, output, expected, {}, metricContext(llm));
+    expect(await score("", "  ")).toEqual({ score: 1, reason: "both texts are empty" });
+    expect(await score(" \n", "cat")).toEqual({ score: 0, reason: "the output is empty" });
+    expect(await score("cat", "  ")).toEqual({ score: 0, reason: "the expected answer is empty" });
+    expect(llm.embedCalls).toHaveLength(0);
+  });
+
+  it("fails when the model returns no embedding, or not one per text", async () => {
+    const score = (embeddings: unknown) =>
+      scoreWith(embeddingSimilarity, "cat", "dog", {}, metricContext(embedsAs(embeddings), "sim:embed"));
+    await expect(score([[1, 0]])).rejects.toThrow(
+      'embedding model "sim:embed" returned 1 embeddings for 2 texts',
+    );
+    await expect(score(undefined)).rejects.toThrow(
+      'embedding model "sim:embed" returned 0 embeddings for 2 texts',
+    );
+    await expect(score([[1], [1], [1]])).rejects.toThrow("returned 3 embeddings");
+    await expect(score([[], [1]])).rejects.toThrow("the embedding of the output is missing");
+    await expect(score([null, [1]])).rejects.toThrow("the embedding of the output is missing");
+    await expect(score([[1], []])).rejects.toThrow("the embedding of the expected answer is missing");
+  });
+
+  it("fails on non-finite values, in either embedding, wherever they are", async () => {
+    const score = (embeddings: unknown) =>
+      scoreWith(embeddingSimilarity, "cat", "dog", {}, metricContext(embedsAs(embeddings)));
+    await expect(
+      score([
+        [1, Number.NaN],
+        [1, 0],
+      ]),
+    ).rejects.toThrow("the embedding of the output has non-finite values");
+    await expect(
+      score([
+        [1, 0],
+        [Number.POSITIVE_INFINITY, 1],
+      ]),
+    ).rejects.toThrow("the embedding of the expected answer has non-finite values");
+    await expect(
+      score([
+        [1, 0],
+        [0, 0],
+      ]),
+    ).rejects.toThrow("cannot compare a zero-length embedding");
+  });
+
+  it("normalizes by both lengths", () => {
+    // [3,4]·[4,3] = 24; |a| = |b| = 5 → 24/25.
+    expect(cosineSimilarity([3, 4], [4, 3])).toBeCloseTo(0.96, 12);
+    // [1,0]·[2,2] = 2; |a| = 1, |b| = √8 → 2/√8 = 1/√2.
+    expect(cosineSimilarity([1, 0], [2, 2])).toBeCloseTo(Math.SQRT1_2, 12);
+    expect(cosineSimilarity([2, 2], [1, 0])).toBeCloseTo(Math.SQRT1_2, 12);
+  });
+
+  it("takes a model option only as provider:model on one line", () => {
+    const parse = (model: string) => embeddingSimilarity.options.safeParse({ model }).success;
+    expect(parse("openai:text-embedding-3-small")).toBe(true);
+    expect(parse("openai-compatible:my/model")).toBe(true);
+    expect(parse("OpenAI:text-embedding-3-small")).toBe(false);
+    expect(parse(" openai:text-embedding-3-small")).toBe(false);
+    expect(parse("openai:")).toBe(false);
+    expect(parse("openai:model\nsecond line")).toBe(false);
   });
 });

@@ -45,4 +45,17 @@ describe("exact_match", () => {
     const result = await scoreWith(exactMatch, "Lyon", "Paris");
     expect(result).toEqual({ score: 0, reason: 'expected "paris", got "lyon"' });
   });
+
+  it("collapses the whitespace a stripped pair of quotes held", async () => {
+    expect((await scoreWith(exactMatch, '"  positive  "', "positive")).score).toBe(1);
+    expect((await scoreWith(exactMatch, "“New   York”", "new york")).score).toBe(1);
+  });
+
+  it("with trimWhitespace off, removing punctuation leaves the spaces around it", async () => {
+    const options = { trimWhitespace: false, ignorePunctuation: true };
+    expect((await scoreWith(exactMatch, "a . b", "a b", options)).score).toBe(0);
+    expect((await scoreWith(exactMatch, "a . b", "a  b", options)).score).toBe(1);
+    // With trimWhitespace on (the default) they collapse.
+    expect((await scoreWith(exactMatch, "a . b", "a b", { ignorePunctuation: true })).score).toBe(1);
+  });
 });

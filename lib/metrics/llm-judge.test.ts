@@ -89,4 +89,61 @@ describe("llm_judge", () => {
       reason: undefined,
     });
   });
+
+  it("asks the judge with this system prompt and, by default, this rubric", async () => {
+    // The prompts are the judge's behaviour: a change to them must be deliberate (and change this test).
+    const llm = new FakeLlm(['{"score": 1}']);
+    await judge(llm);
+    const [system, user] = llm.requests[0]?.messages ?? [];
+    expect(system?.content).toBe(
+      "You are a strict evaluator of AI outputs. Grade the output against the rubric and the expected " +
+        "answer; give credit only for what the output actually says. Reply with a single JSON object and " +
+        "nothing else.",
+    );
+    expect(user?.content).toContain(
+      "<rubric>Score how correct the output is as an answer to the input, using the expected answer as " +
+        "the reference. 1 = correct and complete (wording and formatting may differ if the meaning is the " +
+        "same); 0 = wrong, contradicts the expected answer, or missing; values in between for partially " +
+        "correct or incomplete answers. Penalize invented facts.</rubric>",
+    );
+  });
+
+  it("refuses a blank rubric, saying why", () => {
+    expect(() => llmJudge.options.parse({ rubric: " " })).toThrow(/must not be empty/);
+  });
+
+  it("asks for JSON again on the retry, naming the field that was wrong", async () => {
+    const llm = new FakeLlm(['{"score": 2}', '{"score": 0.25}']);
+    expect(await judge(llm)).toEqual({ score: 0.25, reason: undefined });
+    const retry = llm.requests[1];
+    expect(retry?.json).toBe(true);
+    expect(retry?.model).toBe("sim:judge");
+    expect(retry?.messages[3]?.content).toMatch(/Your previous reply could not be used \(score: [^)]*<=1\)/);
+  });
+
+  it("reads the first JSON object of a reply, skipping an array before it", () => {
+    expect(parseJudgeReply('Ranks [1, 2]; verdict {"score": 0.5, "reason": "ok"}')).toEqual({
+      ok: true,
+      score: 0.5,
+      reason: "ok",
+    });
+    expect(parseJudgeReply("[0.5, 1]")).toEqual({
+      ok: false,
+      problem: "the JSON found is not an object",
+    });
+    expect(parseJudgeReply('{"reason": "fine"}')).toMatchObject({
+      ok: false,
+      problem: expect.stringMatching(/^score: /),
+    });
+  });
+
+  it("quotes at most 200 characters of the last reply in its error", async () => {
+    const long = `no score here ${"x".repeat(300)}`;
+    const failing = judge(new FakeLlm(["none", long]));
+    await expect(failing).rejects.toThrow(`last reply: ${JSON.stringify(`${long.slice(0, 199)}…`)}`);
+    const exactly200 = "y".repeat(200);
+    await expect(judge(new FakeLlm(["none", exactly200]))).rejects.toThrow(
+      `last reply: ${JSON.stringify(exactly200)}`,
+    );
+  });
 });

@@ -40,4 +40,16 @@ describe("regex", () => {
       /flags: invalid regular expression flags/,
     );
   });
+
+  it("refuses an empty pattern option, saying why", () => {
+    expect(() => parseMetricOptions("regex", { pattern: "" })).toThrow(
+      'Invalid options for metric "regex": pattern: must not be empty',
+    );
+  });
+
+  it("fails an example that has neither a pattern option nor an expected answer (it would match anything)", async () => {
+    await expect(scoreWith(regex, "anything", "")).rejects.toThrow(
+      "no pattern: options.pattern is not set and the expected answer is empty",
+    );
+  });
 });

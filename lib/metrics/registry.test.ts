@@ -7,11 +7,14 @@ import {
   createScorer,
   getMetric,
   listMetrics,
+  type MetricConfigInput,
   metricNames,
   metrics,
   parseMetricOptions,
+  type ResolvedMetric,
   resolveMetrics,
   scoreExample,
+  scoreResolved,
 } from "./registry";
 import { FakeLlm, metricContext, metricInput } from "./testing";
 
@@ -183,5 +186,67 @@ describe("metric registry", () => {
     const result = await scorer(metricInput("abc", "abc"), llm);
     expect(result.score).toBeCloseTo(1, 12);
     expect(llm.embedCalls[0]?.model).toBe("sim:embed");
+  });
+
+  it("reports options that are not an object, unknown options and several issues at once", () => {
+    const issuesOf = (name: string, options: unknown) => {
+      try {
+        parseMetricOptions(name, options);
+      } catch (error) {
+        return error as MetricConfigError;
+      }
+      throw new Error("expected a MetricConfigError");
+    };
+    const notAnObject = issuesOf("bleu", "4");
+    expect(notAnObject.field).toBe("");
+    expect(notAnObject.message).toMatch(/^Invalid options for metric "bleu": options: /);
+    expect(issuesOf("exact_match", { caseSensitve: true, strip: 1 }).issues).toEqual([
+      { field: "caseSensitve", message: "unknown option" },
+      { field: "strip", message: "unknown option" },
+    ]);
+    const two = issuesOf("bleu", { maxN: 0, caseSensitive: "no" });
+    expect(two.issues.map((issue) => issue.field)).toEqual(["maxN", "caseSensitive"]);
+    expect(two.message).toMatch(/^Invalid options for metric "bleu": maxN: [^;]+; caseSensitive: [^;]+$/);
+  });
+
+  it("names the field of an empty metric list and of a bad weight", () => {
+    const caught = (configs: MetricConfigInput[]) => {
+      try {
+        resolveMetrics(configs);
+      } catch (error) {
+        return error as MetricConfigError;
+      }
+      throw new Error("expected a MetricConfigError");
+    };
+    expect(caught([])).toMatchObject({
+      metric: "",
+      issues: [{ field: "metrics", message: "name at least one metric" }],
+    });
+    expect(caught([{ name: "bleu", weight: -2 }])).toMatchObject({
+      message: 'Invalid weight for metric "bleu": must be a positive number, got -2',
+      metric: "bleu",
+      issues: [{ field: "weight", message: "must be a positive number, got -2" }],
+    });
+    expect(caught([{ name: "bleu", weight: Number.POSITIVE_INFINITY }]).field).toBe("weight");
+  });
+
+  it("fails an example whose metric returns a score outside [0, 1]", async () => {
+    const returning = (score: number): ResolvedMetric => ({
+      key: "custom",
+      metric: { ...metrics.exact_match, score: async () => ({ score }) } as AnyMetricDefinition,
+      options: {},
+      weight: 1,
+    });
+    const score = (value: number) =>
+      scoreResolved([returning(value)], metricInput("a", "a"), metricContext());
+    for (const bad of [1.5, -0.1, Number.NaN]) {
+      const failing = score(bad);
+      await expect(failing).rejects.toBeInstanceOf(MetricScoringError);
+      await expect(failing).rejects.toThrow(`metric "custom": returned a score outside [0, 1]: ${bad}`);
+    }
+    // A numeric string is not a score, even one in range.
+    await expect(score("0.5" as unknown as number)).rejects.toThrow("returned a score outside [0, 1]: 0.5");
+    expect((await score(0)).score).toBe(0);
+    expect((await score(1)).score).toBe(1);
   });
 });

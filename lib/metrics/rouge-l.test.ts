@@ -38,4 +38,9 @@ describe("rouge_l", () => {
     expect(rougeL([], []).f).toBe(1);
     expect(rougeL(["a"], []).f).toBe(0);
   });
+
+  it("scores texts without a common token 0, not NaN", () => {
+    expect(rougeL(["a"], ["b"])).toEqual({ precision: 0, recall: 0, f: 0 });
+    expect(lcsLength(["a"], [])).toBe(0);
+  });
 });

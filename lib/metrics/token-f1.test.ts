@@ -46,4 +46,8 @@ describe("token_f1", () => {
     expect(tokenF1(["x"], []).f1).toBe(0);
     expect(tokenF1([], ["x"]).f1).toBe(0);
   });
+
+  it("scores answers without a common token 0, not NaN", () => {
+    expect(tokenF1(["a"], ["b"])).toEqual({ precision: 0, recall: 0, f1: 0 });
+  });
 });

@@ -1,12 +1,20 @@
 // The plan's default strategy: the optimizer model critiques the failures and rewrites the prompts.
 import { z } from "zod";
 import { extractJson } from "@/lib/core/json-text";
-import type { OptimizerInput, OptimizerStrategy, Proposal } from "@/lib/core/optimizer";
-import { LlmError } from "@/lib/core/ports";
+import type { OptimizerInput, Proposal } from "@/lib/core/optimizer";
+import { LlmError, type LlmResponse } from "@/lib/core/ports";
 import type { ChatMessage } from "@/lib/core/types";
+import { proposingStrategy } from "./proposing";
 
-/** Attempts per proposal: the first call plus retries when the reply is malformed. */
-const ATTEMPTS = 3;
+export const critiqueRewriteOptions = z
+  .object({
+    /** Calls per proposal: the first plus retries when the reply is malformed or the call fails. */
+    attempts: z.number().int().min(1).max(5).default(3),
+    /** Sampling temperature of the optimizer model. */
+    temperature: z.number().min(0).max(2).default(0.7),
+  })
+  .strict();
+export type CritiqueRewriteOptions = z.infer<typeof critiqueRewriteOptions>;
 
 const replySchema = z.object({
   candidates: z
@@ -73,33 +81,34 @@ function round(value: number): number {
   return Math.round(value * 1000) / 1000;
 }
 
-export const critiqueRewrite: OptimizerStrategy = {
+export const critiqueRewrite = proposingStrategy<CritiqueRewriteOptions>({
   name: "critique-rewrite",
   description:
     "The optimizer model critiques the failing examples and rewrites the system and output prompts.",
-  async propose(input, ctx): Promise<Proposal> {
+  options: critiqueRewriteOptions,
+  async propose(input, ctx, options): Promise<Proposal> {
     const messages: ChatMessage[] = [
       { role: "system", content: SYSTEM },
       { role: "user", content: renderBrief(input) },
     ];
     const rejected: Proposal["rejected"] = [];
-    for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
-      let raw = "";
+    for (let attempt = 1; attempt <= options.attempts; attempt++) {
+      let response: LlmResponse;
       try {
-        const response = await ctx.llm.generate({
+        response = await ctx.llm.generate({
           model: ctx.model,
           messages,
           json: true,
-          params: { temperature: 0.7, seed: input.iteration * 100 + attempt },
+          params: { temperature: options.temperature, seed: input.iteration * 100 + attempt },
           signal: ctx.signal,
         });
-        raw = response.text;
       } catch (error) {
         if (!(error instanceof LlmError)) throw error;
         rejected.push({ reason: `optimizer call failed: ${error.message}`, raw: "" });
         if (!error.retryable) break;
         continue;
       }
+      const raw = response.text;
       const extracted = extractJson(raw, { objectOnly: true });
       const parsed = replySchema.safeParse(extracted.ok ? extracted.value : undefined);
       if (parsed.success) {
@@ -109,19 +118,20 @@ export const critiqueRewrite: OptimizerStrategy = {
         }));
         return { candidates, rejected };
       }
+      // A failed parse has at least one issue: the reason is never empty.
       const reason = parsed.error.issues
         .map((i) => `${i.path.join(".") || "reply"}: ${i.message}`)
         .join("; ");
-      rejected.push({ reason: `malformed optimizer output (${reason || "no JSON object"})`, raw });
+      rejected.push({ reason: `malformed optimizer output (${reason})`, raw });
       // Show the model its mistake, as a person would.
       messages.push(
         { role: "assistant", content: raw },
         {
           role: "user",
-          content: `That reply was not usable: ${reason || "no JSON object found"}. Reply with the JSON object only.`,
+          content: `That reply was not usable: ${reason}. Reply with the JSON object only.`,
         },
       );
     }
     return { candidates: [], rejected };
   },
-};
+});

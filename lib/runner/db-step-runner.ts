@@ -47,15 +47,40 @@ export function withDbCheckpoints(
   runId: string,
   dbRetry: RetryPolicy = {},
 ): StepRunner {
+  const checkpointed = async <T>(id: string, fn: () => Promise<T>): Promise<T> => {
+    const stored = await retryTransient(() => getCheckpoint<T>(db, runId, id), dbRetry);
+    if (stored !== undefined) return stored;
+    const json = JSON.parse(JSON.stringify((await fn()) ?? null)) as T;
+    await retryTransient(() => saveCheckpoint(db, runId, id, json), dbRetry);
+    return json;
+  };
   return {
     run: <T>(id: string, fn: () => Promise<T>) =>
-      inner.run<T>(id, async () => {
-        const stored = await retryTransient(() => getCheckpoint<T>(db, runId, id), dbRetry);
-        if (stored !== undefined) return stored;
-        const json = JSON.parse(JSON.stringify((await fn()) ?? null)) as T;
-        await retryTransient(() => saveCheckpoint(db, runId, id, json), dbRetry);
-        return json;
+      inner.run<T>(id, () => {
+        // A body of this step already running here (the runner started it again before the first one
+        // stored its result: parallel steps, replays) is joined, not paid for a second time.
+        const key = `${runId}\u0000${id}`;
+        const running = bodiesInFlight.get(key) as Promise<T> | undefined;
+        if (running) return running;
+        const body = checkpointed(id, fn).finally(() => bodiesInFlight.delete(key));
+        bodiesInFlight.set(key, body);
+        return body;
       }),
     sleep: (id, ms) => inner.sleep(id, ms),
+  };
+}
+
+/** Step bodies running in this process under `withDbCheckpoints`, by run and step. */
+const bodiesInFlight = new Map<string, Promise<unknown>>();
+
+/**
+ * The embedded runner's StepRunner for a job whose own rows are its durable record (a batch: rows marked
+ * done): a step's body runs every time (a resumed step finds its finished work done and skips it);
+ * nothing else is stored.
+ */
+export function jobStateSteps(): StepRunner {
+  return {
+    run: (_id, fn) => fn(),
+    sleep: (_id, ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   };
 }

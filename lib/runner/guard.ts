@@ -1,6 +1,7 @@
 // A StepRunner decorator every runner goes through: it stops a cancelled run before a step's body pays
-// for anything, never lets the result of an interrupted body become a checkpoint, tries a body again
-// after a transient database error (with backoff), and remembers which step failed.
+// for anything, watches for a cancel while a body runs (so its calls in flight can be aborted), never
+// lets the result of an interrupted body become a checkpoint, tries a body again after a transient
+// database error (with backoff), and remembers which step failed.
 import type { StepRunner } from "@/lib/core/ports";
 import { type RetryPolicy, retryTransient } from "@/lib/db/transient";
 
@@ -28,6 +29,12 @@ export interface StepGuardOptions {
    * kept for the retry) is not paid for again, so repeating it is safe.
    */
   dbRetry?: RetryPolicy;
+  /**
+   * While a step body runs, `isCancelled` is asked every `everyMs` and `onCancelled` called once it says
+   * yes (the caller aborts the calls in flight). Only while a body runs: between steps nothing is in
+   * flight, and an Inngest invocation that ends at its next step leaves no timer behind.
+   */
+  watch?: { everyMs: number; onCancelled: () => void };
 }
 
 export interface GuardedStepRunner extends StepRunner {
@@ -41,7 +48,27 @@ function abortError(signal: AbortSignal): Error {
 
 export function guardSteps(inner: StepRunner, options: StepGuardOptions = {}): GuardedStepRunner {
   let failedStep: string | null = null;
-  const { signal, isCancelled, dbRetry } = options;
+  const { signal, isCancelled, dbRetry, watch } = options;
+  // Bodies running now (batch steps may overlap) and the watcher that runs while there are any.
+  let running = 0;
+  let watcher: ReturnType<typeof setInterval> | undefined;
+  const watched = async <T>(body: () => Promise<T>): Promise<T> => {
+    if (!watch || !isCancelled) return body();
+    if (running++ === 0) {
+      watcher = setInterval(() => {
+        isCancelled().then(
+          (cancelled) => cancelled && watch.onCancelled(),
+          () => {},
+        );
+      }, watch.everyMs);
+      watcher.unref?.();
+    }
+    try {
+      return await body();
+    } finally {
+      if (--running === 0) clearInterval(watcher);
+    }
+  };
   return {
     get failedStep() {
       return failedStep;
@@ -49,17 +76,19 @@ export function guardSteps(inner: StepRunner, options: StepGuardOptions = {}): G
     async run<T>(id: string, fn: () => Promise<T>): Promise<T> {
       try {
         return await inner.run(id, () =>
-          retryTransient(
-            async () => {
-              if (signal?.aborted) throw abortError(signal);
-              if (isCancelled && (await isCancelled())) throw new RunCancelledError();
-              const value = await fn();
-              // A body cut short by an abort may hold failed calls that never happened for real: never
-              // store it.
-              if (signal?.aborted) throw abortError(signal);
-              return value;
-            },
-            { ...dbRetry, signal },
+          watched(() =>
+            retryTransient(
+              async () => {
+                if (signal?.aborted) throw abortError(signal);
+                if (isCancelled && (await isCancelled())) throw new RunCancelledError();
+                const value = await fn();
+                // A body cut short by an abort may hold failed calls that never happened for real: never
+                // store it.
+                if (signal?.aborted) throw abortError(signal);
+                return value;
+              },
+              { ...dbRetry, signal },
+            ),
           ),
         );
       } catch (error) {

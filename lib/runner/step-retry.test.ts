@@ -4,19 +4,11 @@
 // earlier one finished (a resumed run).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { StepRunner } from "@/lib/core/ports";
-import {
-  countCheckpoints,
-  createRun,
-  type Db,
-  ensureProject,
-  findOrCreateDatasetVersion,
-  findOrCreatePromptVersion,
-  openDb,
-  upsertTask,
-} from "@/lib/db";
+import { countCheckpoints, type Db, openDb } from "@/lib/db";
 import { createTestDatabase, type TestDatabase } from "@/lib/db/test-databases";
 import { createDbStepRunner, withDbCheckpoints } from "./db-step-runner";
 import { guardSteps } from "./guard";
+import { queueIntentRun } from "./testing/job-fixtures";
 
 const quick = { baseDelayMs: 1, onRetry: () => {} };
 const busy = () => Object.assign(new Error("database is locked"), { code: "SQLITE_BUSY" });
@@ -28,33 +20,8 @@ let runId: string;
 beforeAll(async () => {
   t = await createTestDatabase("sqlite");
   db = await openDb(t.url);
-  const project = await ensureProject(db);
-  const task = await upsertTask(db, project.id, { name: "t", description: "" });
-  const { version } = await findOrCreatePromptVersion(
-    db,
-    task.id,
-    { systemPrompt: "", outputPrompt: "{{x}}", demos: [], params: {} },
-    { source: "manual" },
-  );
-  const { datasetVersion } = await findOrCreateDatasetVersion(db, project.id, {
-    name: "d",
-    sourceName: "d.csv",
-    expectedColumn: "y",
-    columns: ["x", "y"],
-    contentHash: "d",
-    examples: [{ key: "1", rowNumber: 1, input: { x: "a" }, expected: "b" }],
-  });
-  runId = (
-    await createRun(db, {
-      projectId: project.id,
-      taskId: task.id,
-      kind: "optimize",
-      baselineVersionId: version.id,
-      datasetVersionId: datasetVersion.id,
-      config: {},
-      seed: 1,
-    })
-  ).id;
+  // A stored run (its steps are the test's own): the checkpoints hang off it.
+  runId = await queueIntentRun(db, { rows: 10, model: "sim:default" });
 });
 
 afterAll(async () => {

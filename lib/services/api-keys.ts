@@ -1,5 +1,6 @@
 // Project API keys: list (never the secret), create (the secret is returned once), revoke.
 
+import { forgetRevokedApiKey } from "@/lib/auth/api-key-cache";
 import { generateApiKey } from "@/lib/auth/api-key-secret";
 import type { ProjectAccess } from "@/lib/auth/principal";
 import { ForbiddenError } from "@/lib/core/errors";
@@ -42,15 +43,18 @@ export async function createProjectApiKey(
   return { apiKey, secret };
 }
 
-export function revokeProjectApiKey(
+/** Revokes the key; this process stops accepting it at once (others within STROP_API_KEY_CACHE_SECONDS). */
+export async function revokeProjectApiKey(
   db: Db,
   access: ProjectAccess,
   keyId: string,
   actor: AuditActor,
 ): Promise<ApiKeyRecord> {
-  return revokeApiKey(
+  const revoked = await revokeApiKey(
     db,
     { projectId: access.project.id, organizationId: access.project.organization.id, keyId },
     actor,
   );
+  forgetRevokedApiKey(revoked.id);
+  return revoked;
 }

@@ -1,15 +1,15 @@
-// A batch's live progress as server-sent events, derived from polling getBatch: `progress` on connect and
-// whenever a counter changes, then `end` (id "end") once the batch is finished, and the stream ends. A
-// client that saw `end` (Last-Event-ID "end") gets `end` again at once. Stops when the client goes away.
+// A batch's live progress (GET …/batches/{batch}/events): the projection of a batch into the job
+// engine's generic stream (lib/runner/job-events.ts): `progress` (its counters) on connect and whenever a
+// counter changes, then `end` (id "end", the counters and the error) once the batch is finished, and the
+// stream ends. A client that saw `end` (Last-Event-ID "end") gets `end` again at once.
 import type { ProjectAccess } from "@/lib/auth/principal";
-import type { Db } from "@/lib/db";
-import { type SseMessage, sleep } from "@/lib/http/sse";
-import { type BatchDetail, getBatch } from "./batches";
-
-export const FINISHED_BATCH_STATUSES = ["succeeded", "failed", "cancelled"] as const;
+import { NotFoundError } from "@/lib/core/errors";
+import { type BatchRecord, type Db, getBatchRecord, getProjectBatch } from "@/lib/db";
+import { type JobStreamEvent, parseLastEventId, pollJobEvents } from "@/lib/runner/job-events";
+import type { JobStreamProjection } from "@/lib/runner/job-kind";
 
 export interface BatchCounters {
-  status: BatchDetail["status"];
+  status: BatchRecord["status"];
   totalRows: number;
   doneRows: number;
   failedRows: number;
@@ -21,7 +21,7 @@ export interface BatchCounters {
   cacheHits: number;
 }
 
-export function batchCounters(batch: BatchDetail): BatchCounters {
+export function batchCounters(batch: BatchCounters): BatchCounters {
   return {
     status: batch.status,
     totalRows: batch.totalRows,
@@ -36,17 +36,28 @@ export function batchCounters(batch: BatchDetail): BatchCounters {
   };
 }
 
-export const isFinishedBatch = (status: string) =>
-  (FINISHED_BATCH_STATUSES as readonly string[]).includes(status);
+/** `end` event: the counters and the error of a finished batch. */
+export type BatchEndEvent = BatchCounters & { error: string | null };
 
-const endEvent = (batch: BatchDetail): SseMessage => ({
-  event: "end",
-  id: "end",
-  data: { ...batchCounters(batch), error: batch.error ?? null },
-});
+/** What a batch's stream sends. */
+export const batchStreamProjection: JobStreamProjection<
+  BatchRecord,
+  BatchCounters,
+  never,
+  BatchEndEvent,
+  never
+> = {
+  read: (db, id) => getBatchRecord(db, id),
+  progress: batchCounters,
+  end: (batch) => ({ ...batchCounters(batch), error: batch.error ?? null }),
+  // The first event also tells the browser to wait 2 s before reconnecting after a drop.
+  reconnectMs: 2000,
+};
+
+export type BatchEvent = JobStreamEvent<BatchCounters, never, never, BatchEndEvent>;
 
 export interface BatchEventOptions {
-  /** The Last-Event-ID of a reconnecting client. */
+  /** The Last-Event-ID of a reconnecting client ("end", or nothing; anything else is a 400). */
   lastEventId?: string | null;
   /** How often the batch is read (default 500 ms). */
   intervalMs?: number;
@@ -61,30 +72,10 @@ export async function openBatchEvents(
   access: ProjectAccess,
   id: string,
   options: BatchEventOptions = {},
-): Promise<(signal: AbortSignal) => AsyncIterable<SseMessage>> {
-  const first = await getBatch(db, access, id);
-  const intervalMs = options.intervalMs ?? 500;
-  return async function* events(signal) {
-    let batch = first;
-    if (options.lastEventId === "end" && isFinishedBatch(batch.status)) {
-      yield endEvent(batch);
-      return;
-    }
-    let sent = "";
-    for (;;) {
-      const progress = JSON.stringify(batchCounters(batch));
-      if (progress !== sent) {
-        // The first event also tells the browser to wait 2 s before reconnecting after a drop.
-        yield { event: "progress", data: progress, ...(sent === "" ? { retry: 2000 } : {}) };
-        sent = progress;
-      }
-      if (isFinishedBatch(batch.status)) {
-        yield endEvent(batch);
-        return;
-      }
-      await sleep(intervalMs, signal);
-      if (signal.aborted) return;
-      batch = await getBatch(db, access, id);
-    }
-  };
+): Promise<(signal: AbortSignal) => AsyncIterable<BatchEvent>> {
+  const batch = id.length <= 100 ? await getProjectBatch(db, access.project.id, id) : null;
+  if (!batch) throw new NotFoundError(`no batch "${id}" in this project`);
+  const lastEventId = parseLastEventId(options.lastEventId, "Last-Event-ID");
+  return (signal) =>
+    pollJobEvents(batchStreamProjection, db, batch.id, signal, { lastEventId, pollMs: options.intervalMs });
 }

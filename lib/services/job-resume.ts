@@ -9,28 +9,12 @@
 // is resumed when the app starts again (or by `strop runs resume` / `strop batch --resume` for the
 // CLI's). Succeeded jobs have nothing left to do (409).
 import type { ProjectAccess } from "@/lib/auth/principal";
-import { AppError, ConflictError, NotFoundError } from "@/lib/core/errors";
-import {
-  type AuditActor,
-  type Db,
-  finishActiveBatch,
-  finishActiveRun,
-  getBatchRecord,
-  getProjectBatch,
-  getRun,
-  type JobAudit,
-  type ReopenResult,
-  reopenBatch,
-  reopenRun,
-} from "@/lib/db";
-import { parseModelId } from "@/lib/llm/model-id";
-import { activeRunner, dispatchBatch, dispatchRun, type RunnerName, stoppedHere } from "@/lib/runner/index";
-import { modelConfigSchema } from "@/lib/validation/task-file";
-import { embeddedBatchExecutor } from "./batch-execution";
-import type { JobKind } from "./job-errors";
-import { parseStoredConfig } from "./run-execution";
-import { requireProjectRun } from "./run-reads";
-import { embeddedExecutor, type RunServiceOptions } from "./runs";
+import { ConflictError, NotFoundError } from "@/lib/core/errors";
+import { type AuditActor, type Db, getProjectBatch, type JobAudit, type ReopenResult } from "@/lib/db";
+import type { AnyJobKind, JobTarget } from "@/lib/runner/job-kind";
+import { type RunnerName, stoppedHere } from "@/lib/runner/runner-choice";
+import { batchJob, type HandOverOptions, handOverJob, optimizationRunJob } from "./jobs";
+import { requireProjectRun } from "./runs/reads";
 
 export interface ResumedJob {
   id: string;
@@ -40,102 +24,50 @@ export interface ResumedJob {
   resumedFrom: "failed" | "cancelled";
 }
 
-/** Options of both kinds: where it is dispatched, and who asked (the API audits it). */
-export type ResumeOptions = Pick<RunServiceOptions, "runner" | "env"> & {
-  dispatch?: (target: { id: string; projectId: string; provider: string }) => Promise<void>;
+/** Options of every kind: where it is dispatched, and who asked (the API audits it). */
+export type ResumeOptions = Pick<HandOverOptions, "runner" | "env"> & {
+  dispatch?: (target: JobTarget) => Promise<void>;
   audit?: JobAudit;
 };
 
-function reopened(kind: JobKind, id: string, result: ReopenResult): "failed" | "cancelled" {
-  if (result.outcome === "missing") throw new NotFoundError(`no ${kind} with id "${id}"`);
+function reopened(noun: string, id: string, result: ReopenResult): "failed" | "cancelled" {
+  if (result.outcome === "missing") throw new NotFoundError(`no ${noun} with id "${id}"`);
   if (result.outcome === "not-resumable") {
     const hint =
       result.from === "succeeded"
         ? "it has nothing left to do"
         : `it is already ${result.from === "queued" ? "queued" : "running"}`;
     throw new ConflictError(
-      `${kind} ${id} is ${result.from}: only a failed or cancelled ${kind} can be resumed (${hint})`,
+      `${noun} ${id} is ${result.from}: only a failed or cancelled ${noun} can be resumed (${hint})`,
       { status: result.from },
     );
   }
   return result.from;
 }
 
-/** The task model's provider (Inngest's concurrency key); "unknown" when the stored model does not parse. */
-function providerOf(modelId: () => string): string {
-  try {
-    return parseModelId(modelId()).provider;
-  } catch {
-    return "unknown";
-  }
-}
-
-async function handOver(
-  kind: JobKind,
+/** Resumes failed or cancelled job `id` of `kind` on the active runner (or `options.dispatch`). */
+export async function resumeJob(
+  kind: AnyJobKind,
+  db: Db,
   id: string,
-  runner: RunnerName,
-  dispatch: () => Promise<void>,
-  fail: (reason: string) => Promise<unknown>,
-): Promise<void> {
-  try {
-    await dispatch();
-  } catch (error) {
-    const reason = `could not hand the ${kind} to ${runner}: ${(error as Error).message}`;
-    await fail(reason);
-    throw new AppError("runner_unavailable", reason, 503, { [`${kind}Id`]: id });
-  }
+  options: ResumeOptions = {},
+): Promise<ResumedJob> {
+  // Its previous execution in this process must have let go of it first.
+  await stoppedHere(id);
+  const from = reopened(kind.noun, id, await kind.store.reopen(db, id, options.audit));
+  const target = await kind.store.target(db, id);
+  if (!target) throw new NotFoundError(`no ${kind.noun} with id "${id}"`);
+  const runner = await handOverJob(kind, db, target, options);
+  return { id, status: "queued", runner, resumedFrom: from };
 }
 
 /** Resumes failed or cancelled run `runId` on the active runner (or `options.dispatch`). */
-export async function resumeRun(db: Db, runId: string, options: ResumeOptions = {}): Promise<ResumedJob> {
-  // Its previous execution in this process must have let go of it first.
-  await stoppedHere(runId);
-  const from = reopened("run", runId, await reopenRun(db, runId, options.audit));
-  const run = await getRun(db, runId);
-  if (!run) throw new NotFoundError(`no run with id "${runId}"`);
-  const runner = options.runner ?? activeRunner(options.env ?? process.env);
-  const target = {
-    runId,
-    projectId: run.projectId,
-    provider: providerOf(() => parseStoredConfig(run).models.task.id),
-  };
-  await handOver(
-    "run",
-    runId,
-    runner,
-    () =>
-      options.dispatch
-        ? options.dispatch({ id: runId, projectId: target.projectId, provider: target.provider })
-        : dispatchRun(target, embeddedExecutor(db), runner).then(() => {}),
-    (reason) => finishActiveRun(db, runId, { status: "failed", error: reason, failedStep: null }),
-  );
-  return { id: runId, status: "queued", runner, resumedFrom: from };
-}
+export const resumeRun = (db: Db, runId: string, options: ResumeOptions = {}) =>
+  resumeJob(optimizationRunJob, db, runId, options);
 
 /** Resumes failed or cancelled batch `batchId` on the active runner (or `options.dispatch`). */
-export async function resumeBatch(db: Db, batchId: string, options: ResumeOptions = {}): Promise<ResumedJob> {
-  await stoppedHere(batchId);
-  const from = reopened("batch", batchId, await reopenBatch(db, batchId, options.audit));
-  const batch = await getBatchRecord(db, batchId);
-  if (!batch) throw new NotFoundError(`no batch with id "${batchId}"`);
-  const runner = options.runner ?? activeRunner(options.env ?? process.env);
-  const target = {
-    batchId,
-    projectId: batch.projectId,
-    provider: providerOf(() => modelConfigSchema.parse(batch.model).id),
-  };
-  await handOver(
-    "batch",
-    batchId,
-    runner,
-    () =>
-      options.dispatch
-        ? options.dispatch({ id: batchId, projectId: target.projectId, provider: target.provider })
-        : dispatchBatch(target, embeddedBatchExecutor(db), runner).then(() => {}),
-    (reason) => finishActiveBatch(db, batchId, { status: "failed", error: reason }),
-  );
-  return { id: batchId, status: "queued", runner, resumedFrom: from };
-}
+export const resumeBatch = (db: Db, batchId: string, options: ResumeOptions = {}) =>
+  resumeJob(batchJob, db, batchId, options);
 
 const auditOf = (access: ProjectAccess, actor: AuditActor): JobAudit => ({
   actor,
@@ -172,11 +104,11 @@ export async function resumeProjectBatch(
  * (not dispatched). True when it was reopened; a queued or running run (one whose process stopped) is
  * left as it is for the caller to continue, a finished one to be shown.
  */
-export async function reopenStoppedRun(db: Db, runId: string): Promise<boolean> {
-  return (await reopenRun(db, runId)).outcome === "reopened";
+export async function reopenStoppedRun(db: Db, runId: string, audit?: JobAudit): Promise<boolean> {
+  return (await optimizationRunJob.store.reopen(db, runId, audit)).outcome === "reopened";
 }
 
 /** `reopenStoppedRun` for a batch (`strop batch --resume`). */
-export async function reopenStoppedBatch(db: Db, batchId: string): Promise<boolean> {
-  return (await reopenBatch(db, batchId)).outcome === "reopened";
+export async function reopenStoppedBatch(db: Db, batchId: string, audit?: JobAudit): Promise<boolean> {
+  return (await batchJob.store.reopen(db, batchId, audit)).outcome === "reopened";
 }

@@ -17,8 +17,14 @@ import {
   upsertTask,
 } from "@/lib/db";
 import { createTestDatabase, TEST_PROVIDERS, type TestDatabase } from "@/lib/db/test-databases";
+import {
+  evaluationReport,
+  iterationSummary,
+  optimizationReport,
+  storedRunConfig,
+} from "@/lib/validation/testing/stored-fixtures";
 import { getProjectOverview } from "./overview";
-import { getProjectRun, listProjectRuns, runScore } from "./run-reads";
+import { getProjectRun, listProjectRuns, runScore } from "./runs/reads";
 
 const interval = (mean: number) => ({ mean, low: mean - 0.1, high: mean + 0.1, n: 40 });
 const PROMPT = { systemPrompt: "s", outputPrompt: "{{text}}", demos: [], params: {} };
@@ -65,7 +71,7 @@ describe.each(TEST_PROVIDERS)("overview and run reads on %s", (provider) => {
         kind,
         baselineVersionId: v1.id,
         datasetVersionId: datasetVersion.id,
-        config: {},
+        config: storedRunConfig(),
         seed: 7,
       });
       runIds.push(run.id);
@@ -77,7 +83,7 @@ describe.each(TEST_PROVIDERS)("overview and run reads on %s", (provider) => {
       incumbentScore: 0.4,
       accepted: true,
       acceptedCandidate: 0,
-      summary: { incumbentTrain: interval(0.3) },
+      summary: iterationSummary({ incumbentTrain: interval(0.3) }),
     });
     await upsertCandidates(db, optimized, 1, [
       { index: 0, ...PROMPT, systemPrompt: "better", rationale: "r", status: "evaluated", accepted: true },
@@ -94,9 +100,14 @@ describe.each(TEST_PROVIDERS)("overview and run reads on %s", (provider) => {
     await finishRun(db, optimized, {
       status: "succeeded",
       bestVersionId: v2.id,
-      report: { test: { baseline: interval(0.4), best: interval(0.9), gain: interval(0.5), complete: true } },
+      report: optimizationReport({
+        test: { baseline: interval(0.4), best: interval(0.9), gain: interval(0.5), complete: true },
+      }),
     });
-    await finishRun(db, evaluated, { status: "succeeded", report: { score: interval(0.6) } });
+    await finishRun(db, evaluated, {
+      status: "succeeded",
+      report: evaluationReport({ score: interval(0.6) }),
+    });
   });
   afterAll(async () => {
     await db?.$disconnect();
@@ -152,9 +163,13 @@ describe.each(TEST_PROVIDERS)("overview and run reads on %s", (provider) => {
     await expect(getProjectRun(db, alpha, "missing")).rejects.toMatchObject({ status: 404 });
   });
 
-  it("reads scores only from report shapes it knows", () => {
-    expect(runScore("optimize", null)).toBeNull();
-    expect(runScore("optimize", { test: { best: 1 } })).toBeNull();
-    expect(runScore("eval", { score: interval(0.5) })).toEqual({ kind: "eval", score: interval(0.5) });
+  it("a run's score is told apart by its report's kind", () => {
+    expect(runScore(null)).toBeNull();
+    expect(runScore(evaluationReport({ score: interval(0.5) }))).toEqual({
+      kind: "eval",
+      score: interval(0.5),
+    });
+    const test = { baseline: interval(0.4), best: interval(0.9), gain: interval(0.5), complete: false };
+    expect(runScore(optimizationReport({ test }))).toEqual({ kind: "optimize", ...test });
   });
 });

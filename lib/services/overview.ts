@@ -9,7 +9,9 @@ import {
   type ProjectCounts,
   type RecentPromptVersion,
 } from "@/lib/db";
-import { listProjectRuns, type RunSummary } from "./run-reads";
+import { listProjectRuns, type RunSummary } from "./runs/reads";
+
+export type { DatasetSummary, ProjectCounts, RecentPromptVersion };
 
 export interface ProjectOverview {
   counts: ProjectCounts;

@@ -11,6 +11,7 @@ import {
   getProjectById,
   listOwnedOrganizations,
   listProjectsForUser,
+  type OrganizationRecord,
   type ProjectRecord,
 } from "@/lib/db";
 
@@ -23,6 +24,11 @@ export async function listMyProjects(db: Db, principal: Principal): Promise<Proj
   if (principal.kind === "user") return listProjectsForUser(db, principal.userId);
   const project = await getProjectById(db, principal.projectId);
   return project ? [{ ...project, role: principal.role }] : [];
+}
+
+/** Organizations in which the user owns a project (where they may create another). */
+export function listMyOrganizations(db: Db, user: UserPrincipal): Promise<OrganizationRecord[]> {
+  return listOwnedOrganizations(db, user.userId);
 }
 
 export function projectView(access: ProjectAccess): ProjectView {

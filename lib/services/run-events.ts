@@ -1,17 +1,26 @@
-// A run's live events as a Server-Sent Events stream (GET …/runs/{run}/events). The server polls the
-// database (every run writes its progress there, whichever runner executes it) and sends:
+// A run's live events (GET …/runs/{run}/events): the projection of a run into the job engine's generic
+// stream (lib/runner/job-events.ts), which polls the database whichever runner executes the run:
 //   progress  (no id)        on connect and whenever status, progress or totals change;
 //   iteration (id index+1)   each finished iteration once; a reconnect with Last-Event-ID k resumes at
 //                            iteration index k (the ones the client has are not sent again);
 //   end       (id "end")     once the run is finished, then the stream closes.
-// The wire format, the heartbeat comment (every 15 s) and stopping when the client goes away are
-// lib/http/sse.ts's; this file decides what to send and when.
 import type { ProjectAccess } from "@/lib/auth/principal";
-import { InputError } from "@/lib/core/errors";
 import type { Progress } from "@/lib/core/ports";
-import { type CandidateStatus, type Db, getRunLiveState, type LiveIteration, type RunStatus } from "@/lib/db";
-import { sleep } from "@/lib/http/sse";
-import { progressSnapshot, requireProjectRun } from "./run-reads";
+import {
+  type CandidateStatus,
+  type Db,
+  getRunLiveState,
+  type LiveIteration,
+  type RunLiveState,
+  type RunStatus,
+} from "@/lib/db";
+import { type JobEventsOptions, type JobStreamEvent, pollJobEvents } from "@/lib/runner/job-events";
+import type { JobStreamProjection } from "@/lib/runner/job-kind";
+import type { IterationSummary } from "@/lib/validation/run-state";
+import { requireProjectRun } from "./runs/reads";
+
+/** The one Last-Event-ID parser of every job stream (the route names where the value came from). */
+export { parseLastEventId } from "@/lib/runner/job-events";
 
 /** `progress` event: the run's status, last progress snapshot and running totals. */
 export interface RunProgressEvent {
@@ -39,7 +48,7 @@ export interface RunIterationEvent {
   incumbentScore: number;
   accepted: boolean;
   acceptedCandidate: number | null;
-  summary: unknown;
+  summary: IterationSummary;
   candidates: RunIterationCandidate[];
 }
 
@@ -50,103 +59,64 @@ export interface RunEndEvent {
   failedStep: string | null;
 }
 
-export type RunEvent =
-  | { event: "progress"; data: RunProgressEvent }
-  | { event: "iteration"; id: string; data: RunIterationEvent }
-  | { event: "end"; id: "end"; data: RunEndEvent };
+export type RunEvent = JobStreamEvent<RunProgressEvent, "iteration", RunIterationEvent, RunEndEvent>;
 
-export const RUN_EVENT_POLL_MS = 500;
-
-const TERMINAL = new Set<RunStatus>(["succeeded", "failed", "cancelled"]);
-
-/**
- * The Last-Event-ID a client sent: an iteration event's id (the stream resumes after it), "end", or
- * nothing. Anything else is a 400 naming where it came from.
- */
-export function parseLastEventId(value: string | null | undefined, from: string): number | "end" | null {
-  if (value === null || value === undefined || value.trim() === "") return null;
-  const v = value.trim();
-  if (v === "end") return "end";
-  if (/^\d{1,9}$/.test(v)) return Number(v);
-  throw new InputError(`Invalid ${from}: not an event id this stream sent (an iteration number or end)`, {
-    issues: [{ in: "query", path: "lastEventId", message: "not an event id this stream sent" }],
-  });
-}
-
-function iterationEvent(iteration: LiveIteration): RunEvent {
+function iterationData(iteration: LiveIteration): RunIterationEvent {
   return {
-    event: "iteration",
-    id: String(iteration.index + 1),
-    data: {
-      index: iteration.index,
-      incumbentScore: iteration.incumbentScore,
-      accepted: iteration.accepted,
-      acceptedCandidate: iteration.acceptedCandidate,
-      summary: iteration.summary,
-      candidates: iteration.candidates.map((c) => ({
-        index: c.index,
-        status: c.status,
-        trainScore: c.trainScore,
-        validationScore: c.validationScore,
-        gainLow: c.gainLow,
-        gainHigh: c.gainHigh,
-        accepted: c.accepted,
-      })),
-    },
+    index: iteration.index,
+    incumbentScore: iteration.incumbentScore,
+    accepted: iteration.accepted,
+    acceptedCandidate: iteration.acceptedCandidate,
+    summary: iteration.summary,
+    candidates: iteration.candidates.map((c) => ({
+      index: c.index,
+      status: c.status,
+      trainScore: c.trainScore,
+      validationScore: c.validationScore,
+      gainLow: c.gainLow,
+      gainHigh: c.gainHigh,
+      accepted: c.accepted,
+    })),
   };
 }
 
-export interface RunEventsOptions {
-  /** The client's Last-Event-ID (parsed with `parseLastEventId`). */
-  lastEventId?: number | "end" | null;
-  pollMs?: number;
-}
+/** What a run's stream sends (item k is iteration index k-1). */
+export const runStreamProjection: JobStreamProjection<
+  RunLiveState,
+  RunProgressEvent,
+  RunIterationEvent,
+  RunEndEvent,
+  "iteration"
+> = {
+  read: (db, id, after) => getRunLiveState(db, id, after),
+  progress: (state) => ({
+    status: state.status,
+    progress: state.progress,
+    calls: state.calls,
+    inputTokens: state.inputTokens,
+    outputTokens: state.outputTokens,
+    costUsd: state.costUsd,
+  }),
+  items: {
+    event: "iteration",
+    list: (state) => state.iterations.map((it) => ({ number: it.index + 1, data: iterationData(it) })),
+  },
+  end: (state) => ({ status: state.status, error: state.error, failedStep: state.failedStep }),
+};
+
+export type RunEventsOptions = JobEventsOptions;
 
 /**
  * The events of run `runId`, polled from the database until the run finished (then `end`) or `signal`
  * aborts (the client went away). With Last-Event-ID "end", a finished run sends `end` alone.
  */
-export async function* pollRunEvents(
+export function pollRunEvents(
   db: Db,
   runId: string,
   signal: AbortSignal,
   options: RunEventsOptions = {},
 ): AsyncGenerator<RunEvent> {
-  const last = options.lastEventId ?? null;
-  // The next iteration index to send: the one after the client's last (id k is iteration index k-1).
-  let nextIteration = last === "end" ? 2_147_483_647 : (last ?? 0);
-  let lastProgress: string | null = null;
-  while (!signal.aborted) {
-    const state = await getRunLiveState(db, runId, nextIteration);
-    if (!state || signal.aborted) return; // deleted meanwhile, or the client left
-    const terminal = TERMINAL.has(state.status);
-    if (!(last === "end" && terminal)) {
-      const progress: RunProgressEvent = {
-        status: state.status,
-        progress: progressSnapshot(state.progress),
-        calls: state.calls,
-        inputTokens: state.inputTokens,
-        outputTokens: state.outputTokens,
-        costUsd: state.costUsd,
-      };
-      const key = JSON.stringify(progress);
-      if (key !== lastProgress) yield { event: "progress", data: progress };
-      lastProgress = key;
-      for (const iteration of state.iterations) {
-        yield iterationEvent(iteration);
-        nextIteration = iteration.index + 1;
-      }
-    }
-    if (terminal) {
-      yield {
-        event: "end",
-        id: "end",
-        data: { status: state.status, error: state.error, failedStep: state.failedStep },
-      };
-      return;
-    }
-    await sleep(options.pollMs ?? RUN_EVENT_POLL_MS, signal);
-  }
+  return pollJobEvents(runStreamProjection, db, runId, signal, options);
 }
 
 /**

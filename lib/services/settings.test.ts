@@ -20,8 +20,8 @@ import {
 import { createTestDatabase, TEST_PROVIDERS, type TestDatabase } from "@/lib/db/test-databases";
 import { type FakeServer, startFakeOpenAIServer } from "@/lib/llm/testing/fake-openai-server";
 import { setProjectCredential } from "./credentials/manage";
-import { evaluateTaskFile } from "./optimization";
 import { createOptimizationRun } from "./runs";
+import { evaluateTaskFile } from "./runs/task-files";
 import { loadTaskFile } from "./task-file";
 import { intentRunSpec, seedIntentTask } from "./testing/run-fixtures";
 

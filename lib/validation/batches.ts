@@ -18,6 +18,11 @@ export const malformedPolicySchema = z.enum(MALFORMED_POLICIES).meta({
 });
 export type MalformedPolicy = z.infer<typeof malformedPolicySchema>;
 
+/** Where a batch's rows came from: a dataset version, or a file (an upload, the CLI's input). */
+export const batchSourceSchema = z.enum(["dataset", "file"]);
+/** Who resumes an unfinished batch: the app ("api") or the user through `strop batch --resume` ("cli"). */
+export const batchOriginSchema = z.enum(["api", "cli"]);
+
 export const DEFAULT_CHUNK_SIZE = 100;
 export const MAX_CHUNK_SIZE = 1000;
 
@@ -69,6 +74,8 @@ export type BatchSpecInput = z.input<typeof batchSpecSchema>;
 export type BatchSpec = z.infer<typeof batchSpecSchema>;
 /** What `strop batch` sends: a task file's model may carry its endpoint. */
 export type OperatorBatchSpecInput = z.input<typeof operatorBatchSpecSchema>;
+/** A checked spec of either kind (the app's is the operator's without an endpoint or key variable). */
+export type OperatorBatchSpec = z.infer<typeof operatorBatchSpecSchema>;
 
 /**
  * An upload's query string (the body is the file): the spec's fields as strings, plus the file's name
@@ -128,6 +135,8 @@ export const batchListQuerySchema = paginationQuerySchema.extend({
 });
 
 export const BATCH_ROW_VIEWS = ["all", "done", "failed"] as const;
+/** Which rows of a batch: all (pending ones too), done with an output, or failed with an error. */
+export type BatchRowFilter = (typeof BATCH_ROW_VIEWS)[number];
 
 export const batchRowsQuerySchema = z.object({
   view: z.enum(BATCH_ROW_VIEWS).default("all").meta({
@@ -155,7 +164,7 @@ export const batchSummarySchema = z
     status: batchStatusSchema,
     taskName: z.string(),
     promptVersion: z.number().int(),
-    source: z.enum(["dataset", "file"]),
+    source: batchSourceSchema,
     sourceName: z.string(),
     modelId: z.string(),
     ...countsShape,
@@ -239,3 +248,13 @@ export const batchCreatedSchema = z
   .meta({ id: "BatchCreated" });
 
 export const batchCancelledSchema = z.object({ id: idSchema, status: batchStatusSchema });
+
+export type BatchSummary = z.output<typeof batchSummarySchema>;
+export type BatchDetail = z.output<typeof batchDetailSchema>;
+export type BatchProgress = BatchDetail["progress"];
+export type BatchIssue = z.output<typeof batchIssueSchema>;
+/** One row of a batch with its status: the API's shape, and what lib/db reads rows as. */
+export type BatchRow = z.output<typeof batchRowSchema>;
+export type BatchRowStatus = BatchRow["status"];
+export type BatchRowPage = z.output<typeof batchRowPageSchema>;
+export type CreatedBatch = z.output<typeof batchCreatedSchema>;

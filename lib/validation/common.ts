@@ -47,21 +47,97 @@ export const validationIssueSchema = z
   })
   .meta({ id: "ValidationIssue" });
 
+/** A row of an uploaded file that cannot be used: 1-based data row and line (null: the file as a whole). */
+export const rowProblemSchema = z
+  .object({ row: z.number().int().nullable(), line: z.number().int().nullable(), message: z.string() })
+  .meta({ id: "RowProblem" });
+
+/**
+ * `details` of every error response: `issues` names the fields at fault (empty when none is), then the
+ * fields some codes add. Declared once; the HTTP edge (lib/http/errors.ts) sends every error's details
+ * in this shape and the browser (lib/http/client.ts) reads them with it.
+ */
+export const errorDetailsSchema = z
+  .object({
+    issues: z.array(validationIssueSchema).meta({ description: "The fields at fault; empty when none is." }),
+    problems: z.array(rowProblemSchema).optional().meta({
+      description: "invalid_input of an uploaded file: its rows that cannot be used (the first 100).",
+    }),
+    problemCount: z.number().int().optional().meta({ description: "How many rows cannot be used in all." }),
+    truncated: z.boolean().optional().meta({ description: "More problems than `problems` lists." }),
+    row: z.number().int().nullable().optional().meta({ description: "The row of a file that stopped it." }),
+    line: z.number().int().nullable().optional(),
+    requestId: z.string().optional().meta({ description: "internal, database_unavailable: for the logs." }),
+    limitBytes: z.number().int().optional().meta({ description: "payload_too_large: the limit." }),
+    retryAfterSeconds: z.number().optional().meta({ description: "rate_limited: when to try again." }),
+    runId: z
+      .string()
+      .optional()
+      .meta({ description: "runner_unavailable: the run that was not handed over." }),
+    batchId: z.string().optional().meta({ description: "runner_unavailable: the batch not handed over." }),
+    status: z.string().optional().meta({ description: "conflict: the status that refused the change." }),
+    version: z.number().int().optional().meta({ description: "conflict: the version already saved." }),
+    latestVersion: z.number().int().optional().meta({ description: "conflict: the newest version." }),
+    runCount: z.number().int().optional().meta({ description: "conflict: runs that use it." }),
+    modelConfigs: z
+      .array(z.string())
+      .optional()
+      .meta({ description: "conflict: model configurations that use the credential." }),
+    updatedAt: z.string().optional().meta({ description: "conflict: when the record last changed." }),
+    required: z.string().optional().meta({ description: "forbidden: the role this needs." }),
+    role: z.string().optional().meta({ description: "forbidden: the caller's role." }),
+    limit: z.number().optional().meta({ description: "invalid_input: the limit a job would pass." }),
+    variables: z.array(z.string()).optional().meta({
+      description: "variables_changed: the variables callers must send that differ between the versions.",
+    }),
+    labels: z
+      .array(z.string())
+      .optional()
+      .meta({ description: "conflict: labels that point into the task." }),
+    labelVersion: z
+      .number()
+      .int()
+      .nullable()
+      .optional()
+      .meta({ description: "conflict, protected_label: the label's version now (null: no such label)." }),
+    generationId: z
+      .string()
+      .optional()
+      .meta({ description: "provider_error: the generation stored with the error." }),
+    providerStatus: z
+      .number()
+      .int()
+      .optional()
+      .meta({ description: "provider_error: the provider's HTTP status." }),
+  })
+  .meta({ id: "ErrorDetails" });
+
+export type ErrorDetails = z.infer<typeof errorDetailsSchema>;
+export type RowProblem = z.infer<typeof rowProblemSchema>;
+
+/** An error's details in the declared shape (`issues` added when absent); null when they do not fit it. */
+export function parseErrorDetails(details: unknown): ErrorDetails | null {
+  const fields = details && typeof details === "object" && !Array.isArray(details) ? details : {};
+  const parsed = errorDetailsSchema.safeParse({ issues: [], ...fields });
+  return parsed.success ? parsed.data : null;
+}
+
 export const errorEnvelopeSchema = z
   .object({
     error: z.object({
       code: z.string().meta({
         description:
           "invalid_input (400), unauthenticated (401), forbidden (403), not_found (404), conflict (409), " +
-          "payload_too_large (413), unsupported_media_type (415), rate_limited (429), internal (500)",
+          "model_unusable (409), protected_label and variables_changed (409: moving a prompt label), payload_too_large (413), unsupported_media_type (415), rate_limited (429), " +
+          "internal (500), provider_error (502), runner_unavailable and database_unavailable (503)",
       }),
       message: z.string(),
-      details: z.unknown().optional().meta({
-        description: "For invalid_input: `{ issues: ValidationIssue[] }`; otherwise code-specific.",
-      }),
+      details: errorDetailsSchema,
     }),
   })
   .meta({ id: "Error", description: "Every error response has this shape." });
+
+export type ErrorEnvelope = z.infer<typeof errorEnvelopeSchema>;
 
 export type ValidationIssue = z.infer<typeof validationIssueSchema>;
 
@@ -75,3 +151,5 @@ export const latencySummarySchema = z
     max: z.number(),
   })
   .meta({ id: "LatencySummary" });
+
+export type LatencySummary = z.infer<typeof latencySummarySchema>;

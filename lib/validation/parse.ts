@@ -2,7 +2,7 @@
 // valid email address`, with every issue in `details.issues` (`{ in, path, message }`) for forms.
 import type * as z from "zod";
 import { InputError } from "@/lib/core/errors";
-import type { ValidationIssue } from "./common";
+import type { ErrorDetails, ValidationIssue } from "./common";
 
 export type InputLocation = ValidationIssue["in"];
 
@@ -49,4 +49,20 @@ export function parseInput<T extends z.ZodType>(
   const result = schema.safeParse(value);
   if (!result.success) throw validationError(location, result.error, prefix);
   return result.data;
+}
+
+/**
+ * Bad input naming one field: `Invalid <location>.<path>: <message>`, the field in `details.issues`,
+ * and the fields some errors add (lib/validation/common.ts ErrorDetails).
+ */
+export function fieldError(
+  location: InputLocation,
+  path: string,
+  message: string,
+  extra: Omit<ErrorDetails, "issues"> = {},
+): InputError {
+  return new InputError(`Invalid ${location}.${path}: ${message}`, {
+    issues: [{ in: location, path, message }],
+    ...extra,
+  } satisfies ErrorDetails);
 }

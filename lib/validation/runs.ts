@@ -5,6 +5,7 @@ import { idSchema, latencySummarySchema, timestampSchema } from "./common";
 import { errorBudgetSchema } from "./error-budget";
 import { projectParamsSchema } from "./projects";
 import { fewShotDemoSchema, modelParamsSchema, promptSourceSchema } from "./prompts";
+import { intervalSchema, iterationSummarySchema, runProgressSchema, runReportSchema } from "./run-state";
 import {
   acceptanceSchema,
   budgetSchema,
@@ -93,10 +94,15 @@ export function runOrigin(config: Pick<StoredRunConfig, "origin" | "taskFile">):
 export const RUN_STATUSES = ["queued", "running", "succeeded", "failed", "cancelled"] as const;
 export const RUN_KINDS = ["optimize", "eval"] as const;
 export const RESULT_VIEWS = ["all", "regressed", "improved", "unchanged"] as const;
+export const CANDIDATE_STATUSES = ["proposed", "rejected", "evaluated"] as const;
 
 export const runStatusSchema = z.enum(RUN_STATUSES);
 export const runKindSchema = z.enum(RUN_KINDS);
 export const runnerNameSchema = z.enum(["embedded", "inngest"]);
+export const candidateStatusSchema = z.enum(CANDIDATE_STATUSES);
+export type RunStatus = z.infer<typeof runStatusSchema>;
+export type RunKind = z.infer<typeof runKindSchema>;
+export type CandidateStatus = z.infer<typeof candidateStatusSchema>;
 export const resultViewSchema = z.enum(RESULT_VIEWS).meta({
   description:
     "all; regressed (the winner scored lower than the baseline), improved (higher) or unchanged (equal).",
@@ -138,10 +144,6 @@ export const runEventsQuerySchema = z.object({
     .meta({ description: "Fallback for the Last-Event-ID header (EventSource sends the header itself)." }),
 });
 
-const intervalSchema = z
-  .object({ mean: z.number(), low: z.number(), high: z.number(), n: z.number().int() })
-  .meta({ id: "Interval", description: "A mean with its 95% bootstrap interval over n examples." });
-
 export const runScoreSchema = z
   .discriminatedUnion("kind", [
     z.object({
@@ -154,22 +156,6 @@ export const runScoreSchema = z
     z.object({ kind: z.literal("eval"), score: intervalSchema }),
   ])
   .meta({ id: "RunScore", description: "Held-out baseline vs best (optimize) or the evaluated score." });
-
-export const runProgressSchema = z
-  .object({
-    step: z.string(),
-    iteration: z.number().int(),
-    done: z.number().int(),
-    total: z.number().int(),
-    calls: z.number().int(),
-    failedCalls: z.number().int(),
-    inputTokens: z.number().int(),
-    outputTokens: z.number().int(),
-    costUsd: z.number(),
-    elapsedMs: z.number(),
-    etaMs: z.number().nullable(),
-  })
-  .meta({ id: "RunProgress", description: "The last progress snapshot (written at most twice a second)." });
 
 export const runSummarySchema = z
   .object({
@@ -223,21 +209,19 @@ const versionRefSchema = z
   .object({ id: idSchema, version: z.number().int(), source: promptSourceSchema })
   .meta({ id: "RunVersionRef" });
 
-const iterationSchema = z
+export const iterationSchema = z
   .object({
     id: idSchema,
     index: z.number().int(),
     incumbentScore: z.number().meta({ description: "The incumbent's validation score." }),
     accepted: z.boolean(),
     acceptedCandidate: z.number().int().nullable(),
-    summary: z.unknown().meta({
-      description: "incumbentTrain (Interval), trainExamples, validationExamples, rejectedProposals, usage.",
-    }),
+    summary: iterationSummarySchema,
     createdAt: timestampSchema,
   })
   .meta({ id: "RunIteration" });
 
-const candidateSchema = z
+export const candidateSchema = z
   .object({
     id: idSchema,
     iteration: z.number().int(),
@@ -247,7 +231,7 @@ const candidateSchema = z
     demos: z.array(fewShotDemoSchema),
     params: modelParamsSchema,
     rationale: z.string(),
-    status: z.enum(["proposed", "rejected", "evaluated"]),
+    status: z.enum(CANDIDATE_STATUSES),
     rejectReason: z.string().nullable(),
     trainScore: z.number().nullable(),
     validationScore: z.number().nullable(),
@@ -284,7 +268,9 @@ export const runDetailSchema = z
     latency: latencySummarySchema.nullable().meta({ description: "Stored when it finished; null before." }),
     config: z.record(z.string(), z.unknown()).meta({ description: "The resolved run configuration." }),
     progress: runProgressSchema.nullable(),
-    report: z.unknown().meta({ description: "The final report; null until the run finished with one." }),
+    report: runReportSchema
+      .nullable()
+      .meta({ description: "The final report; null until the run finished with one." }),
     score: runScoreSchema.nullable(),
     iterations: z.array(iterationSchema),
     candidates: z.array(candidateSchema),
@@ -315,7 +301,7 @@ export const runDetailSchema = z
   })
   .meta({ id: "RunDetail" });
 
-const resultSideSchema = z
+export const resultSideSchema = z
   .object({ output: z.string().nullable(), error: z.string().nullable(), score: z.number() })
   .meta({ id: "RunResultSide" });
 
@@ -342,3 +328,16 @@ export const runResultPageSchema = z
       .meta({ description: "Pass as `cursor` for the next page; null on the last." }),
   })
   .meta({ id: "RunResultPage" });
+
+export type RunScore = z.output<typeof runScoreSchema>;
+export type RunSummary = z.output<typeof runSummarySchema>;
+export type RunDetailView = z.output<typeof runDetailSchema>;
+export type RunWinnerState = RunDetailView["winner"];
+export type RunReferencesView = RunDetailView["references"];
+export type CreatedRun = z.output<typeof createdRunSchema>;
+export type CancelledRun = z.output<typeof cancelledRunSchema>;
+export type SavedWinner = z.output<typeof savedWinnerSchema>;
+export type RunResultItem = z.output<typeof runResultItemSchema>;
+export type RunResultPage = z.output<typeof runResultPageSchema>;
+export type RunIteration = z.output<typeof iterationSchema>;
+export type RunCandidate = z.output<typeof candidateSchema>;

@@ -1,8 +1,8 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { SetupForm } from "@/components/auth/setup-form";
-import { getDb } from "@/lib/db";
 import { needsSetup } from "@/lib/services/accounts";
+import { getDb } from "@/lib/services/database";
 import { PASSWORD_MIN_LENGTH } from "@/lib/validation/accounts";
 
 export const metadata: Metadata = { title: "Set up" };

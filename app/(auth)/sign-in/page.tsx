@@ -2,9 +2,9 @@ import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { SignInForm } from "@/components/auth/sign-in-form";
 import { currentUser } from "@/lib/auth/pages";
-import { getDb } from "@/lib/db";
 import { safeReturnPath } from "@/lib/http/safe-redirect";
 import { needsSetup } from "@/lib/services/accounts";
+import { getDb } from "@/lib/services/database";
 
 export const metadata: Metadata = { title: "Sign in" };
 export const dynamic = "force-dynamic";

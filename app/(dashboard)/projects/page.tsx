@@ -3,8 +3,7 @@ import Link from "next/link";
 import { CreateProjectForm } from "@/components/projects/create-project-form";
 import { EmptyState, PageHeader, RoleBadge, Section } from "@/components/ui/page";
 import { requireUser } from "@/lib/auth/pages";
-import { listOwnedOrganizations } from "@/lib/db";
-import { listMyProjects } from "@/lib/services/projects";
+import { listMyOrganizations, listMyProjects } from "@/lib/services/projects";
 
 export const metadata: Metadata = { title: "Projects" };
 
@@ -12,7 +11,7 @@ export default async function ProjectsPage() {
   const { db, user } = await requireUser("/projects");
   const [projects, organizations] = await Promise.all([
     listMyProjects(db, user),
-    listOwnedOrganizations(db, user.userId),
+    listMyOrganizations(db, user),
   ]);
   return (
     <main id="main" className="mx-auto max-w-4xl px-4 py-8">

@@ -61,9 +61,12 @@ async function snapshot(w: ApiWorld) {
     keys: (await db.apiKey.findMany({ orderBy: { id: "asc" } })).map(
       (k) => `${k.id}:${k.role}:${k.revokedAt}`,
     ),
-    audit: await db.auditLog.count(),
+    // Refusals of operations that audit them ("access.refused") are counted per call below.
+    audit: await db.auditLog.count({ where: { action: { not: "access.refused" } } }),
   };
 }
+
+const refusals = (w: ApiWorld) => w.db.auditLog.count({ where: { action: "access.refused" } });
 
 it("app/api/v1/routes.generated.ts lists every route file (run npm run routes:generate)", () => {
   const current = fs.readFileSync(path.join(API_DIR, "routes.generated.ts"), "utf8");
@@ -106,12 +109,15 @@ describe.each(TEST_PROVIDERS)("authorization walker on %s", (provider) => {
   });
 
   it("no project operation lets a viewer write", () => {
+    // Reads that take a JSON body, so they are POSTs: they write nothing (the walker's snapshot checks).
+    const readsWithBody = ["POST /api/v1/projects/{project}/prompts/{task}/render"];
     const lax = Object.entries(doc.paths).flatMap(([p, ops]) =>
       Object.entries(ops)
         .filter(
           ([m, op]) => m !== "get" && op["x-strop-auth"] === "project" && op["x-strop-role"] === "viewer",
         )
-        .map(([m]) => `${m.toUpperCase()} ${p}`),
+        .map(([m]) => `${m.toUpperCase()} ${p}`)
+        .filter((operation) => !readsWithBody.includes(operation)),
     );
     expect(lax).toEqual([]);
   });
@@ -137,9 +143,17 @@ describe.each(TEST_PROVIDERS)("authorization walker on %s", (provider) => {
         );
         for (const caller of CALLERS) {
           const want = expected(op["x-strop-auth"], op["x-strop-role"], caller);
+          const refusedBefore = await refusals(world);
           const res = await world.call(handler, { as: caller.as(world), params });
           calls++;
           const label = `${method.toUpperCase()} ${opPath} as ${caller.name}: got ${res.status}`;
+          // A role refusal of an operation that audits refusals leaves exactly one entry; nothing else does.
+          const audited = (await refusals(world)) - refusedBefore;
+          const shouldAudit = want === 403 && handler.operation.auditRefusals === true;
+          if (audited !== (shouldAudit ? 1 : 0))
+            failures.push(
+              `${label}: ${audited} "access.refused" audit entries, expected ${shouldAudit ? 1 : 0}`,
+            );
           if (res.status >= 500) failures.push(`${label} (server error)`);
           if (res.status >= 400 && !(res.json?.error?.code && res.json?.error?.message)) {
             failures.push(`${label} without the error envelope`);

@@ -16,6 +16,7 @@ import {
 import { TEST_PROVIDERS } from "@/lib/db/test-databases";
 import { type ApiWorld, createApiWorld } from "@/lib/http/testing";
 import { embeddedRunner } from "@/lib/runner/index";
+import { optimizationReport, storedRunConfig } from "@/lib/validation/testing/stored-fixtures";
 import * as batchResults from "./projects/[project]/batches/[batch]/results/route";
 import * as batches from "./projects/[project]/batches/route";
 import * as datasetDownload from "./projects/[project]/datasets/[dataset]/versions/[version]/download/route";
@@ -137,7 +138,7 @@ describe.each(TEST_PROVIDERS)("CSV downloads are spreadsheet-safe on %s", (provi
       kind: "optimize",
       baselineVersionId: version.version.id,
       datasetVersionId,
-      config: { origin: "api" },
+      config: storedRunConfig(),
       seed: 1,
     });
     const keys = (await listExamples(w.db, datasetVersionId)).map((e) => e.id);
@@ -168,10 +169,10 @@ describe.each(TEST_PROVIDERS)("CSV downloads are spreadsheet-safe on %s", (provi
     const interval = (mean: number) => ({ mean, low: mean, high: mean, n: 2 });
     await finishRun(w.db, run.id, {
       status: "succeeded",
-      report: {
+      report: optimizationReport({
         bestOrigin: { iteration: 1, candidate: 0 },
         test: { baseline: interval(1), best: interval(0.25), gain: interval(-0.75), complete: true },
-      },
+      }),
       bestVersionId: version.version.id,
     });
     const csv = await w.call(runResults.GET, {

@@ -120,7 +120,8 @@ async function snapshot(w: ApiWorld): Promise<Record<string, number>> {
     db.project.count(),
     db.membership.count(),
     db.apiKey.count({ where: { revokedAt: null } }),
-    db.auditLog.count(),
+    // Role refusals some operations audit ("access.refused", checked by the authorization walker).
+    db.auditLog.count({ where: { action: { not: "access.refused" } } }),
     db.modelConfig.count(),
     db.metricConfig.count(),
     db.providerCredential.count(),

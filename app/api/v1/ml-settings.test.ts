@@ -1,7 +1,7 @@
-// ML settings over HTTP on both databases: model and metric configurations (CRUD, 400 naming the field,
-// 409 on a taken name or a stale update), provider credentials (write-only, encrypted, fingerprinted,
+// ML settings over HTTP on both databases: provider credentials (write-only, encrypted, fingerprinted,
 // audited without values, never in a response, an audit row or the console) and the connection test
-// against the loopback fake OpenAI server over real HTTP.
+// against the loopback fake OpenAI server over real HTTP. Model and metric configurations:
+// ml-configs.test.ts.
 import { format } from "node:util";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { TEST_PROVIDERS } from "@/lib/db/test-databases";
@@ -11,42 +11,16 @@ import { resolveProviderCredentials } from "@/lib/services/credentials/for-model
 import * as credential from "./projects/[project]/credentials/[credential]/route";
 import * as credentialTest from "./projects/[project]/credentials/[credential]/test/route";
 import * as credentials from "./projects/[project]/credentials/route";
-import * as metricConfig from "./projects/[project]/metric-configs/[name]/route";
-import * as metricConfigs from "./projects/[project]/metric-configs/route";
-import * as modelConfig from "./projects/[project]/model-configs/[name]/route";
 import * as modelConfigs from "./projects/[project]/model-configs/route";
-
-const OPENAI_KEY = "sk-test-openai-SECRET-0123456789abcdef";
-const OPENAI_KEY_2 = "sk-test-openai-SECRET-2-fedcba9876543210";
-const ANTHROPIC_KEY = "sk-ant-test-SECRET-abcdefabcdef";
-const COMPAT_KEY = "compat-SECRET-key-5555555555";
-const PRIVATE_KEY =
-  "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC-SECRET\n-----END PRIVATE KEY-----\n";
-const SERVICE_ACCOUNT = JSON.stringify({
-  type: "service_account",
-  project_id: "strop-test",
-  private_key_id: "0123456789abcdef0123456789abcdef01234567",
-  private_key: PRIVATE_KEY,
-  client_email: "strop@strop-test.iam.gserviceaccount.com",
-});
-const SECRETS = [
-  OPENAI_KEY,
-  OPENAI_KEY_2,
+import {
   ANTHROPIC_KEY,
   COMPAT_KEY,
-  "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC-SECRET",
-];
-const PROVIDER_ENV_VARS = [
-  "OPENAI_API_KEY",
-  "OPENAI_BASE_URL",
-  "ANTHROPIC_API_KEY",
-  "GOOGLE_VERTEX_PROJECT",
-  "GOOGLE_VERTEX_API_KEY",
-  "GOOGLE_VERTEX_LOCATION",
-  "GOOGLE_APPLICATION_CREDENTIALS",
-  "OPENAI_COMPATIBLE_BASE_URL",
-  "OPENAI_COMPATIBLE_API_KEY",
-];
+  OPENAI_KEY,
+  OPENAI_KEY_2,
+  PROVIDER_ENV_VARS,
+  SECRETS,
+  SERVICE_ACCOUNT,
+} from "./testing/provider-secrets";
 
 /** Everything written to the console or the process streams while the tests run. */
 const captured: string[] = [];
@@ -121,224 +95,6 @@ describe.each(TEST_PROVIDERS)("ML settings API on %s", (provider) => {
     await fake?.close();
     await denying?.close();
     await w?.close();
-  });
-
-  describe("model configurations", () => {
-    const body = {
-      name: "fast",
-      model: "openai:gpt-4o-mini",
-      params: { temperature: 0.2, maxOutputTokens: 256 },
-      price: { input: 0.15, output: 0.6 },
-      concurrency: 4,
-      rateLimit: { requestsPerMinute: 500, tokensPerMinute: 200_000 },
-    };
-
-    it("an editor creates, reads, updates (with the version it saw) and deletes one; each change is audited", async () => {
-      const created = await call(modelConfigs.POST, { as: as.editor(), params: alpha, body });
-      expect(created.status).toBe(201);
-      expect(created.json).toMatchObject({
-        name: "fast",
-        model: "openai:gpt-4o-mini",
-        credential: null,
-        params: { temperature: 0.2, maxOutputTokens: 256 },
-        price: { input: 0.15, output: 0.6 },
-        concurrency: 4,
-        rateLimit: { requestsPerMinute: 500, tokensPerMinute: 200_000 },
-        timeoutMs: null,
-        maxRetries: null,
-        updatedBy: w.users.editor.email,
-      });
-      expect((await call(modelConfigs.POST, { as: as.editor(), params: alpha, body })).status).toBe(409);
-
-      const list = await call(modelConfigs.GET, { as: as.viewer(), params: alpha });
-      expect(list.status).toBe(200);
-      expect(list.json.items.map((m: { name: string }) => m.name)).toEqual(["fast"]);
-      const one = await call(modelConfig.GET, { as: as.viewer(), params: { ...alpha, name: "fast" } });
-      expect(one.json.updatedAt).toBe(created.json.updatedAt);
-
-      const { name: _name, ...fields } = body;
-      const update = {
-        ...fields,
-        concurrency: 2,
-        timeoutMs: 30_000,
-        expectedUpdatedAt: created.json.updatedAt,
-      };
-      await new Promise((resolve) => setTimeout(resolve, 5));
-      const updated = await call(modelConfig.PUT, {
-        as: as.editorKey(),
-        params: { ...alpha, name: "fast" },
-        body: update,
-      });
-      expect(updated.status).toBe(200);
-      expect(updated.json).toMatchObject({ concurrency: 2, timeoutMs: 30_000 });
-      expect(updated.json.updatedAt).not.toBe(created.json.updatedAt);
-      // The same stale version again: someone else's change is not overwritten.
-      const stale = await call(modelConfig.PUT, {
-        as: as.editor(),
-        params: { ...alpha, name: "fast" },
-        body: update,
-      });
-      expect(stale.status).toBe(409);
-      expect(
-        (await call(modelConfig.PUT, { as: as.editor(), params: { ...alpha, name: "nope" }, body: fields }))
-          .status,
-      ).toBe(404);
-
-      expect(
-        (await call(modelConfig.DELETE, { as: as.editor(), params: { ...alpha, name: "fast" } })).status,
-      ).toBe(204);
-      expect(
-        (await call(modelConfig.GET, { as: as.viewer(), params: { ...alpha, name: "fast" } })).status,
-      ).toBe(404);
-      expect(
-        (await call(modelConfig.DELETE, { as: as.editor(), params: { ...alpha, name: "fast" } })).status,
-      ).toBe(404);
-
-      const audit = await w.db.auditLog.findMany({
-        where: { projectId: w.projects.alpha.id, targetType: "model_config" },
-        orderBy: { createdAt: "asc" },
-      });
-      expect(audit.map((a) => a.action)).toEqual([
-        "model_config.created",
-        "model_config.updated",
-        "model_config.deleted",
-      ]);
-      expect(audit[1]!.before).toMatchObject({ concurrency: 4 });
-      expect(audit[1]!.after).toMatchObject({ concurrency: 2 });
-    });
-
-    it("viewers cannot write", async () => {
-      expect((await call(modelConfigs.POST, { as: as.viewer(), params: alpha, body })).status).toBe(403);
-      expect(
-        (await call(modelConfig.DELETE, { as: as.viewer(), params: { ...alpha, name: "fast" } })).status,
-      ).toBe(403);
-    });
-
-    it.each([
-      ["an empty name", { name: "" }, "name"],
-      ["a name with a slash", { name: "a/b" }, "name"],
-      ["a model without a provider", { model: "gpt-4o" }, "model"],
-      ["an unknown provider", { model: "foo:bar" }, "model"],
-      ["a temperature above 2", { params: { temperature: 3 } }, "params.temperature"],
-      ["zero max tokens", { params: { maxOutputTokens: 0 } }, "params.maxOutputTokens"],
-      ["zero concurrency", { concurrency: 0 }, "concurrency"],
-      ["zero requests per minute", { rateLimit: { requestsPerMinute: 0 } }, "rateLimit.requestsPerMinute"],
-      ["negative tokens per minute", { rateLimit: { tokensPerMinute: -5 } }, "rateLimit.tokensPerMinute"],
-      ["a negative price", { price: { input: -1, output: 1 } }, "price.input"],
-      ["half a price", { price: { input: 1 } }, "price.output"],
-      ["a zero timeout", { timeoutMs: 0 }, "timeoutMs"],
-      ["negative retries", { maxRetries: -1 }, "maxRetries"],
-      ["an endpoint of its own", { baseURL: "http://127.0.0.1:9/v1" }, "baseURL"],
-      ["a key variable of its own", { apiKeyEnv: "NEXTAUTH_SECRET" }, "apiKeyEnv"],
-      ["a credential that does not exist", { credential: "nope" }, "credential"],
-    ])("refuses %s with 400 naming the field (create and update)", async (_label, change, field) => {
-      const created = await call(modelConfigs.POST, {
-        as: as.editor(),
-        params: alpha,
-        body: { ...body, name: "ok", ...change },
-      });
-      expect(created.status).toBe(400);
-      expect(issuePaths(created.json)).toContain(field);
-      expect(created.json.error.message).toContain(field);
-      if (field === "name") return;
-      await call(modelConfigs.POST, { as: as.editor(), params: alpha, body: { ...body, name: "target" } });
-      const { name: _n, ...fields } = body;
-      const updated = await call(modelConfig.PUT, {
-        as: as.editor(),
-        params: { ...alpha, name: "target" },
-        body: { ...fields, ...change },
-      });
-      expect(updated.status).toBe(400);
-      expect(issuePaths(updated.json)).toContain(field);
-    });
-
-    it("refuses unknown fields and bodies that are not JSON objects", async () => {
-      const unknown = await call(modelConfigs.POST, {
-        as: as.editor(),
-        params: alpha,
-        body: { ...body, name: "x", tempreature: 1 },
-      });
-      expect(unknown.status).toBe(400);
-      expect(unknown.json.error.message).toContain("tempreature");
-      expect((await call(modelConfigs.POST, { as: as.editor(), params: alpha })).status).toBe(400);
-    });
-  });
-
-  describe("metric configurations", () => {
-    it("an editor creates, updates and deletes one; the metric and its options are checked", async () => {
-      const created = await call(metricConfigs.POST, {
-        as: as.editor(),
-        params: alpha,
-        body: { name: "exact", metric: "exact_match", weight: 2, target: 0.9 },
-      });
-      expect(created.status).toBe(201);
-      expect(created.json).toMatchObject({
-        name: "exact",
-        metric: "exact_match",
-        options: {},
-        weight: 2,
-        target: 0.9,
-      });
-      const updated = await call(metricConfig.PUT, {
-        as: as.editor(),
-        params: { ...alpha, name: "exact" },
-        body: { metric: "regex", options: { pattern: "^pos" }, expectedUpdatedAt: created.json.updatedAt },
-      });
-      expect(updated.status).toBe(200);
-      expect(updated.json).toMatchObject({
-        metric: "regex",
-        options: { pattern: "^pos" },
-        weight: 1,
-        target: null,
-      });
-      const list = await call(metricConfigs.GET, { as: as.viewer(), params: alpha });
-      expect(list.json.items).toHaveLength(1);
-      expect(
-        (await call(metricConfig.DELETE, { as: as.viewer(), params: { ...alpha, name: "exact" } })).status,
-      ).toBe(403);
-      expect(
-        (await call(metricConfig.DELETE, { as: as.editor(), params: { ...alpha, name: "exact" } })).status,
-      ).toBe(204);
-      const actions = await w.db.auditLog.findMany({
-        where: { projectId: w.projects.alpha.id, targetType: "metric_config" },
-        orderBy: { createdAt: "asc" },
-      });
-      expect(actions.map((a) => a.action)).toEqual([
-        "metric_config.created",
-        "metric_config.updated",
-        "metric_config.deleted",
-      ]);
-    });
-
-    it.each([
-      ["an unknown metric", { metric: "accuracy" }, "metric"],
-      ["a bad regex", { metric: "regex", options: { pattern: "(" } }, "options.pattern"],
-      ["an unknown option", { metric: "exact_match", options: { nope: true } }, "options.nope"],
-      ["a zero weight", { weight: 0 }, "weight"],
-      ["a target above 1", { target: 2 }, "target"],
-      ["options that are not an object", { options: [1] }, "options"],
-    ])("refuses %s with 400 naming the field (create and update)", async (_label, change, field) => {
-      const base = { name: "m", metric: "exact_match" };
-      const created = await call(metricConfigs.POST, {
-        as: as.editor(),
-        params: alpha,
-        body: { ...base, ...change },
-      });
-      expect(created.status).toBe(400);
-      expect(issuePaths(created.json)).toContain(field);
-      await call(metricConfigs.POST, {
-        as: as.editor(),
-        params: alpha,
-        body: { name: "kept", metric: "contains" },
-      });
-      const updated = await call(metricConfig.PUT, {
-        as: as.editor(),
-        params: { ...alpha, name: "kept" },
-        body: { metric: "exact_match", ...change },
-      });
-      expect(updated.status).toBe(400);
-      expect(issuePaths(updated.json)).toContain(field);
-    });
   });
 
   describe("provider credentials", () => {

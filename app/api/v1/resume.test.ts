@@ -143,7 +143,7 @@ describe.each(TEST_PROVIDERS)("resuming jobs over the API on %s", (provider) => 
       const runId = await queuedRun();
       const queued = await w.call(runResume.POST, { as: editor, params: { project: "alpha", run: runId } });
       expect(queued.status).toBe(409);
-      expect(queued.json.error.details).toEqual({ status: "queued" });
+      expect(queued.json.error.details).toEqual({ issues: [], status: "queued" });
       await cancelOptimizationRun(w.db, runId, { runner: "embedded" });
       const resumed = await w.call(runResume.POST, { as: editor, params: { project: "alpha", run: runId } });
       expect(resumed.status, resumed.text).toBe(202);
@@ -224,7 +224,7 @@ describe.each(TEST_PROVIDERS)("resuming jobs over the API on %s", (provider) => 
 
       const again = await w.call(batchResume.POST, { as: editor, params: { project: "alpha", batch: id } });
       expect(again.status).toBe(409);
-      expect(again.json.error.details).toEqual({ status: "succeeded" });
+      expect(again.json.error.details).toEqual({ issues: [], status: "succeeded" });
     }, 60_000);
 
     it("a cancelled batch resumes; another project's batch is a 404", async () => {

@@ -14,7 +14,9 @@ import { withSignInRefusal } from "@/lib/auth/sign-in-refusal";
 import { MemoryFailureStore } from "@/lib/core/rate-limit";
 import { TEST_PROVIDERS } from "@/lib/db/test-databases";
 import { type ApiWorld, createApiWorld, PASSWORD } from "@/lib/http/testing";
+import { signInWithPassword } from "@/lib/services/accounts";
 import { addProjectMember } from "@/lib/services/members";
+import { signOutUser } from "@/lib/services/sessions";
 import * as password from "./me/password/route";
 import * as me from "./me/route";
 import * as revoke from "./me/sessions/revoke/route";
@@ -64,7 +66,7 @@ describe.each(TEST_PROVIDERS)("sessions, limits and client addresses on %s", (pr
 
   beforeAll(async () => {
     w = await createApiWorld(provider);
-    const options = await buildAuthOptions(w.db);
+    const options = await buildAuthOptions(w.db, { signInWithPassword, signOutUser });
     authorize = (options.providers[0] as unknown as { options: { authorize: Authorize } }).options.authorize;
     signOutEvent = options.events!.signOut as never;
   });

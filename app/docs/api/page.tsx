@@ -25,7 +25,7 @@ function access(op: OpenApiOperation): string {
 
 function Json({ value }: { value: unknown }) {
   return (
-    <pre className="overflow-x-auto rounded bg-slate-900 p-3 text-xs leading-relaxed text-slate-100">
+    <pre className="relative overflow-x-auto rounded bg-slate-900 p-3 text-xs leading-relaxed text-slate-100">
       {JSON.stringify(value, null, 2)}
     </pre>
   );

@@ -1,7 +1,7 @@
 import { InputError } from "@/lib/core/errors";
-import { getDb } from "@/lib/db";
 import { createUserFromCli, readPasswordFromStdin } from "@/lib/services/accounts";
 import { rotateCredentialEncryptionKey } from "@/lib/services/credentials/rotation";
+import { getDb } from "@/lib/services/database";
 import type { ParsedArgs } from "../args";
 
 /**

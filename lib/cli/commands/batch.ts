@@ -1,32 +1,26 @@
 // `strop batch`: run a prompt over every row of a CSV/JSONL file, in this process, with a live progress
 // line; the results stream from the database into --out (JSONL or CSV). The batch is stored like one
-// made in the app (lib/services/batches.ts): chunks of rows, each row done once, so an interrupted batch
+// made in the app (lib/services/batches/): chunks of rows, each row done once, so an interrupted batch
 // continues with `strop batch --resume <id>` and never pays for a finished row twice.
 import { once } from "node:events";
 import { createWriteStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import path from "node:path";
-import { AppError, InputError, NotFoundError } from "@/lib/core/errors";
-import {
-  type Db,
-  ensureProject,
-  findOrCreatePromptVersion,
-  getBatchRecord,
-  getDb,
-  getProjectBySlug,
-  upsertTask,
-} from "@/lib/db";
+import { actorOf, type ProjectAccess } from "@/lib/auth/principal";
+import { AppError, InputError } from "@/lib/core/errors";
 import {
   type BatchOutcome,
   type BatchProgressUpdate,
   executeBatch,
   rowStateSteps,
 } from "@/lib/services/batch-execution";
-import { batchResultText, createProjectBatch } from "@/lib/services/batches";
+import { batchResultText, createProjectBatch, getBatch } from "@/lib/services/batches";
+import { type Db, getDb } from "@/lib/services/database";
 import { datasetFormatOf } from "@/lib/services/dataset-file";
 import { reopenStoppedBatch } from "@/lib/services/job-resume";
-import { promptFromTask } from "@/lib/services/run-context";
+import { operatorAccess, operatorAccessToBatch } from "@/lib/services/operator";
 import { loadTaskFile } from "@/lib/services/task-file";
+import { storeTaskFilePrompt } from "@/lib/services/task-file-prompt";
 import type { OperatorBatchSpecInput } from "@/lib/validation/batches";
 import { intFlag, type ParsedArgs, projectFlag } from "../args";
 import { duration } from "../format";
@@ -87,7 +81,7 @@ async function specFor(
   db: Db,
   target: string,
   args: ParsedArgs,
-  projectId: string,
+  access: ProjectAccess,
 ): Promise<OperatorBatchSpecInput> {
   const version = intFlag(args, "version");
   const model = stringFlag(args, "model");
@@ -108,16 +102,9 @@ async function specFor(
     if (!model) throw new InputError(`--model: name the model to run task "${target}" with`);
     return { task: target, ...(version ? { promptVersion: version } : {}), model, ...common };
   }
-  const loaded = await loadTaskFile(target, { db, project: projectFlag(args) });
-  const task = await upsertTask(db, projectId, {
-    name: loaded.task.name,
-    description: loaded.task.description,
-  });
+  const loaded = await loadTaskFile(target, { db, project: access.project.slug });
   // The file's prompt becomes a stored version (the same content is the same version), unless --version.
-  const promptVersion =
-    version ??
-    (await findOrCreatePromptVersion(db, task.id, promptFromTask(loaded.task), { source: "file" })).version
-      .version;
+  const promptVersion = version ?? (await storeTaskFilePrompt(db, access, loaded.task));
   return {
     task: loaded.task.name,
     promptVersion,
@@ -163,9 +150,8 @@ function progressPrinter(args: ParsedArgs) {
 }
 
 /** Streams the batch's results from the database into `file` (never all in memory). */
-async function writeResults(db: Db, batchId: string, file: string): Promise<number> {
-  const batch = await getBatchRecord(db, batchId);
-  if (!batch) throw new NotFoundError(`no batch with id "${batchId}"`);
+async function writeResults(db: Db, access: ProjectAccess, batchId: string, file: string): Promise<number> {
+  const batch = await getBatch(db, access, batchId);
   const out = createWriteStream(file);
   let bytes = 0;
   try {
@@ -200,14 +186,16 @@ export async function batchCommand(args: ParsedArgs): Promise<number> {
   if (out) outFormat(out);
   const resume = stringFlag(args, "resume");
   let batchId: string;
+  let access: ProjectAccess;
   let issues: { row: number | null; message: string }[] = [];
   let skipped = 0;
   if (resume) {
     if (args.positionals.length > 0)
       throw new InputError(`unexpected argument "${args.positionals[0]}" with --resume`);
-    if (!(await getBatchRecord(db, resume))) throw new NotFoundError(`no batch with id "${resume}"`);
+    access = await operatorAccessToBatch(db, resume);
     // A failed or cancelled batch goes back to the queue and continues here with its rows not done yet.
-    if (await reopenStoppedBatch(db, resume)) process.stderr.write(`batch ${resume} resumed\n`);
+    const audit = { actor: actorOf(access.principal), organizationId: access.project.organization.id };
+    if (await reopenStoppedBatch(db, resume, audit)) process.stderr.write(`batch ${resume} resumed\n`);
     batchId = resume;
   } else {
     const [target, extra] = args.positionals;
@@ -217,17 +205,14 @@ export async function batchCommand(args: ParsedArgs): Promise<number> {
     if (!input) throw new InputError("--input: name the CSV or JSONL file to run over");
     const format = inputFormat(input);
     if (!(await isFile(input))) throw new InputError(`--input ${input}: no such file`);
-    const ref = await ensureProject(db, projectFlag(args));
-    const project = await getProjectBySlug(db, ref.slug);
-    if (!project) throw new NotFoundError(`project "${ref.slug}" not found`);
-    const spec = await specFor(db, target, args, project.id);
+    access = await operatorAccess(db, projectFlag(args));
+    const spec = await specFor(db, target, args, access);
     const created = await createProjectBatch(
       db,
-      { id: project.id, organizationId: project.organization.id },
+      access,
       spec,
       { kind: "file", path: path.resolve(input), format, label: input },
       {
-        actor: { type: "system", id: null, label: "cli" },
         origin: "cli",
         // Executed right here, not by a runner.
         dispatch: async () => {},
@@ -244,8 +229,8 @@ export async function batchCommand(args: ParsedArgs): Promise<number> {
     }
   }
   const outcome = await execute(db, batchId, args);
-  const bytes = out && outcome.status !== "failed" ? await writeResults(db, batchId, out) : null;
-  const batch = await getBatchRecord(db, batchId);
+  const bytes = out && outcome.status !== "failed" ? await writeResults(db, access, batchId, out) : null;
+  const batch = await getBatch(db, access, batchId);
   if (args.flags.json) {
     console.log(
       JSON.stringify(

@@ -1,7 +1,7 @@
 import { InputError } from "@/lib/core/errors";
 import type { Progress } from "@/lib/core/ports";
-import { getDb } from "@/lib/db";
-import { evaluateTaskFile, optimizeTaskFile } from "@/lib/services/optimization";
+import { getDb } from "@/lib/services/database";
+import { evaluateTaskFile, optimizeTaskFile } from "@/lib/services/runs/task-files";
 import { intFlag, type ParsedArgs, projectFlag } from "../args";
 import { evaluationSummary, optimizationSummary, progressLine } from "../report";
 

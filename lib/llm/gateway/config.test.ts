@@ -30,6 +30,36 @@ describe("gateway settings", () => {
     );
   });
 
+  it("wants whole numbers of calls and retries", () => {
+    expect(refused({ concurrency: 1.5 })).toBe(
+      'models["openai:gpt-4o"].concurrency must be a positive integer (got 1.5)',
+    );
+    expect(refused({ maxRetries: 2.5 })).toBe(
+      'models["openai:gpt-4o"].maxRetries must be a positive integer (got 2.5)',
+    );
+    // Rates and times may be fractions.
+    expect(() =>
+      createLlm({
+        env: {},
+        models: { "openai:gpt-4o": { rateLimit: { requestsPerMinute: 0.5 }, timeoutMs: 0.5 } },
+      }),
+    ).not.toThrow();
+    expect(refused({ timeoutMs: Number.POSITIVE_INFINITY })).toBe(
+      'models["openai:gpt-4o"].timeoutMs must be a positive number (got null)',
+    );
+  });
+
+  it("checks the gateway-wide defaults: retries may be 0, not negative or fractional", () => {
+    const defaults = (options: { maxRetries?: number; timeoutMs?: number }) => () =>
+      createLlm({ env: {}, ...options });
+    expect(defaults({ maxRetries: 0 })).not.toThrow();
+    expect(defaults({ maxRetries: -1 })).toThrow(
+      new InputError("maxRetries must be an integer >= 0 (got -1)"),
+    );
+    expect(defaults({ maxRetries: 1.5 })).toThrow("maxRetries must be an integer >= 0 (got 1.5)");
+    expect(defaults({ timeoutMs: 0 })).toThrow(new InputError("timeoutMs must be a positive number (got 0)"));
+  });
+
   it("accepts positive limits", () => {
     expect(() =>
       createLlm({

@@ -80,8 +80,34 @@ describe("the token bucket", () => {
     expect(limiter.balance(rpm)).toBeCloseTo(10, 6);
   });
 
-  it("estimates prompt tokens from the text", () => {
+  it("estimates prompt tokens from the text: a token per 4 characters, 4 per message", () => {
     expect(estimatePromptTokens([{ role: "user", content: "x".repeat(400) }])).toBe(104);
+    expect(
+      estimatePromptTokens([
+        { role: "system", content: "x".repeat(9) },
+        { role: "user", content: "y".repeat(8) },
+      ]),
+    ).toBe(5 + 8); // ceil(17 / 4) + 4 · 2
+  });
+
+  it("a bucket starts full and refills at its rate up to its capacity", () => {
+    let now = 0;
+    const limiter = new LocalRateLimiter(() => now);
+    const rpm = bucket("refill", 600, 1); // 0.01 per ms, capacity 10
+    expect(limiter.balance(rpm)).toBe(10);
+    now = 1000;
+    expect(limiter.balance(rpm)).toBe(10); // untouched: still full, not refilled beyond it
+    limiter.adjust([{ ...rpm, cost: 4 }]);
+    expect(limiter.balance(rpm)).toBe(6);
+    now = 1050;
+    expect(limiter.balance(rpm)).toBeCloseTo(6.5, 9);
+    now = 100_000;
+    expect(limiter.balance(rpm)).toBe(10);
+  });
+
+  it("sizes a bucket to one second's worth, at least one call", () => {
+    expect(bucket("a", 600, 1)).toEqual({ key: "a", perMs: 0.01, capacity: 10, cost: 1 });
+    expect(bucket("b", 30, 1).capacity).toBe(1);
   });
 });
 

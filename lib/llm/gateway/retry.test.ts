@@ -5,7 +5,13 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { LlmError } from "../../core/ports";
 import { createLlm } from "../gateway";
 import { type FakeReply, type FakeServer, startFakeOpenAIServer } from "../testing/fake-openai-server";
-import { classifyFailure, DEFAULT_RETRY_POLICY, parseRetryAfter, retryDelay } from "./retry";
+import {
+  AttemptTimeoutError,
+  classifyFailure,
+  DEFAULT_RETRY_POLICY,
+  parseRetryAfter,
+  retryDelay,
+} from "./retry";
 
 let server: FakeServer;
 /** Replies per model name, consumed in order; the last one repeats. */
@@ -222,5 +228,59 @@ describe("retry helpers", () => {
     expect(classifyFailure(new JSONParseError({ text: "{", cause: new Error("x") }), NOW).retryable).toBe(
       true,
     );
+  });
+
+  it("reads Retry-After only when it is a number of seconds or a date; retry-after-ms only when numeric", () => {
+    expect(parseRetryAfter({ "retry-after": " 3 " }, NOW)).toBe(3000);
+    expect(parseRetryAfter({ "retry-after": "12" }, NOW)).toBe(12_000);
+    expect(parseRetryAfter({ "retry-after": "0.25" }, NOW)).toBe(250);
+    for (const value of ["x5", "5x", "", "  "])
+      expect(parseRetryAfter({ "retry-after": value }, NOW), value).toBeUndefined();
+    expect(parseRetryAfter({ "retry-after-ms": "-5" }, NOW)).toBe(0);
+    // A blank or non-numeric retry-after-ms leaves the decision to retry-after.
+    expect(parseRetryAfter({ "retry-after-ms": " ", "retry-after": "2" }, NOW)).toBe(2000);
+    expect(parseRetryAfter({ "retry-after-ms": "soon", "retry-after": "2" }, NOW)).toBe(2000);
+    expect(parseRetryAfter({ "retry-after-ms": "soon" }, NOW)).toBeUndefined();
+    expect(parseRetryAfter({}, NOW)).toBeUndefined();
+  });
+
+  it("retries connection failures by their code, or undici's TypeError, and nothing else", () => {
+    const withCode = (code: unknown, cause?: unknown) =>
+      Object.assign(new Error("connection trouble", { cause }), { code });
+    const retryable = (error: unknown) => classifyFailure(error, NOW).retryable;
+    for (const code of ["ECONNRESET", "ECONNREFUSED", "EPIPE", "ETIMEDOUT", "UND_ERR_SOCKET"]) {
+      expect(retryable(withCode(code)), code).toBe(true);
+      expect(retryable(new Error("wrapped", { cause: { code } })), `cause ${code}`).toBe(true);
+    }
+    for (const code of ["ENOTFOUND", "XECONNRESET", "ECONNRESETX", 104])
+      expect(retryable(withCode(code)), String(code)).toBe(false);
+    // The error's own code decides before its cause's.
+    expect(retryable(withCode("ERR_INVALID_URL", { code: "ECONNRESET" }))).toBe(false);
+    expect(retryable({ code: "ECONNRESET", message: "not an Error" })).toBe(false);
+    expect(retryable("ECONNRESET")).toBe(false);
+    expect(retryable(new TypeError("fetch failed"))).toBe(true);
+    expect(retryable(new TypeError("socket hang up"))).toBe(true);
+    expect(retryable(new Error("fetch failed"))).toBe(false);
+    expect(retryable(new TypeError("Cannot read properties of undefined"))).toBe(false);
+  });
+
+  it("does not retry an informational or redirect status, nor a failure without status the SDK calls final", () => {
+    const apiError = (statusCode: number | undefined, isRetryable?: boolean) =>
+      new APICallError({ message: "x", url: "http://x", requestBodyValues: {}, statusCode, isRetryable });
+    expect(classifyFailure(apiError(100), NOW).retryable).toBe(false);
+    expect(classifyFailure(apiError(300), NOW).retryable).toBe(false);
+    expect(classifyFailure(apiError(302), NOW).retryable).toBe(false);
+    expect(classifyFailure(apiError(undefined, false), NOW).retryable).toBe(false);
+    expect(classifyFailure(apiError(undefined, true), NOW).retryable).toBe(true);
+  });
+
+  it("names a timed-out attempt", () => {
+    const error = new AttemptTimeoutError(1500);
+    expect(error).toMatchObject({
+      name: "AttemptTimeoutError",
+      message: "no answer within 1500 ms",
+      timeoutMs: 1500,
+    });
+    expect(classifyFailure(error, NOW)).toEqual({ retryable: true });
   });
 });

@@ -67,4 +67,45 @@ describe("gateway stats", () => {
       max: 100,
     });
   });
+
+  const success = (latencyMs: number) =>
+    ({ kind: "success", latencyMs, inputTokens: 0, outputTokens: 0, costUsd: 0 }) as const;
+
+  it("sorts latencies by value, whatever their order and digits", () => {
+    const collector = new StatsCollector();
+    // 1..100 in a scrambled order (37 is coprime to 100): neither arrival nor string order is numeric.
+    for (let i = 0; i < 100; i++) collector.record("m", undefined, success(((i * 37) % 100) + 1));
+    expect(collector.snapshot().models.m?.latencyMs).toEqual({
+      count: 100,
+      p50: 50,
+      p95: 95,
+      p99: 99,
+      max: 100,
+    });
+    const few = new StatsCollector();
+    for (const ms of [300, 9, 40]) few.record("m", undefined, success(ms));
+    expect(few.snapshot().models.m?.latencyMs).toEqual({ count: 3, p50: 40, p95: 300, p99: 300, max: 300 });
+  });
+
+  it("keeps a uniform sample beyond 8,192 latencies, so percentiles stay those of every call", () => {
+    const collector = new StatsCollector();
+    for (let ms = 1; ms <= 20_000; ms++) collector.record("m", undefined, success(ms));
+    const latency = collector.snapshot().models.m?.latencyMs;
+    expect(latency?.count).toBe(20_000);
+    expect(latency?.max).toBe(20_000);
+    // A reservoir of 8,192 out of 20,000: the median is within ~1% of 10,000 (the bound is 9 sigma).
+    expect(latency?.p50).toBeGreaterThan(9_000);
+    expect(latency?.p50).toBeLessThan(11_000);
+    expect(latency?.p99).toBeGreaterThan(19_000);
+  });
+
+  it("counts a call without scope in the total and its model only", () => {
+    const collector = new StatsCollector();
+    collector.record("m", undefined, { kind: "call" });
+    collector.record("m", "run-1", { kind: "call" });
+    const snapshot = collector.snapshot();
+    expect(Object.keys(snapshot.scopes)).toEqual(["run-1"]);
+    expect(snapshot.total.calls).toBe(2);
+    expect(snapshot.scopes["run-1"]?.calls).toBe(1);
+  });
 });

@@ -10,7 +10,7 @@ import {
 } from "@/lib/db";
 import type { RunSpecInput } from "@/lib/validation/runs";
 import { loadDataset } from "../dataset-file";
-import { promptFromTask } from "../run-context";
+import { promptFromTask } from "../runs/context";
 import { loadTaskFile } from "../task-file";
 
 const root = path.resolve(import.meta.dirname, "../../..");

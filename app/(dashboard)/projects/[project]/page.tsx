@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { DatasetList } from "@/components/overview/dataset-list";
+import { GetStarted } from "@/components/overview/get-started";
 import { RecentPromptVersions } from "@/components/overview/recent-prompt-versions";
 import { StatCards } from "@/components/overview/stat-cards";
 import { RunsTable } from "@/components/runs/runs-table";
@@ -16,7 +17,8 @@ export default async function OverviewPage({ params }: { params: Promise<{ proje
   const { db, access } = await requireProjectPage(slug, `/projects/${slug}`);
   const { project, role } = access;
   const overview = await getProjectOverview(db, access);
-  const empty = overview.counts.runs === 0 && overview.counts.tasks === 0 && overview.counts.datasets === 0;
+  // Until the project has a task, a dataset and a run: the steps to a first prompt in production.
+  const empty = overview.counts.runs === 0 || overview.counts.tasks === 0 || overview.counts.datasets === 0;
   return (
     <>
       <PageHeader
@@ -30,27 +32,12 @@ export default async function OverviewPage({ params }: { params: Promise<{ proje
       <StatCards project={project.slug} counts={overview.counts} />
       {empty ? (
         <Section title="Get started">
-          <ul className="list-inside list-disc space-y-1 text-sm text-slate-700">
-            <li>
-              Run an optimization from the command line:{" "}
-              <code>npm run strop -- optimize examples/sentiment/task.yaml</code> (CLI runs land in the
-              project <code>default</code>).
-            </li>
-            {hasRole(role, "admin") ? (
-              <li>
-                <Link href={`/projects/${project.slug}/api-keys`} className="text-indigo-700 hover:underline">
-                  Create an API key
-                </Link>{" "}
-                for scripts and CI: <code>/api/v1/projects/{project.slug}</code>.
-              </li>
-            ) : null}
-            <li>
-              <Link href={`/projects/${project.slug}/members`} className="text-indigo-700 hover:underline">
-                See who has access
-              </Link>
-              .
-            </li>
-          </ul>
+          <GetStarted
+            project={project.slug}
+            counts={overview.counts}
+            canEdit={hasRole(role, "editor")}
+            canAdmin={hasRole(role, "admin")}
+          />
         </Section>
       ) : null}
       <Section title="Recent runs">

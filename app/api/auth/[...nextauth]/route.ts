@@ -4,11 +4,14 @@
 
 import type { NextRequest } from "next/server";
 import NextAuth from "next-auth";
-import { authOptions } from "@/lib/auth/next-auth";
+import { buildAuthOptions } from "@/lib/auth/next-auth";
 import { withSignInRefusal } from "@/lib/auth/sign-in-refusal";
+import { signInWithPassword } from "@/lib/services/accounts";
+import { getDb } from "@/lib/services/database";
+import { signOutUser } from "@/lib/services/sessions";
 
 async function handler(request: NextRequest, context: { params: Promise<{ nextauth: string[] }> }) {
-  const options = await authOptions();
+  const options = await buildAuthOptions(await getDb(), { signInWithPassword, signOutUser });
   return withSignInRefusal(() => NextAuth(request, context, options));
 }
 

@@ -2,6 +2,7 @@ import * as z from "zod";
 import { defineRoute } from "@/lib/http/define-route";
 import { buildOpenApiDocument } from "@/lib/http/openapi";
 import { listOperations } from "@/lib/http/registry";
+// biome-ignore lint/suspicious/noImportCycles: the generated list lazily imports every route, this one included; nothing runs at load time.
 import { loadAllRoutes } from "../routes.generated";
 
 export const GET = defineRoute({

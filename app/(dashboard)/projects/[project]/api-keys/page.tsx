@@ -36,7 +36,7 @@ export default async function ApiKeysPage({ params }: { params: Promise<{ projec
         {keys.length === 0 ? (
           <EmptyState title="No API keys yet" />
         ) : (
-          <div className="overflow-x-auto">
+          <div className="relative overflow-x-auto">
             <table className="w-full text-left text-sm">
               <thead className="border-b border-slate-200 text-xs uppercase text-slate-500">
                 <tr>

@@ -99,7 +99,7 @@ export default async function AuditPage({
         {page.items.length === 0 ? (
           <EmptyState title="No entries" />
         ) : (
-          <div className="overflow-x-auto">
+          <div className="relative overflow-x-auto">
             <table className="w-full text-left text-sm">
               <thead className="border-b border-slate-200 text-xs uppercase text-slate-500">
                 <tr>

@@ -14,13 +14,14 @@ import { requireProjectPage } from "@/lib/auth/pages";
 import type { ProjectAccess } from "@/lib/auth/principal";
 import { AppError } from "@/lib/core/errors";
 import { hasRole } from "@/lib/core/roles";
-import type { Db, Page } from "@/lib/db";
 import { decodeCursor, encodeCursor } from "@/lib/http/pagination";
 import { type BatchSummary, listBatches } from "@/lib/services/batches";
+import type { Db } from "@/lib/services/database";
 import { getProjectDataset, listProjectDatasets } from "@/lib/services/datasets";
+import type { Page } from "@/lib/services/pagination";
 import { listPromptTasks, listTaskVersionNumbers } from "@/lib/services/prompts";
 import { listProjectModelConfigs } from "@/lib/services/settings";
-import { BATCH_STATUSES, type BatchStatus } from "@/lib/validation/batches";
+import { BATCH_STATUSES, batchStatusSchema } from "@/lib/validation/batches";
 
 export const metadata: Metadata = { title: "Batches" };
 
@@ -57,9 +58,7 @@ export default async function BatchesPage({
   const query = await searchParams;
   const { db, access } = await requireProjectPage(slug, `/projects/${slug}/batches`);
   const canWrite = hasRole(access.role, "editor");
-  const status = (BATCH_STATUSES as readonly string[]).includes(String(query.status))
-    ? (query.status as BatchStatus)
-    : undefined;
+  const status = batchStatusSchema.safeParse(query.status).data;
   const paged = typeof query.cursor === "string";
   const base = `/projects/${slug}/batches`;
   const withStatus = (extra: Record<string, string>) => {

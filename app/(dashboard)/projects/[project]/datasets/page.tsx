@@ -25,7 +25,7 @@ export default async function DatasetsPage({ params }: { params: Promise<{ proje
             {canWrite ? <p>Upload a CSV, JSONL or JSON file below.</p> : <p>Editors can upload one.</p>}
           </EmptyState>
         ) : (
-          <div className="overflow-x-auto">
+          <div className="relative overflow-x-auto">
             <table className="w-full text-left text-sm">
               <thead className="border-b border-slate-200 text-xs uppercase text-slate-500">
                 <tr>

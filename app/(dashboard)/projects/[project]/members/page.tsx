@@ -24,7 +24,7 @@ export default async function MembersPage({ params }: { params: Promise<{ projec
         description="Viewers read; editors also change content; admins also manage members and API keys; owners everything."
       />
       <Section title={`People (${members.length})`}>
-        <div className="overflow-x-auto">
+        <div className="relative overflow-x-auto">
           <table className="w-full text-left text-sm">
             <thead className="border-b border-slate-200 text-xs uppercase text-slate-500">
               <tr>

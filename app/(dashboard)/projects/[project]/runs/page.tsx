@@ -6,9 +6,9 @@ import { EmptyState, PageHeader, Section } from "@/components/ui/page";
 import { requireProjectPage } from "@/lib/auth/pages";
 import { AppError } from "@/lib/core/errors";
 import { hasRole } from "@/lib/core/roles";
-import type { Page } from "@/lib/db";
 import { decodeCursor, encodeCursor } from "@/lib/http/pagination";
-import { listProjectRuns, type RunSummary } from "@/lib/services/run-reads";
+import type { Page } from "@/lib/services/pagination";
+import { listProjectRuns, type RunSummary } from "@/lib/services/runs/reads";
 
 export const metadata: Metadata = { title: "Runs" };
 

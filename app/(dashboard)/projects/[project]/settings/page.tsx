@@ -210,7 +210,7 @@ export default async function SettingsPage({ params }: { params: Promise<{ proje
                       {m.target !== null ? ` · target ${m.target}` : ""}
                     </p>
                     {Object.keys(m.options).length > 0 ? (
-                      <pre className="mt-1 overflow-x-auto text-xs text-slate-500">
+                      <pre className="mt-1 relative overflow-x-auto text-xs text-slate-500">
                         {JSON.stringify(m.options)}
                       </pre>
                     ) : null}

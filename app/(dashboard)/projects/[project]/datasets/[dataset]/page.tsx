@@ -77,7 +77,7 @@ export default async function DatasetPage({
       />
 
       <Section title="Versions">
-        <div className="overflow-x-auto">
+        <div className="relative overflow-x-auto">
           <table className="w-full text-left text-sm">
             <thead className="border-b border-slate-200 text-xs uppercase text-slate-500">
               <tr>

@@ -7,7 +7,8 @@ import { StatusBadge } from "@/components/ui/status-badge";
 import { requireProjectPage } from "@/lib/auth/pages";
 import { NotFoundError } from "@/lib/core/errors";
 import { hasRole } from "@/lib/core/roles";
-import { getProjectRun, type ProjectRunDetail } from "@/lib/services/run-reads";
+import { listTaskLabels } from "@/lib/services/prompts/labels";
+import { getProjectRun, type ProjectRunDetail } from "@/lib/services/runs/reads";
 
 export const metadata: Metadata = { title: "Run" };
 
@@ -21,6 +22,13 @@ export default async function RunPage({ params }: { params: Promise<{ project: s
     if (error instanceof NotFoundError) notFound();
     throw error;
   }
+  // The labels on the saved winner ("Save winner and label as staging" puts one there).
+  const winnerLabels =
+    run.winner.version !== null
+      ? (await listTaskLabels(db, access, run.taskName)).items
+          .filter((label) => label.version === run.winner.version)
+          .map((label) => label.name)
+      : [];
   return (
     <>
       <p className="mb-2 text-sm">
@@ -37,7 +45,12 @@ export default async function RunPage({ params }: { params: Promise<{ project: s
           </span>
         }
       />
-      <RunDetail project={slug} run={run} canEdit={hasRole(access.role, "editor")} />
+      <RunDetail
+        project={slug}
+        run={run}
+        canEdit={hasRole(access.role, "editor")}
+        winnerLabels={winnerLabels}
+      />
     </>
   );
 }

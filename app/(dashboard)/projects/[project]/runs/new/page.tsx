@@ -1,14 +1,14 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { type StartRunChoices, StartRunForm } from "@/components/runs/start-run-form";
+import { type StartRunChoices, StartRunForm, type StartRunPreset } from "@/components/runs/start-run-form";
 import { EmptyState, PageHeader, Section } from "@/components/ui/page";
 import { requireProjectPage } from "@/lib/auth/pages";
 import { hasRole } from "@/lib/core/roles";
 import { listMetrics } from "@/lib/metrics/registry";
 import { optimizers } from "@/lib/optimizers/registry";
-import { activeRunner } from "@/lib/runner/index";
 import { getProjectDataset, listProjectDatasets } from "@/lib/services/datasets";
 import { listPromptTasks, listTaskVersionNumbers } from "@/lib/services/prompts";
+import { appRunner } from "@/lib/services/runs/reads";
 import { listProjectMetricConfigs, listProjectModelConfigs } from "@/lib/services/settings";
 
 export const metadata: Metadata = { title: "Start a run" };
@@ -16,8 +16,26 @@ export const metadata: Metadata = { title: "Start a run" };
 /** The offline simulator (lib/llm/sim): always available, no credentials, as the bundled examples use it. */
 const SIM_MODELS = ["sim:default"];
 
-export default async function NewRunPage({ params }: { params: Promise<{ project: string }> }) {
+/** `?task=sentiment&version=3&purpose=evaluate` (the task page's Evaluate and Optimize actions). */
+function presetFrom(query: Record<string, string | string[] | undefined>): StartRunPreset {
+  const text = (value: string | string[] | undefined) => (typeof value === "string" ? value : undefined);
+  const version = text(query.version);
+  return {
+    task: text(query.task),
+    version: version && /^\d{1,9}$/.test(version) ? Number(version) : undefined,
+    evaluate: text(query.purpose) === "evaluate",
+  };
+}
+
+export default async function NewRunPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ project: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const { project: slug } = await params;
+  const preset = presetFrom(await searchParams);
   const { db, access } = await requireProjectPage(slug, `/projects/${slug}/runs/new`);
   const back = (
     <p className="mb-2 text-sm">
@@ -74,14 +92,14 @@ export default async function NewRunPage({ params }: { params: Promise<{ project
     metrics: listMetrics(),
     strategies: Object.values(optimizers).map((o) => ({ name: o.name, description: o.description })),
     simModels: SIM_MODELS,
-    runner: activeRunner(),
+    runner: appRunner(),
   };
   return (
     <>
       {back}
       {header}
       <Section title="Run settings" id="run-settings">
-        <StartRunForm project={slug} choices={choices} />
+        <StartRunForm project={slug} choices={choices} preset={preset} />
       </Section>
     </>
   );

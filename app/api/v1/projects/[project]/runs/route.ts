@@ -1,7 +1,7 @@
 import { defineRoute } from "@/lib/http/define-route";
 import { decodeCursor, encodeCursor } from "@/lib/http/pagination";
-import { listProjectRuns } from "@/lib/services/run-reads";
 import { startProjectRun } from "@/lib/services/runs";
+import { listProjectRuns } from "@/lib/services/runs/reads";
 import { projectParamsSchema } from "@/lib/validation/projects";
 import { createdRunSchema, runListQuerySchema, runPageSchema, runSpecSchema } from "@/lib/validation/runs";
 

@@ -7,9 +7,9 @@ import { EmptyState, PageHeader, Section } from "@/components/ui/page";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { requireProjectPage } from "@/lib/auth/pages";
 import { AppError, NotFoundError } from "@/lib/core/errors";
-import { getProjectRun, type ProjectRunDetail } from "@/lib/services/run-reads";
-import { listRunResults, type RunResultPage } from "@/lib/services/run-results";
-import { RESULT_VIEWS, type ResultView } from "@/lib/validation/runs";
+import { getProjectRun, type ProjectRunDetail } from "@/lib/services/runs/reads";
+import { listRunResults, type RunResultPage } from "@/lib/services/runs/results";
+import { RESULT_VIEWS, type ResultView, resultViewSchema } from "@/lib/validation/runs";
 
 export const metadata: Metadata = { title: "Run results" };
 
@@ -45,7 +45,8 @@ export default async function RunResultsPage({
   const optimize = run.kind === "optimize";
   const views: readonly ResultView[] = optimize ? RESULT_VIEWS : ["all"];
   const asked = one(query.view) ?? "all";
-  const view = (views as readonly string[]).includes(asked) ? (asked as ResultView) : null;
+  const parsed = resultViewSchema.safeParse(asked);
+  const view = parsed.success && views.includes(parsed.data) ? parsed.data : null;
   const cursor = one(query.cursor);
   let page: RunResultPage | null = null;
   let problem: string | null =

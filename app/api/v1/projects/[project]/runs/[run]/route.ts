@@ -1,5 +1,5 @@
 import { defineRoute } from "@/lib/http/define-route";
-import { getProjectRun } from "@/lib/services/run-reads";
+import { getProjectRun } from "@/lib/services/runs/reads";
 import { runDetailSchema, runParamsSchema } from "@/lib/validation/runs";
 
 export const GET = defineRoute({

@@ -1,5 +1,5 @@
 import { defineRoute } from "@/lib/http/define-route";
-import { listRunResults } from "@/lib/services/run-results";
+import { listRunResults } from "@/lib/services/runs/results";
 import { runParamsSchema, runResultPageSchema, runResultsQuerySchema } from "@/lib/validation/runs";
 
 export const GET = defineRoute({

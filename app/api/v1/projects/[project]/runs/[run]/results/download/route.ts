@@ -1,5 +1,5 @@
 import { defineRoute } from "@/lib/http/define-route";
-import { downloadRunResults } from "@/lib/services/run-results";
+import { downloadRunResults } from "@/lib/services/runs/results";
 import { runParamsSchema, runResultsDownloadQuerySchema } from "@/lib/validation/runs";
 
 export const GET = defineRoute({

@@ -1,0 +1,114 @@
+// Dataset versions by content (the CLI's task files): found by content hash or written whole, and read
+// back with their examples.
+import { randomUUID } from "node:crypto";
+import { readStored } from "@/lib/validation/stored-document";
+import { storedVariablesSchema } from "@/lib/validation/stored-state";
+import type { Db } from "../client";
+import { Prisma } from "../generated/sqlite/client";
+import { json, retryOnUniqueViolation } from "../util";
+import {
+  DATASET_WRITE_TIMEOUT_MS,
+  type DatasetVersionInput,
+  type DatasetVersionRecord,
+  EXAMPLE_CHUNK,
+  type ExampleRecord,
+  toRecord,
+} from "./records";
+
+/**
+ * The version of dataset `name` with this contentHash, or a new version (max + 1) with all its
+ * examples. All or nothing: the dataset, the version and every example are written in one transaction.
+ */
+export async function findOrCreateDatasetVersion(
+  db: Db,
+  projectId: string,
+  input: DatasetVersionInput,
+): Promise<{ datasetVersion: DatasetVersionRecord; created: boolean }> {
+  const seen = new Set<string>();
+  for (const e of input.examples) {
+    if (seen.has(e.key)) throw new Error(`dataset "${input.name}": duplicate example id "${e.key}"`);
+    seen.add(e.key);
+  }
+  return retryOnUniqueViolation(() =>
+    db.$transaction(
+      async (tx) => {
+        // Writing the dataset row locks it: concurrent writers of the same dataset queue here.
+        const dataset = await tx.dataset.upsert({
+          where: { projectId_name: { projectId, name: input.name } },
+          create: { projectId, name: input.name },
+          update: { updatedAt: new Date() },
+        });
+        const same = await tx.datasetVersion.findFirst({
+          where: { datasetId: dataset.id, contentHash: input.contentHash },
+          orderBy: { version: "desc" },
+        });
+        if (same) return { datasetVersion: toRecord(same), created: false };
+        const last = await tx.datasetVersion.aggregate({
+          where: { datasetId: dataset.id },
+          _max: { version: true },
+        });
+        const version = await tx.datasetVersion.create({
+          data: {
+            datasetId: dataset.id,
+            version: (last._max.version ?? 0) + 1,
+            contentHash: input.contentHash,
+            sourceName: input.sourceName,
+            rowCount: input.examples.length,
+            columns: json(input.columns),
+            expectedColumn: input.expectedColumn,
+          },
+        });
+        // Multi-row INSERTs: ~6x faster than createMany (100k rows in ~3 s instead of ~18 s). Prisma.sql
+        // renders the placeholders of the connected database (? for SQLite, $n for PostgreSQL).
+        for (let i = 0; i < input.examples.length; i += EXAMPLE_CHUNK) {
+          const rows = input.examples
+            .slice(i, i + EXAMPLE_CHUNK)
+            .map(
+              (e) =>
+                Prisma.sql`(${randomUUID()}, ${version.id}, ${e.key}, ${e.rowNumber}, ${JSON.stringify(e.input)}, ${e.expected})`,
+            );
+          await tx.$executeRaw`INSERT INTO "Example" ("id", "datasetVersionId", "key", "rowNumber", "input", "expected") VALUES ${Prisma.join(rows)}`;
+        }
+        return { datasetVersion: toRecord(version), created: true };
+      },
+      { timeout: DATASET_WRITE_TIMEOUT_MS, maxWait: 60_000 },
+    ),
+  );
+}
+
+export async function getDatasetVersion(db: Db, id: string): Promise<DatasetVersionRecord | null> {
+  const row = await db.datasetVersion.findUnique({ where: { id } });
+  return row ? toRecord(row) : null;
+}
+
+/** The examples of a version in file order, as the core's `Example` (id = key) plus rowNumber. */
+export async function listExamples(db: Db, datasetVersionId: string): Promise<ExampleRecord[]> {
+  const rows = await db.example.findMany({
+    where: { datasetVersionId },
+    orderBy: { rowNumber: "asc" },
+    select: { key: true, input: true, expected: true, rowNumber: true },
+  });
+  return rows.map((r) => ({
+    id: r.key,
+    input: readStored(
+      storedVariablesSchema,
+      r.input,
+      `dataset version ${datasetVersionId}: example ${r.key}`,
+    ),
+    expected: r.expected,
+    rowNumber: r.rowNumber,
+  }));
+}
+
+/** A dataset version with its dataset's name, only when the dataset belongs to `projectId`. */
+export async function getProjectDatasetVersion(
+  db: Db,
+  projectId: string,
+  id: string,
+): Promise<(DatasetVersionRecord & { datasetName: string }) | null> {
+  const row = await db.datasetVersion.findFirst({
+    where: { id, dataset: { projectId } },
+    include: { dataset: { select: { name: true } } },
+  });
+  return row ? { ...toRecord(row), datasetName: row.dataset.name } : null;
+}

@@ -1,0 +1,84 @@
+// A small keep-alive HTTP load generator for `npm run bench` (autocannon is not installed): `connections`
+// workers, each with its own kept-alive socket, send GET requests back to back for `durationMs` after a
+// warm-up; latency is measured per request from send to the end of the body.
+import http from "node:http";
+
+export interface LoadOptions {
+  url: string;
+  headers?: Record<string, string>;
+  connections: number;
+  durationMs: number;
+  warmupMs?: number;
+  /** The status every answer must have (default 200); others count as errors. */
+  expectStatus?: number;
+}
+
+export interface LoadResult {
+  requests: number;
+  errors: number;
+  seconds: number;
+  requestsPerSecond: number;
+  /** Latency percentiles, ms. */
+  p50: number;
+  p99: number;
+  /** Every latency, ms (to merge rounds). */
+  latencies: number[];
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+function get(agent: http.Agent, url: URL, headers: Record<string, string>): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const request = http.get(url, { agent, headers }, (response) => {
+      response.on("data", () => {});
+      response.on("end", () => resolve(response.statusCode ?? 0));
+      response.on("error", reject);
+    });
+    request.on("error", reject);
+  });
+}
+
+/** Runs the load and reports what was measured after the warm-up. */
+export async function runLoad(options: LoadOptions): Promise<LoadResult> {
+  const url = new URL(options.url);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: options.connections });
+  const headers = options.headers ?? {};
+  const expected = options.expectStatus ?? 200;
+  const warmupEnds = performance.now() + (options.warmupMs ?? 0);
+  const ends = warmupEnds + options.durationMs;
+  const latencies: number[] = [];
+  let errors = 0;
+  const worker = async () => {
+    for (;;) {
+      const started = performance.now();
+      if (started >= ends) return;
+      let status = 0;
+      try {
+        status = await get(agent, url, headers);
+      } catch {
+        status = 0;
+      }
+      const finished = performance.now();
+      if (started < warmupEnds) continue;
+      if (status === expected) latencies.push(finished - started);
+      else errors++;
+    }
+  };
+  await Promise.all(Array.from({ length: options.connections }, worker));
+  agent.destroy();
+  // From the end of the warm-up to the last answer (requests sent during the warm-up are not counted).
+  const seconds = (performance.now() - warmupEnds) / 1000;
+  const sorted = [...latencies].sort((a, b) => a - b);
+  return {
+    requests: latencies.length,
+    errors,
+    seconds,
+    requestsPerSecond: latencies.length / seconds,
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+    latencies,
+  };
+}
