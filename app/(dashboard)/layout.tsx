@@ -20,11 +20,11 @@ export default async function DashboardLayout({ children }: { children: ReactNod
         Skip to content
       </a>
       <header className="border-b border-slate-200 bg-white">
-        <div className="mx-auto flex max-w-7xl items-center justify-between px-4 py-3">
+        <div className="mx-auto flex max-w-7xl items-center justify-between gap-3 px-4 py-3">
           <Link href="/projects" className="text-lg font-semibold tracking-tight text-indigo-700">
             Strop
           </Link>
-          <div className="flex items-center gap-3 text-sm text-slate-600">
+          <div className="flex min-w-0 flex-wrap items-center justify-end gap-x-3 gap-y-1 text-sm text-slate-600">
             <Link href="/docs/api" className="hover:text-slate-900">
               API reference
             </Link>

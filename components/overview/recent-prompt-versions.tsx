@@ -2,7 +2,7 @@
 import Link from "next/link";
 import { SourceBadge } from "@/components/prompts/source-badge";
 import { Time } from "@/components/ui/page";
-import type { RecentPromptVersion } from "@/lib/db";
+import type { RecentPromptVersion } from "@/lib/services/overview";
 
 export function RecentPromptVersions({
   project,

@@ -1,10 +1,11 @@
-// Everything a prompt version holds: the two prompts, the template's variables, the model parameters,
-// the demos, and where it came from.
+// Everything a prompt version holds: its message, the two prompts, its typed variables, the serving
+// model and its parameters, the demos, and where it came from (source, run, author).
 import Link from "next/link";
 import { Time } from "@/components/ui/page";
-import type { PromptVersionRecord } from "@/lib/db";
+import type { PromptVersion } from "@/lib/validation/prompts";
 import { PromptText } from "./prompt-text";
 import { SourceBadge } from "./source-badge";
+import { VariableSchemaTable } from "./variable-schema-table";
 
 const PARAM_LABELS: Record<string, string> = {
   temperature: "Temperature",
@@ -13,11 +14,17 @@ const PARAM_LABELS: Record<string, string> = {
   seed: "Seed",
 };
 
-export function PromptVersionView({ project, version }: { project: string; version: PromptVersionRecord }) {
+export function PromptVersionView({ project, version }: { project: string; version: PromptVersion }) {
   const params = Object.entries(version.params).filter(([, v]) => v !== undefined);
   return (
     <div className="space-y-6">
-      <dl className="grid grid-cols-2 gap-x-6 gap-y-3 text-sm lg:grid-cols-4">
+      {version.message ? (
+        <p className="text-sm text-slate-800" data-testid="version-message">
+          <span className="sr-only">Message: </span>
+          {version.message}
+        </p>
+      ) : null}
+      <dl className="grid grid-cols-2 gap-x-6 gap-y-3 text-sm lg:grid-cols-5">
         <div>
           <dt className="text-xs uppercase tracking-wide text-slate-500">Source</dt>
           <dd className="mt-0.5">
@@ -46,13 +53,20 @@ export function PromptVersionView({ project, version }: { project: string; versi
           </dd>
         </div>
         <div className="min-w-0">
+          <dt className="text-xs uppercase tracking-wide text-slate-500">Author</dt>
+          <dd className="mt-0.5 truncate" title={version.createdBy ?? undefined}>
+            {version.createdBy ?? (
+              <span className="text-slate-500">{version.runId ? "the run" : "the CLI"}</span>
+            )}
+          </dd>
+        </div>
+        <div className="min-w-0">
           <dt className="text-xs uppercase tracking-wide text-slate-500">Content hash</dt>
           <dd className="mt-0.5 truncate font-mono text-xs" title={version.contentHash}>
             {version.contentHash.slice(0, 12)}
           </dd>
         </div>
       </dl>
-      {version.note ? <p className="text-sm text-slate-700">{version.note}</p> : null}
 
       <div className="grid gap-6 xl:grid-cols-2">
         <div className="min-w-0">
@@ -68,20 +82,14 @@ export function PromptVersionView({ project, version }: { project: string; versi
       <div className="grid gap-6 md:grid-cols-2">
         <div>
           <h3 className="mb-2 text-sm font-semibold">Variables</h3>
-          {version.variables.length ? (
-            <ul className="flex flex-wrap gap-2" aria-label="Template variables">
-              {version.variables.map((v) => (
-                <li key={v}>
-                  <code className="rounded bg-indigo-50 px-2 py-0.5 text-xs text-indigo-900">{`{{${v}}}`}</code>
-                </li>
-              ))}
-            </ul>
-          ) : (
-            <p className="text-sm text-slate-500">None: the output prompt is fixed text.</p>
-          )}
+          <VariableSchemaTable schema={version.variableSchema} declared={version.variablesDeclared} />
         </div>
         <div>
-          <h3 className="mb-2 text-sm font-semibold">Model parameters</h3>
+          <h3 className="mb-2 text-sm font-semibold">Model</h3>
+          <p className="mb-2 text-sm">
+            Serving model: <code>{version.model ?? "sim:default"}</code>
+            {version.model ? null : <span className="text-slate-500"> (the project default)</span>}
+          </p>
           {params.length ? (
             <dl className="grid grid-cols-2 gap-x-4 gap-y-1 text-sm">
               {params.map(([name, value]) => (

@@ -88,7 +88,7 @@ export function FieldDiffTable({
       {rows.length === 0 ? (
         <p className="px-4 py-3 text-sm text-slate-500">Empty in both versions.</p>
       ) : (
-        <div className="overflow-x-auto">
+        <div className="relative overflow-x-auto">
           <table className="w-full table-fixed border-collapse font-mono text-xs leading-5">
             <caption className="sr-only">
               {diff.label}: {fromLabel} on the left, {toLabel} on the right

@@ -1,5 +1,5 @@
 // Where a prompt version came from, as text (the colour only repeats it).
-import type { PromptSource } from "@/lib/db";
+import type { PromptSource } from "@/lib/validation/prompts";
 
 const STYLES: Record<PromptSource, string> = {
   file: "bg-slate-100 text-slate-700",

@@ -25,7 +25,3 @@ export function promptKey(prompt: PromptState): string {
   const canonical = JSON.stringify([prompt.systemPrompt, prompt.outputPrompt, prompt.demos, prompt.params]);
   return `${hashString(canonical).toString(16)}${hashString(`salt:${canonical}`).toString(16)}`;
 }
-
-export function samePrompt(a: PromptState, b: PromptState): boolean {
-  return promptKey(a) === promptKey(b);
-}

@@ -2,10 +2,12 @@
 import * as z from "zod";
 import { idSchema, timestampSchema } from "./common";
 import { projectParamsSchema } from "./projects";
+import { variableSchemaSchema } from "./prompt-variables";
 
 export const promptSourceSchema = z
   .enum(["file", "optimization", "manual"])
   .meta({ description: "Where the version came from: a task file, an optimization run, or by hand." });
+export type PromptSource = z.infer<typeof promptSourceSchema>;
 
 export const modelParamsSchema = z
   .object({
@@ -33,13 +35,27 @@ export const promptVersionSchema = z
     runId: idSchema
       .nullable()
       .meta({ description: "The run that produced this version (source optimization)." }),
-    note: z.string(),
-    contentHash: z
-      .string()
-      .meta({ description: "sha256 of the canonical content: same content, same hash." }),
+    message: z.string().meta({ description: "Why the version was written (its commit message)." }),
+    note: z.string().meta({ description: "The same as `message` (its former name)." }),
+    variableSchema: variableSchemaSchema.meta({
+      description:
+        "The version's variables as JSON Schema: as declared, or (`variablesDeclared` false: versions from " +
+        "runs and task files) every `{{variable}}` of the template a required string.",
+    }),
+    variablesDeclared: z.boolean(),
+    model: z.string().nullable().meta({
+      description:
+        'The serving model: a model configuration\'s name or "provider:model"; null: "sim:default".',
+    }),
+    createdBy: z.string().nullable().meta({ description: "Who wrote it; null for runs and the CLI." }),
+    contentHash: z.string().meta({
+      description: "sha256 of the canonical content (prompts, demos, parameters, declared variables, model).",
+    }),
     createdAt: timestampSchema,
   })
   .meta({ id: "PromptVersion" });
+/** A prompt version as the API shows it (the repository's record has these fields and its task's id). */
+export type PromptVersion = z.output<typeof promptVersionSchema>;
 
 export const promptTaskSchema = z
   .object({

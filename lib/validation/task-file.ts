@@ -141,6 +141,8 @@ export const optimizerConfigSchema = z
     candidates: positiveInt.max(16).default(3),
     /** Failing examples shown to the optimizer. */
     failures: positiveInt.max(100).default(8),
+    /** The strategy's own options, checked by its schema (lib/optimizers/registry.ts) when a run is built. */
+    options: z.record(z.string(), z.unknown()).optional(),
   })
   .strict();
 
@@ -232,4 +234,5 @@ export function isConfigRef(value: unknown): value is ConfigRef {
 
 export type TaskFile = z.infer<typeof taskFileSchema>;
 export type ModelConfig = z.infer<typeof modelConfigSchema>;
+export type CacheConfig = z.infer<typeof cacheConfigSchema>;
 export type MetricConfig = z.infer<typeof metricConfigSchema>;

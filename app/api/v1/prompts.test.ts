@@ -10,9 +10,11 @@ import {
 } from "@/lib/db";
 import { TEST_PROVIDERS } from "@/lib/db/test-databases";
 import { type ApiWorld, createApiWorld } from "@/lib/http/testing";
+import { storedRunConfig } from "@/lib/validation/testing/stored-fixtures";
 import * as diff from "./projects/[project]/prompts/[task]/diff/route";
-import * as task from "./projects/[project]/prompts/[task]/route";
 import * as version from "./projects/[project]/prompts/[task]/versions/[version]/route";
+import * as versions from "./projects/[project]/prompts/[task]/versions/route";
+import * as task from "./projects/[project]/prompts/[task]/versions/route";
 import * as prompts from "./projects/[project]/prompts/route";
 
 const V1 = {
@@ -55,7 +57,7 @@ describe.each(TEST_PROVIDERS)("prompts API on %s", (provider) => {
       kind: "optimize",
       baselineVersionId: v1.id,
       datasetVersionId: datasetVersion.id,
-      config: {},
+      config: storedRunConfig(),
       seed: 1,
     });
     runId = run.id;
@@ -96,7 +98,7 @@ describe.each(TEST_PROVIDERS)("prompts API on %s", (provider) => {
     const seen: number[] = [];
     let cursor: string | undefined;
     for (let page = 0; page < 5; page++) {
-      const res = await w.call(task.GET, {
+      const res = await w.call(versions.GET, {
         params: { ...alpha, task: "sentiment" },
         query: { limit: "2", ...(cursor ? { cursor } : {}) },
         as: w.users.viewer.credential,
@@ -108,7 +110,7 @@ describe.each(TEST_PROVIDERS)("prompts API on %s", (provider) => {
       if (!cursor) break;
     }
     expect(seen).toEqual([5, 4, 3, 2, 1]);
-    const bad = await w.call(task.GET, {
+    const bad = await w.call(versions.GET, {
       params: { ...alpha, task: "sentiment" },
       query: { cursor: "garbage" },
       as: w.users.viewer.credential,
@@ -185,6 +187,7 @@ describe.each(TEST_PROVIDERS)("prompts API on %s", (provider) => {
     expect(absent.json.error.message).toContain("no version 99");
   });
 
+  // `task.GET` is the serving API's read (app/api/v1/serving.test.ts): an unknown task is a 404 there too.
   it("404s for unknown tasks and versions and for another project's tasks", async () => {
     const as = w.users.viewer.credential;
     expect((await w.call(task.GET, { params: { ...alpha, task: "nope" }, as })).status).toBe(404);

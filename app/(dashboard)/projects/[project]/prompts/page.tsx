@@ -1,81 +1,83 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { SourceBadge } from "@/components/prompts/source-badge";
-import { EmptyState, PageHeader, Section, Time } from "@/components/ui/page";
+import { PromptEditor } from "@/components/prompts/editor/prompt-editor";
+import { TaskTable } from "@/components/prompts/task-table";
+import { EmptyState, PageHeader, Section } from "@/components/ui/page";
 import { requireProjectPage } from "@/lib/auth/pages";
+import { hasRole } from "@/lib/core/roles";
 import { listPromptTasks } from "@/lib/services/prompts";
+import { listProjectModelConfigs } from "@/lib/services/settings";
 
 export const metadata: Metadata = { title: "Prompts" };
 
-export default async function PromptsPage({ params }: { params: Promise<{ project: string }> }) {
+const BUTTON =
+  "inline-flex items-center justify-center rounded-md bg-indigo-600 px-3 py-2 text-sm font-medium text-white hover:bg-indigo-700";
+
+/** The task list; `?new` opens the new-task editor above it (editors). */
+export default async function PromptsPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ project: string }>;
+  searchParams: Promise<{ new?: string | string[] }>;
+}) {
   const { project: slug } = await params;
-  const { db, access } = await requireProjectPage(slug, `/projects/${slug}/prompts`);
-  const tasks = await listPromptTasks(db, access);
+  const base = `/projects/${slug}/prompts`;
+  const { db, access } = await requireProjectPage(slug, base);
+  const canEdit = hasRole(access.role, "editor");
+  const creating = canEdit && (await searchParams).new !== undefined;
+  const [tasks, modelConfigs] = await Promise.all([
+    listPromptTasks(db, access),
+    creating ? listProjectModelConfigs(db, access) : [],
+  ]);
   return (
     <>
       <PageHeader
         title="Prompts"
-        description="Each task keeps every prompt version it ever had: versions are immutable, numbered 1, 2, 3…"
+        description="Each task keeps every prompt version it ever had: versions are immutable, numbered 1, 2, 3…; labels such as production point at one of them."
+        actions={
+          canEdit && !creating ? (
+            <Link href={`${base}?new`} className={BUTTON}>
+              New task
+            </Link>
+          ) : null
+        }
       />
-      {tasks.length === 0 ? (
-        <EmptyState title="No tasks yet">
-          <p>
-            A task and its first version appear when you run it:{" "}
-            <code>npm run strop -- optimize examples/sentiment/task.yaml</code>
+      {creating ? (
+        <Section title="New task" id="new-task">
+          <p className="mb-4 text-sm text-slate-600">
+            Name the task and write its first prompt version.{" "}
+            <Link href={base} className="text-indigo-700 hover:underline">
+              Cancel
+            </Link>
           </p>
-        </EmptyState>
+          <PromptEditor
+            project={slug}
+            target={{ kind: "task" }}
+            source={null}
+            modelConfigs={modelConfigs.map((c) => ({ name: c.name, model: c.model }))}
+          />
+        </Section>
+      ) : null}
+      {tasks.length === 0 ? (
+        creating ? null : (
+          <EmptyState title="No tasks yet">
+            {canEdit ? (
+              <p>
+                <Link href={`${base}?new`} className="text-indigo-700 hover:underline">
+                  Create a task
+                </Link>{" "}
+                and write its prompt here, or run a task file from the command line:{" "}
+                <code>npm run strop -- optimize task.yaml --project {slug}</code>
+              </p>
+            ) : (
+              <p>An editor can create one.</p>
+            )}
+          </EmptyState>
+        )
       ) : (
         <Section title={`Tasks (${tasks.length})`}>
-          <div className="overflow-x-auto">
-            <table className="w-full text-left text-sm">
-              <thead className="border-b border-slate-200 text-xs uppercase text-slate-500">
-                <tr>
-                  <th scope="col" className="py-2 pr-4">
-                    Task
-                  </th>
-                  <th scope="col" className="py-2 pr-4">
-                    Latest version
-                  </th>
-                  <th scope="col" className="py-2 pr-4">
-                    Source
-                  </th>
-                  <th scope="col" className="py-2 pr-4 text-right">
-                    Versions
-                  </th>
-                  <th scope="col" className="py-2">
-                    Updated
-                  </th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
-                {tasks.map((task) => {
-                  const href = `/projects/${slug}/prompts/${encodeURIComponent(task.name)}`;
-                  return (
-                    <tr key={task.id}>
-                      <td className="py-2 pr-4">
-                        <Link href={href} className="font-medium text-indigo-700 hover:underline">
-                          {task.name}
-                        </Link>
-                        {task.description ? (
-                          <p className="max-w-xl text-xs text-slate-500">{task.description}</p>
-                        ) : null}
-                      </td>
-                      <td className="py-2 pr-4 tabular-nums">
-                        {task.latestVersion ? `v${task.latestVersion.version}` : "–"}
-                      </td>
-                      <td className="py-2 pr-4">
-                        {task.latestVersion ? <SourceBadge source={task.latestVersion.source} /> : null}
-                      </td>
-                      <td className="py-2 pr-4 text-right tabular-nums">{task.versionCount}</td>
-                      <td className="py-2 whitespace-nowrap text-slate-600">
-                        <Time value={task.updatedAt} />
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
+          <TaskTable project={slug} tasks={tasks} />
         </Section>
       )}
     </>

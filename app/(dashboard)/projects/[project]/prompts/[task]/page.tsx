@@ -1,22 +1,42 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { ChangeRequestsPanel } from "@/components/prompts/labels/change-requests-panel";
+import { LabelHistory } from "@/components/prompts/labels/label-history";
+import { LabelsPanel } from "@/components/prompts/labels/labels-panel";
 import { PromptVersionView } from "@/components/prompts/prompt-version-view";
-import { SourceBadge } from "@/components/prompts/source-badge";
+import { citableRuns } from "@/components/prompts/task/citable-runs";
+import { DeleteTaskButton } from "@/components/prompts/task/delete-task-button";
+import { VersionActions } from "@/components/prompts/task/version-actions";
+import { VersionNav } from "@/components/prompts/task/version-nav";
 import { VersionPicker } from "@/components/prompts/version-picker";
-import { EmptyState, PageHeader, Section, Time } from "@/components/ui/page";
+import { EmptyState, PageHeader, Section } from "@/components/ui/page";
 import { requireProjectPage } from "@/lib/auth/pages";
 import { NotFoundError } from "@/lib/core/errors";
-import { getTaskVersion, listTaskVersionNumbers, listTaskVersions } from "@/lib/services/prompts";
+import { hasRole } from "@/lib/core/roles";
+import { listTaskChangeRequests } from "@/lib/services/prompts/change-requests";
+import { pageTaskLabelHistory } from "@/lib/services/prompts/labels";
+import {
+  getTaskDetails,
+  getTaskVersion,
+  listTaskVersionNumbers,
+  listTaskVersions,
+} from "@/lib/services/prompts/reads";
+import { listProjectRuns } from "@/lib/services/runs/reads";
 
-export const metadata: Metadata = { title: "Prompt versions" };
+export const metadata: Metadata = { title: "Prompt" };
 
 const PAGE_SIZE = 30;
+const HISTORY_SIZE = 50;
+const REQUESTS_SIZE = 20;
 
 const positiveInt = (value: string | string[] | undefined): number | null => {
   const n = typeof value === "string" && /^\d{1,9}$/.test(value) ? Number(value) : Number.NaN;
   return Number.isInteger(n) && n > 0 ? n : null;
 };
+
+const BUTTON =
+  "inline-flex items-center justify-center rounded-md bg-indigo-600 px-3 py-2 text-sm font-medium text-white hover:bg-indigo-700";
 
 export default async function TaskPromptsPage({
   params,
@@ -28,23 +48,40 @@ export default async function TaskPromptsPage({
   const { project: slug, task: name } = await params;
   const query = await searchParams;
   const base = `/projects/${slug}/prompts/${encodeURIComponent(name)}`;
-  const { db, access } = await requireProjectPage(slug, base);
+  const { db, user, access } = await requireProjectPage(slug, base);
+  const canEdit = hasRole(access.role, "editor");
+  const canAdmin = hasRole(access.role, "admin");
   const before = positiveInt(query.before);
-  let page: Awaited<ReturnType<typeof listTaskVersions>>;
+  let details: Awaited<ReturnType<typeof getTaskDetails>>;
   try {
-    page = await listTaskVersions(db, access, name, { before, limit: PAGE_SIZE });
+    details = await getTaskDetails(db, access, name, { limit: PAGE_SIZE });
   } catch (error) {
     if (error instanceof NotFoundError) notFound();
     throw error;
   }
-  const numbers = await listTaskVersionNumbers(db, access, name);
-  const latest = numbers[0] ?? null;
+  const [page, numbers, history, requests, runs] = await Promise.all([
+    before ? listTaskVersions(db, access, name, { before, limit: PAGE_SIZE }) : null,
+    listTaskVersionNumbers(db, access, name),
+    pageTaskLabelHistory(db, access, name, { cursor: null, limit: HISTORY_SIZE }),
+    listTaskChangeRequests(db, access, name, { cursor: null, limit: REQUESTS_SIZE }),
+    listProjectRuns(db, access, { task: name, status: "succeeded", limit: 20 }),
+  ]);
+  const versions = page?.items ?? details.versions;
+  const nextBefore = page ? page.nextBefore : details.nextBefore;
+  const latest = details.latest?.version ?? null;
   const asked = positiveInt(query.version);
   const selected = asked !== null && numbers.includes(asked) ? asked : latest;
   const version = selected !== null ? await getTaskVersion(db, access, name, selected) : null;
   const previous = selected !== null ? (numbers.find((n) => n < selected) ?? selected) : null;
-  const link = (extra: Record<string, string | number>) =>
-    `${base}?${new URLSearchParams(Object.entries(extra).map(([k, v]) => [k, String(v)]))}`;
+  const labelsByVersion = new Map<number, string[]>();
+  for (const label of details.labels)
+    labelsByVersion.set(label.version, [...(labelsByVersion.get(label.version) ?? []), label.name]);
+  const pendingFirst = [...requests.items].sort(
+    (a, b) =>
+      Number(b.status === "open" || b.status === "approved") -
+      Number(a.status === "open" || a.status === "approved"),
+  );
+  const { task } = details;
 
   return (
     <>
@@ -54,16 +91,76 @@ export default async function TaskPromptsPage({
         </Link>
       </p>
       <PageHeader
-        title={page.task.name}
-        description={
-          page.task.description ||
-          `${page.task.versionCount} version${page.task.versionCount === 1 ? "" : "s"}`
+        title={task.name}
+        description={task.description || `${task.versionCount} version${task.versionCount === 1 ? "" : "s"}`}
+        actions={
+          canEdit ? (
+            <Link href={`${base}/edit${latest ? `?from=${latest}` : ""}`} className={BUTTON}>
+              New version
+            </Link>
+          ) : null
         }
       />
       {version === null || selected === null ? (
-        <EmptyState title="This task has no prompt version yet" />
+        <EmptyState title="This task has no prompt version yet">
+          {canEdit ? (
+            <Link href={`${base}/edit`} className="text-indigo-700 hover:underline">
+              Write its first version
+            </Link>
+          ) : null}
+        </EmptyState>
       ) : (
         <>
+          <Section title="Labels" id="labels">
+            <LabelsPanel
+              project={slug}
+              task={task.name}
+              labels={details.labels}
+              latest={latest}
+              choices={{ versions: numbers, runs: citableRuns(runs.items) }}
+              canEdit={canEdit}
+              canAdmin={canAdmin}
+            />
+          </Section>
+          {requests.items.length > 0 || details.labels.some((l) => l.protected) ? (
+            <Section
+              title={`Change requests${details.pendingChangeRequests ? ` (${details.pendingChangeRequests} pending)` : ""}`}
+              id="change-requests"
+            >
+              <ChangeRequestsPanel
+                project={slug}
+                task={task.name}
+                requests={pendingFirst.map((r) => ({ ...r, mine: r.requestedById === user.userId }))}
+                canEdit={canEdit}
+                canAdmin={canAdmin}
+              />
+            </Section>
+          ) : null}
+          <div className="mb-8 flex flex-col gap-6 lg:flex-row lg:items-start">
+            <VersionNav
+              base={base}
+              versions={versions}
+              selected={selected}
+              latest={latest}
+              labelsByVersion={labelsByVersion}
+              before={before}
+              nextBefore={nextBefore}
+              total={task.versionCount}
+            />
+            <div className="min-w-0 flex-1">
+              <Section title={`Version ${version.version}`} id="prompt-version">
+                <div className="mb-5">
+                  <VersionActions
+                    project={slug}
+                    task={task.name}
+                    version={version.version}
+                    canEdit={canEdit}
+                  />
+                </div>
+                <PromptVersionView project={slug} version={version} />
+              </Section>
+            </div>
+          </div>
           {numbers.length > 1 ? (
             <Section title="Compare versions">
               <VersionPicker
@@ -74,50 +171,20 @@ export default async function TaskPromptsPage({
               />
             </Section>
           ) : null}
-          <div className="flex flex-col gap-6 lg:flex-row lg:items-start">
-            <nav aria-label="Versions" className="lg:w-52 lg:shrink-0">
-              <h2 className="mb-2 text-sm font-semibold">Versions ({page.task.versionCount})</h2>
-              <ul className="space-y-1">
-                {page.items.map((v) => (
-                  <li key={v.id}>
-                    <Link
-                      href={link({ version: v.version, ...(before ? { before } : {}) })}
-                      aria-current={v.version === selected ? "page" : undefined}
-                      className={`block rounded-md border px-3 py-2 text-sm ${v.version === selected ? "border-indigo-300 bg-indigo-50" : "border-transparent hover:bg-slate-100"}`}
-                    >
-                      <span className="flex items-center justify-between gap-2">
-                        <span className="whitespace-nowrap font-medium">Version {v.version}</span>
-                        <SourceBadge source={v.source} />
-                      </span>
-                      <span className="mt-0.5 block text-xs text-slate-500">
-                        {v.version === latest ? "latest · " : null}
-                        <Time value={v.createdAt} />
-                      </span>
-                    </Link>
-                  </li>
-                ))}
-              </ul>
-              <div className="mt-2 flex gap-3 text-sm">
-                {before ? (
-                  <Link href={base} className="text-indigo-700 hover:underline">
-                    Newest
-                  </Link>
-                ) : null}
-                {page.nextBefore ? (
-                  <Link href={link({ before: page.nextBefore })} className="text-indigo-700 hover:underline">
-                    Older versions
-                  </Link>
-                ) : null}
-              </div>
-            </nav>
-            <div className="min-w-0 flex-1">
-              <Section title={`Version ${version.version}`} id="prompt-version">
-                <PromptVersionView project={slug} version={version} />
-              </Section>
-            </div>
-          </div>
+          <Section title="Label history" id="label-history">
+            <LabelHistory project={slug} task={task.name} events={history.items} />
+          </Section>
         </>
       )}
+      {canEdit ? (
+        <Section title="Delete this task" id="delete-task">
+          <p className="mb-3 text-sm text-slate-600">
+            Deletes every version, label history and change request of {task.name}. Refused while a label
+            points into it.
+          </p>
+          <DeleteTaskButton project={slug} task={task.name} />
+        </Section>
+      ) : null}
     </>
   );
 }

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { CompareSummary } from "@/components/prompts/compare-summary";
 import { FieldDiffTable } from "@/components/prompts/side-by-side-diff";
 import { SourceBadge } from "@/components/prompts/source-badge";
 import { VersionPicker } from "@/components/prompts/version-picker";
@@ -8,8 +9,9 @@ import { Alert } from "@/components/ui/alert";
 import { EmptyState, PageHeader, Section, Time } from "@/components/ui/page";
 import { requireProjectPage } from "@/lib/auth/pages";
 import { NotFoundError } from "@/lib/core/errors";
-import type { PromptVersionRecord } from "@/lib/db";
-import { diffTaskVersions, listTaskVersionNumbers } from "@/lib/services/prompts";
+import { compareTaskVersions } from "@/lib/services/prompts/compare";
+import { listTaskVersionNumbers } from "@/lib/services/prompts/reads";
+import type { PromptVersion } from "@/lib/validation/prompts";
 
 export const metadata: Metadata = { title: "Compare prompt versions" };
 
@@ -18,15 +20,7 @@ const positiveInt = (value: string | string[] | undefined): number | null => {
   return Number.isInteger(n) && n > 0 ? n : null;
 };
 
-function VersionCard({
-  project,
-  task,
-  version,
-}: {
-  project: string;
-  task: string;
-  version: PromptVersionRecord;
-}) {
+function VersionCard({ project, task, version }: { project: string; task: string; version: PromptVersion }) {
   return (
     <div className="min-w-0 rounded-md border border-slate-200 p-3 text-sm">
       <p className="flex items-center gap-2 font-medium">
@@ -52,7 +46,7 @@ function VersionCard({
           </>
         ) : null}
       </p>
-      {version.note ? <p className="mt-1 truncate text-xs text-slate-600">{version.note}</p> : null}
+      {version.message ? <p className="mt-1 truncate text-xs text-slate-600">{version.message}</p> : null}
     </div>
   );
 }
@@ -106,7 +100,7 @@ export default async function PromptDiffPage({
         </Alert>
       </>
     );
-  const diff = await diffTaskVersions(db, access, name, from, to);
+  const diff = await compareTaskVersions(db, access, name, from, to);
   const added = diff.fields.reduce((sum, f) => sum + f.added, 0);
   const removed = diff.fields.reduce((sum, f) => sum + f.removed, 0);
   return (
@@ -130,6 +124,9 @@ export default async function PromptDiffPage({
           Legend: <span className="font-bold text-red-700">−</span> removed (left, version {from}),{" "}
           <span className="font-bold text-emerald-700">+</span> added (right, version {to}).
         </p>
+      </Section>
+      <Section title="Scores, parameters and variables" id="compare-summary">
+        <CompareSummary project={slug} comparison={diff} />
       </Section>
       <div className="space-y-6">
         {diff.fields.map((field) => (

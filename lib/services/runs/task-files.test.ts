@@ -1,0 +1,52 @@
+// The optimization service on the bundled examples with the offline sim, against real SQLite files.
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { type Db, getRun, listExampleResults, openDb } from "@/lib/db";
+import { optimizeTaskFile } from "./task-files";
+
+const root = path.resolve(import.meta.dirname, "../../..");
+const opened: Db[] = [];
+
+async function freshDb(): Promise<Db> {
+  const db = await openDb(`file:${path.join(mkdtempSync(path.join(tmpdir(), "strop-svc-")), "strop.db")}`);
+  opened.push(db);
+  return db;
+}
+
+afterAll(async () => {
+  await Promise.all(opened.map((db) => db.$disconnect()));
+});
+
+describe("optimizeTaskFile", () => {
+  it("gives the same run, step for step, for the same seed and inputs", async () => {
+    const [dbA, dbB] = [await freshDb(), await freshDb()];
+    const a = await optimizeTaskFile(path.join(root, "examples/intent/task.yaml"), { db: dbA });
+    const b = await optimizeTaskFile(path.join(root, "examples/intent/task.yaml"), { db: dbB });
+    expect({ ...b.report, elapsedMs: 0 }).toEqual({ ...a.report, elapsedMs: 0 });
+    // The start time and latencies are measurements, not outcomes: everything else must match.
+    const steps = async (db: Db, runId: string) =>
+      (
+        await db.stepCheckpoint.findMany({
+          where: { runId, stepId: { not: "start" } },
+          orderBy: { stepId: "asc" },
+        })
+      ).map((s) => [s.stepId, String(s.result).replace(/"latencyMs":[\d.e+-]+/g, "")]);
+    expect(await steps(dbB, b.runId)).toEqual(await steps(dbA, a.runId));
+    expect(a.report.test.gain.low).toBeGreaterThan(0);
+  }, 120_000);
+
+  it("stores the run, its iterations, candidates and per-example results", async () => {
+    const db = await freshDb();
+    const outcome = await optimizeTaskFile(path.join(root, "examples/sentiment/task.yaml"), { db });
+    const run = await getRun(db, outcome.runId);
+    expect(run?.status).toBe("succeeded");
+    expect(run?.iterations.length).toBe(outcome.report.iterations.length);
+    expect(run?.candidates.length).toBeGreaterThan(0);
+    expect(run?.calls).toBe(outcome.report.usage.calls);
+    const testRows = await listExampleResults(db, outcome.runId, { phase: "final/test/best" });
+    expect(testRows).toHaveLength(outcome.report.splits.test);
+    expect(testRows.every((r) => r.split === "test" && r.inputTokens > 0)).toBe(true);
+  }, 120_000);
+});

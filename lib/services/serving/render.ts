@@ -1,0 +1,96 @@
+// Rendering a served prompt for an application: the caller's variables are checked against the
+// version's schema (lib/core/variables.ts: every missing, mistyped or unknown variable named, 400), then
+// turned into provider-ready chat messages — the system prompt, each demo as a user/assistant pair, and
+// the rendered template.
+
+import type { ProjectAccess } from "@/lib/auth/principal";
+import { InputError } from "@/lib/core/errors";
+import { buildMessages } from "@/lib/core/prompt";
+import type { ChatMessage, ModelParams, PromptState } from "@/lib/core/types";
+import {
+  type VariableSchema,
+  type VariableValue,
+  validateVariables,
+  variableText,
+} from "@/lib/core/variables";
+import type { Db } from "@/lib/db";
+import { resolveServedPrompt, type ServedPrompt, selectorOf } from "./resolve";
+
+export interface ServingRequest {
+  variables: Record<string, unknown>;
+  label?: string;
+  version?: number;
+}
+
+export interface RenderedPrompt {
+  served: ServedPrompt;
+  /** The variables as validated: coerced, defaults applied. */
+  values: Record<string, VariableValue>;
+  messages: ChatMessage[];
+}
+
+/** A 400 naming every variable at fault, as `body.variables.<name>`. */
+function variablesError(issues: { variable: string; message: string }[]): InputError {
+  const first = issues[0]!;
+  const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : "";
+  return new InputError(`Invalid body.variables.${first.variable}: ${first.message}${more}`, {
+    issues: issues.map((issue) => ({
+      in: "body",
+      path: `variables.${issue.variable}`,
+      message: issue.message,
+    })),
+  });
+}
+
+/**
+ * Demos are rendered with their own inputs; a variable a demo does not give takes its default, else ""
+ * (as an absent optional variable does), so a version stays servable.
+ */
+function withDemoGaps(prompt: PromptState, schema: VariableSchema): PromptState {
+  const fallback = Object.fromEntries(
+    Object.entries(schema.properties).map(([name, p]) => [
+      name,
+      p.default === undefined ? "" : variableText(p.default),
+    ]),
+  );
+  return {
+    ...prompt,
+    demos: prompt.demos.map((demo) => ({ ...demo, input: { ...fallback, ...demo.input } })),
+  };
+}
+
+/** The served version's messages for `request.variables` (400 naming a missing or mistyped variable). */
+export async function renderServedPrompt(
+  db: Db,
+  access: ProjectAccess,
+  name: string,
+  request: ServingRequest,
+): Promise<RenderedPrompt> {
+  const served = await resolveServedPrompt(db, access.project.id, name, selectorOf(request));
+  const checked = validateVariables(served.variables, request.variables);
+  if (!checked.ok) throw variablesError(checked.issues);
+  const messages = buildMessages(withDemoGaps(served.prompt, served.variables), checked.text);
+  return { served, values: checked.values, messages };
+}
+
+/** The render as the API answers it. */
+export function renderedView(rendered: RenderedPrompt): {
+  id: string;
+  name: string;
+  version: number;
+  label: string | null;
+  model: string | null;
+  params: ModelParams;
+  messages: ChatMessage[];
+} {
+  const { body } = rendered.served;
+  return {
+    id: body.id,
+    name: body.name,
+    version: body.version,
+    label: body.label,
+    model: body.model,
+    params: body.params,
+    messages: rendered.messages,
+  };
+}
