@@ -14,5 +14,8 @@ async function loadMain() {
   return import("../lib/cli/main.ts");
 }
 
+// The migrations ship with the checkout, wherever the command is run from.
+process.env.STROP_MIGRATIONS_DIR ??= `${ROOT}/prisma/migrations`;
+
 const { main } = await loadMain();
 process.exitCode = await main(process.argv.slice(2));

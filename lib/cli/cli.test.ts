@@ -11,10 +11,10 @@ const root = path.resolve(import.meta.dirname, "../..");
 const dataDir = mkdtempSync(path.join(tmpdir(), "strop-cli-"));
 
 /** Runs the CLI as a child process. Asynchronous, so servers in this process keep answering. */
-function strop(args: string[], env: Record<string, string> = {}, input = "") {
+function strop(args: string[], env: Record<string, string> = {}, input = "", cwd = root) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
     const child = spawn(process.execPath, [path.join(root, "bin/strop.mjs"), ...args], {
-      cwd: root,
+      cwd,
       env: { ...process.env, STROP_DATA_DIR: dataDir, NO_COLOR: "1", ...env },
     });
     let stdout = "";
@@ -209,6 +209,23 @@ describe("bad input exits non-zero, names the problem and writes nothing", { tim
     expect(stderr).toContain(message);
     expect(stderr).toContain(`${dir}/${namedFile}`);
     expect(await countTasks("bad-input")).toBe(0);
+  });
+});
+
+describe("strop run from another folder", { timeout: 180_000 }, () => {
+  it("finds its migrations beside the command, not in the working directory", async () => {
+    const elsewhere = mkdtempSync(path.join(tmpdir(), "strop-cwd-"));
+    const database = path.join(elsewhere, "own.db");
+    const migrated = await strop(["db", "migrate"], { DATABASE_URL: `file:${database}` }, "", elsewhere);
+    expect(migrated.code, migrated.stderr).toBe(0);
+    const db = await openDb(`file:${database}`, { migrate: false });
+    try {
+      // The tables exist (a query on an unmigrated file throws): the migrations were found and applied.
+      await expect(db.project.count()).resolves.toBe(0);
+    } finally {
+      await db.$disconnect();
+      rmSync(elsewhere, { recursive: true, force: true });
+    }
   });
 });
 
