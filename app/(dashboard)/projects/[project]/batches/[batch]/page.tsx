@@ -4,6 +4,7 @@ import { notFound } from "next/navigation";
 import { BatchMonitor } from "@/components/batches/batch-monitor";
 import { count, durationText, latencyText } from "@/components/runs/format";
 import { Alert } from "@/components/ui/alert";
+import { BackLink } from "@/components/ui/back-link";
 import { PageHeader, Section, Time } from "@/components/ui/page";
 import { requireProjectPage } from "@/lib/auth/pages";
 import { NotFoundError } from "@/lib/core/errors";
@@ -37,11 +38,7 @@ export default async function BatchPage({ params }: { params: Promise<{ project:
     batch.startedAt && batch.finishedAt ? batch.finishedAt.getTime() - batch.startedAt.getTime() : null;
   return (
     <>
-      <p className="mb-2 text-sm">
-        <Link href={`/projects/${slug}/batches`} className="text-indigo-700 hover:underline">
-          <span aria-hidden="true">← </span>Batches
-        </Link>
-      </p>
+      <BackLink href={`/projects/${slug}/batches`}>Batches</BackLink>
       <PageHeader
         title={`Batch of ${batch.taskName}`}
         description={

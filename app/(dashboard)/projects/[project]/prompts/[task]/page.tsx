@@ -10,6 +10,7 @@ import { DeleteTaskButton } from "@/components/prompts/task/delete-task-button";
 import { VersionActions } from "@/components/prompts/task/version-actions";
 import { VersionNav } from "@/components/prompts/task/version-nav";
 import { VersionPicker } from "@/components/prompts/version-picker";
+import { BackLink } from "@/components/ui/back-link";
 import { EmptyState, PageHeader, Section } from "@/components/ui/page";
 import { requireProjectPage } from "@/lib/auth/pages";
 import { NotFoundError } from "@/lib/core/errors";
@@ -85,11 +86,7 @@ export default async function TaskPromptsPage({
 
   return (
     <>
-      <p className="mb-2 text-sm">
-        <Link href={`/projects/${slug}/prompts`} className="text-indigo-700 hover:underline">
-          <span aria-hidden="true">← </span>Prompts
-        </Link>
-      </p>
+      <BackLink href={`/projects/${slug}/prompts`}>Prompts</BackLink>
       <PageHeader
         title={task.name}
         description={task.description || `${task.versionCount} version${task.versionCount === 1 ? "" : "s"}`}

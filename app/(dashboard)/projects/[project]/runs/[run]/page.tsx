@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { notFound } from "next/navigation";
 import { RunDetail } from "@/components/runs/run-detail";
+import { BackLink } from "@/components/ui/back-link";
 import { PageHeader } from "@/components/ui/page";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { requireProjectPage } from "@/lib/auth/pages";
@@ -31,11 +31,7 @@ export default async function RunPage({ params }: { params: Promise<{ project: s
       : [];
   return (
     <>
-      <p className="mb-2 text-sm">
-        <Link href={`/projects/${slug}/runs`} className="text-indigo-700 hover:underline">
-          <span aria-hidden="true">← </span>Runs
-        </Link>
-      </p>
+      <BackLink href={`/projects/${slug}/runs`}>Runs</BackLink>
       <PageHeader
         title={`${run.kind === "optimize" ? "Optimization" : "Evaluation"} of ${run.taskName}`}
         description={

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { type StartRunChoices, StartRunForm, type StartRunPreset } from "@/components/runs/start-run-form";
+import { BackLink } from "@/components/ui/back-link";
 import { EmptyState, PageHeader, Section } from "@/components/ui/page";
 import { requireProjectPage } from "@/lib/auth/pages";
 import { hasRole } from "@/lib/core/roles";
@@ -37,13 +37,7 @@ export default async function NewRunPage({
   const { project: slug } = await params;
   const preset = presetFrom(await searchParams);
   const { db, access } = await requireProjectPage(slug, `/projects/${slug}/runs/new`);
-  const back = (
-    <p className="mb-2 text-sm">
-      <Link href={`/projects/${slug}/runs`} className="text-indigo-700 hover:underline">
-        <span aria-hidden="true">← </span>Runs
-      </Link>
-    </p>
-  );
+  const back = <BackLink href={`/projects/${slug}/runs`}>Runs</BackLink>;
   const header = (
     <PageHeader
       title="Start a run"

@@ -6,6 +6,7 @@ import { FieldDiffTable } from "@/components/prompts/side-by-side-diff";
 import { SourceBadge } from "@/components/prompts/source-badge";
 import { VersionPicker } from "@/components/prompts/version-picker";
 import { Alert } from "@/components/ui/alert";
+import { BackLink } from "@/components/ui/back-link";
 import { EmptyState, PageHeader, Section, Time } from "@/components/ui/page";
 import { requireProjectPage } from "@/lib/auth/pages";
 import { NotFoundError } from "@/lib/core/errors";
@@ -69,14 +70,7 @@ export default async function PromptDiffPage({
     if (error instanceof NotFoundError) notFound();
     throw error;
   }
-  const back = (
-    <p className="mb-2 text-sm">
-      <Link href={base} className="text-indigo-700 hover:underline">
-        <span aria-hidden="true">← </span>
-        {name}
-      </Link>
-    </p>
-  );
+  const back = <BackLink href={base}>{name}</BackLink>;
   if (numbers.length === 0)
     return (
       <>

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { notFound } from "next/navigation";
 import { PromptEditor } from "@/components/prompts/editor/prompt-editor";
+import { BackLink } from "@/components/ui/back-link";
 import { EmptyState, PageHeader, Section } from "@/components/ui/page";
 import { requireProjectPage } from "@/lib/auth/pages";
 import { NotFoundError } from "@/lib/core/errors";
@@ -31,14 +31,7 @@ export default async function EditPromptPage({
     if (error instanceof NotFoundError) notFound();
     throw error;
   }
-  const back = (
-    <p className="mb-2 text-sm">
-      <Link href={base} className="text-indigo-700 hover:underline">
-        <span aria-hidden="true">← </span>
-        {name}
-      </Link>
-    </p>
-  );
+  const back = <BackLink href={base}>{name}</BackLink>;
   if (!hasRole(access.role, "editor"))
     return (
       <>

@@ -3,6 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { ResultsTable } from "@/components/runs/results-table";
 import { Alert } from "@/components/ui/alert";
+import { BackLink } from "@/components/ui/back-link";
 import { EmptyState, PageHeader, Section } from "@/components/ui/page";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { requireProjectPage } from "@/lib/auth/pages";
@@ -67,12 +68,9 @@ export default async function RunResultsPage({
 
   return (
     <>
-      <p className="mb-2 text-sm">
-        <Link href={`/projects/${slug}/runs/${runId}`} className="text-indigo-700 hover:underline">
-          <span aria-hidden="true">← </span>
-          {optimize ? "Optimization" : "Evaluation"} of {run.taskName}
-        </Link>
-      </p>
+      <BackLink href={`/projects/${slug}/runs/${runId}`}>
+        {optimize ? "Optimization" : "Evaluation"} of {run.taskName}
+      </BackLink>
       <PageHeader
         title={`Results of ${run.taskName}`}
         description={
