@@ -173,11 +173,25 @@ export async function scenarioG(options: ServingBenchOptions = {}): Promise<void
     console.log(`(g) ${reuse ? "reused the build" : `built the app in ${fmt(performance.now() - started)}`}`);
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
-    server = spawn(process.execPath, [next, "start", "-p", String(port), "-H", "127.0.0.1"], {
-      cwd: root,
-      env,
-      stdio: ["ignore", "ignore", "inherit"],
-    });
+    server = spawn(
+      process.execPath,
+      [
+        ...(process.env.BENCH_SERVER_PROF
+          ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_SERVER_PROF}`]
+          : []),
+        next,
+        "start",
+        "-p",
+        String(port),
+        "-H",
+        "127.0.0.1",
+      ],
+      {
+        cwd: root,
+        env,
+        stdio: ["ignore", "ignore", "inherit"],
+      },
+    );
     await waitUntilUp(`${base}/api/health`, server);
     const targets = {
       health: { url: `${base}/api/health` },
