@@ -1,6 +1,6 @@
 // Anthropic Messages API (`{baseURL}/messages`). Anthropic has no embedding models.
-import { createAnthropic } from "@ai-sdk/anthropic";
 import { requireApiKey } from "./credentials";
+import { lazyLanguageModel } from "./lazy";
 import type { ProviderEntry } from "./types";
 
 export const anthropicProvider: ProviderEntry = {
@@ -10,10 +10,13 @@ export const anthropicProvider: ProviderEntry = {
   // the prompt.
   unsupported: () => ["seed", "json"],
   languageModel(options) {
-    return createAnthropic({
+    const settings = {
       fetch: options.fetch,
       apiKey: requireApiKey(options, "anthropic", "ANTHROPIC_API_KEY"),
       baseURL: options.baseURL ?? "https://api.anthropic.com/v1",
-    }).languageModel(options.modelName);
+    };
+    return lazyLanguageModel("anthropic", options.modelName, async () =>
+      (await import("@ai-sdk/anthropic")).createAnthropic(settings).languageModel(options.modelName),
+    );
   },
 };

@@ -1,19 +1,20 @@
 // Any server speaking OpenAI's Chat Completions and Embeddings wire format: Ollama, vLLM, llama.cpp,
 // LM Studio, LiteLLM, the loopback fake in lib/llm/testing. Keyless by default.
-import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
 import { findApiKey, MissingCredentialError, readEnv } from "./credentials";
+import { lazyEmbeddingModel, lazyLanguageModel } from "./lazy";
 import type { ProviderEntry, ProviderModelOptions } from "./types";
 
 /** Ollama's OpenAI-compatible endpoint. */
 export const DEFAULT_OPENAI_COMPATIBLE_BASE_URL = "http://127.0.0.1:11434/v1";
 
-function client(options: ProviderModelOptions) {
+/** The SDK's settings, checked now; the SDK itself is loaded on the first call. */
+function settings(options: ProviderModelOptions) {
   const { key, envVar } = findApiKey(options, "OPENAI_COMPATIBLE_API_KEY");
   // A key is optional, unless the model config names its own variable: then that variable must be set.
   if (key === undefined && options.apiKeyEnv !== undefined) {
     throw new MissingCredentialError("openai-compatible", envVar);
   }
-  return createOpenAICompatible({
+  const resolved = {
     name: "openai-compatible",
     baseURL:
       options.baseURL ??
@@ -22,7 +23,8 @@ function client(options: ProviderModelOptions) {
     apiKey: key,
     includeUsage: true,
     fetch: options.fetch,
-  });
+  };
+  return async () => (await import("@ai-sdk/openai-compatible")).createOpenAICompatible(resolved);
 }
 
 export const openaiCompatibleProvider: ProviderEntry = {
@@ -36,9 +38,15 @@ export const openaiCompatibleProvider: ProviderEntry = {
     { name: "OPENAI_COMPATIBLE_API_KEY", required: false, description: "API key, if the server wants one" },
   ],
   languageModel(options) {
-    return client(options).chatModel(options.modelName);
+    const client = settings(options);
+    return lazyLanguageModel("openai-compatible", options.modelName, async () =>
+      (await client()).chatModel(options.modelName),
+    );
   },
   embeddingModel(options) {
-    return client(options).embeddingModel(options.modelName);
+    const client = settings(options);
+    return lazyEmbeddingModel("openai-compatible", options.modelName, async () =>
+      (await client()).embeddingModel(options.modelName),
+    );
   },
 };

@@ -1,17 +1,19 @@
 // OpenAI. Uses Chat Completions (`/v1/chat/completions`) by default: it takes `seed`, and it is what every
 // OpenAI-compatible proxy set through OPENAI_BASE_URL speaks. `api: "responses"` opts into the Responses
 // API (`/v1/responses`, what the AI SDK's `openai(model)` uses), which ignores `seed`.
-import { createOpenAI } from "@ai-sdk/openai";
 import { readEnv, requireApiKey } from "./credentials";
+import { lazyEmbeddingModel, lazyLanguageModel } from "./lazy";
 import type { ProviderEntry, ProviderModelOptions } from "./types";
 
-function client(options: ProviderModelOptions) {
-  return createOpenAI({
+/** The SDK's settings, checked now; the SDK itself is loaded on the first call. */
+function settings(options: ProviderModelOptions) {
+  const resolved = {
     fetch: options.fetch,
     apiKey: requireApiKey(options, "openai", "OPENAI_API_KEY"),
     // Explicit so that the `env` given to the gateway is the only source (the SDK would read process.env).
     baseURL: options.baseURL ?? readEnv(options.env, "OPENAI_BASE_URL") ?? "https://api.openai.com/v1",
-  });
+  };
+  return async () => (await import("@ai-sdk/openai")).createOpenAI(resolved);
 }
 
 export const openaiProvider: ProviderEntry = {
@@ -22,10 +24,18 @@ export const openaiProvider: ProviderEntry = {
   ],
   unsupported: (options) => (options.api === "responses" ? ["seed"] : []),
   languageModel(options) {
-    const openai = client(options);
-    return options.api === "responses" ? openai.responses(options.modelName) : openai.chat(options.modelName);
+    const client = settings(options);
+    return lazyLanguageModel("openai", options.modelName, async () => {
+      const openai = await client();
+      return options.api === "responses"
+        ? openai.responses(options.modelName)
+        : openai.chat(options.modelName);
+    });
   },
   embeddingModel(options) {
-    return client(options).embedding(options.modelName);
+    const client = settings(options);
+    return lazyEmbeddingModel("openai", options.modelName, async () =>
+      (await client()).embedding(options.modelName),
+    );
   },
 };

@@ -3,8 +3,9 @@
 //   default us-central1; GOOGLE_APPLICATION_CREDENTIALS = path of a key file, else ADC). The SDK signs
 //   a token before every request, so this path needs Google's auth servers.
 // - express mode: GOOGLE_VERTEX_API_KEY (sent as x-goog-api-key); with `baseURL` it can target a stub.
-import { createVertex } from "@ai-sdk/google-vertex";
+import type { GoogleVertexProviderSettings } from "@ai-sdk/google-vertex";
 import { findApiKey, MissingCredentialError, readEnv } from "./credentials";
+import { lazyEmbeddingModel, lazyLanguageModel } from "./lazy";
 import type { ProviderEntry, ProviderModelOptions } from "./types";
 
 export const DEFAULT_VERTEX_LOCATION = "us-central1";
@@ -27,9 +28,10 @@ function serviceAccountCredentials(json: string): { client_email: string; privat
   );
 }
 
-function client(options: ProviderModelOptions) {
+/** The SDK's settings, checked now (credentials included). */
+function settings(options: ProviderModelOptions): GoogleVertexProviderSettings {
   const { key, envVar } = findApiKey(options, "GOOGLE_VERTEX_API_KEY");
-  if (key !== undefined) return createVertex({ apiKey: key, baseURL: options.baseURL, fetch: options.fetch });
+  if (key !== undefined) return { apiKey: key, baseURL: options.baseURL, fetch: options.fetch };
   if (options.apiKeyEnv !== undefined) throw new MissingCredentialError("vertex", envVar);
   const project = readEnv(options.env, "GOOGLE_VERTEX_PROJECT");
   if (project === undefined) {
@@ -42,7 +44,7 @@ function client(options: ProviderModelOptions) {
   const keyFilename = readEnv(options.env, "GOOGLE_APPLICATION_CREDENTIALS");
   // The key file's content (e.g. a project's stored credential, lib/services/provider-credentials.ts).
   const keyJson = readEnv(options.env, SERVICE_ACCOUNT_KEY_ENV);
-  return createVertex({
+  return {
     fetch: options.fetch,
     project,
     location: readEnv(options.env, "GOOGLE_VERTEX_LOCATION") ?? DEFAULT_VERTEX_LOCATION,
@@ -52,7 +54,13 @@ function client(options: ProviderModelOptions) {
       : keyFilename
         ? { keyFilename }
         : undefined,
-  });
+  };
+}
+
+/** The SDK (and Google's auth library under it) is loaded on the first call. */
+function client(options: ProviderModelOptions) {
+  const resolved = settings(options);
+  return async () => (await import("@ai-sdk/google-vertex")).createVertex(resolved);
 }
 
 export const vertexProvider: ProviderEntry = {
@@ -85,9 +93,15 @@ export const vertexProvider: ProviderEntry = {
     },
   ],
   languageModel(options) {
-    return client(options).languageModel(options.modelName);
+    const vertex = client(options);
+    return lazyLanguageModel("vertex", options.modelName, async () =>
+      (await vertex()).languageModel(options.modelName),
+    );
   },
   embeddingModel(options) {
-    return client(options).embeddingModel(options.modelName);
+    const vertex = client(options);
+    return lazyEmbeddingModel("vertex", options.modelName, async () =>
+      (await vertex()).embeddingModel(options.modelName),
+    );
   },
 };
