@@ -75,6 +75,36 @@ async function naming<T>(field: string, fn: () => T | Promise<T>): Promise<T> {
   }
 }
 
+type BodyIssue = { in: "body"; path: string; message: string };
+
+/**
+ * Looks up the spec's references (task, prompt version, dataset, models, metrics) one by one and keeps
+ * every bad one, so that the 400 names them all rather than the first.
+ */
+class ReferenceProblems {
+  private readonly issues: BodyIssue[] = [];
+
+  async take<T>(field: string, fn: () => T | Promise<T>): Promise<T | undefined> {
+    try {
+      return await naming(field, fn);
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      const found = (error.details as { issues?: BodyIssue[] } | undefined)?.issues;
+      this.issues.push(...(found ?? [{ in: "body", path: field, message: error.message }]));
+      return undefined;
+    }
+  }
+
+  /** The values found, or one InputError naming every bad reference. */
+  done<T extends Record<string, unknown>>(values: T): { [K in keyof T]: Exclude<T[K], undefined> } {
+    if (this.issues.length > 0) {
+      const lines = this.issues.map((issue) => `${issue.path}: ${issue.message}`);
+      throw new InputError(`invalid run spec\n  ${lines.join("\n  ")}`, { issues: this.issues });
+    }
+    return values as { [K in keyof T]: Exclude<T[K], undefined> };
+  }
+}
+
 async function resolveMetric(db: Db, projectId: string, ref: unknown, field: string): Promise<unknown> {
   if (typeof ref !== "string") return ref;
   const config = await getMetricConfig(db, projectId, ref);
@@ -136,22 +166,40 @@ export async function createOptimizationRun(
   const parsed = runSpecSchema.safeParse(spec);
   if (!parsed.success) throw specError(parsed.error.issues);
   const s = parsed.data;
-  const task = await naming("task", () => findProjectTask(db, projectId, s.task));
-  const version =
-    s.promptVersion !== undefined
-      ? await getPromptVersion(db, task.id, s.promptVersion)
-      : await getLatestPromptVersion(db, task.id);
-  if (!version) {
-    throw fieldError(
-      "promptVersion",
-      s.promptVersion !== undefined
-        ? `task "${task.name}" has no prompt version ${s.promptVersion}`
-        : `task "${task.name}" has no prompt version yet`,
-    );
-  }
-  const dataset = await getProjectDatasetVersion(db, projectId, s.datasetVersionId);
-  if (!dataset)
+  const refs = new ReferenceProblems();
+  const foundTask = await refs.take("task", () => findProjectTask(db, projectId, s.task));
+  const foundVersion =
+    foundTask &&
+    (await refs.take("promptVersion", async () => {
+      const version =
+        s.promptVersion !== undefined
+          ? await getPromptVersion(db, foundTask.id, s.promptVersion)
+          : await getLatestPromptVersion(db, foundTask.id);
+      if (version) return version;
+      throw fieldError(
+        "promptVersion",
+        s.promptVersion !== undefined
+          ? `task "${foundTask.name}" has no prompt version ${s.promptVersion}`
+          : `task "${foundTask.name}" has no prompt version yet`,
+      );
+    }));
+  const foundDataset = await refs.take("datasetVersionId", async () => {
+    const dataset = await getProjectDatasetVersion(db, projectId, s.datasetVersionId);
+    if (dataset) return dataset;
     throw fieldError("datasetVersionId", `no dataset version "${s.datasetVersionId}" in this project`);
+  });
+  const taskModel = await refs.take("models.task", () => modelFromRef(db, projectId, s.models.task));
+  const optimizerModel = await refs.take("models.optimizer", () =>
+    modelFromRef(db, projectId, s.models.optimizer),
+  );
+  const metrics: unknown[] = [];
+  for (const [i, ref] of s.metrics.entries())
+    metrics.push(await refs.take(`metrics.${i}`, () => resolveMetric(db, projectId, ref, `metrics.${i}`)));
+  const { task, version, dataset } = refs.done({
+    task: foundTask,
+    version: foundVersion,
+    dataset: foundDataset,
+  });
   const prompt: PromptState = {
     systemPrompt: version.systemPrompt,
     outputPrompt: version.outputPrompt,
@@ -168,11 +216,8 @@ export async function createOptimizationRun(
       params: prompt.params,
     },
     dataset: { path: `dataset:${dataset.datasetName}@v${dataset.version}`, expected: dataset.expectedColumn },
-    models: {
-      task: await naming("models.task", () => modelFromRef(db, projectId, s.models.task)),
-      optimizer: await naming("models.optimizer", () => modelFromRef(db, projectId, s.models.optimizer)),
-    },
-    metrics: await Promise.all(s.metrics.map((m, i) => resolveMetric(db, projectId, m, `metrics.${i}`))),
+    models: { task: taskModel, optimizer: optimizerModel },
+    metrics,
     optimizer: s.optimizer,
     // The dataset version's split (fractions and seed, as its page previews it) unless the spec says.
     splits: { ...dataset.splits, ...spec.splits },

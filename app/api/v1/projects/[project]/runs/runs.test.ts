@@ -74,6 +74,26 @@ describe.each(TEST_PROVIDERS)("runs API on %s", (provider) => {
       expect(await counts()).toEqual(before);
     });
 
+    it("names every bad reference at once: task, model configuration and metric", async () => {
+      const before = await counts();
+      const res = await call(runs.POST, {
+        as: editor,
+        body: spec({
+          task: "nope",
+          models: { task: "fast", optimizer: "sim:default" },
+          metrics: ["exact_match", "no-such-metric"],
+        }),
+      });
+      expect(res.status, res.text).toBe(400);
+      expect(res.json.error.details.issues.map((i: { path: string }) => i.path)).toEqual([
+        "task",
+        "models.task",
+        "metrics.1",
+      ]);
+      expect(res.json.error.message).toContain('no metric configuration named "no-such-metric"');
+      expect(await counts()).toEqual(before);
+    });
+
     it("a dataset version whose rows lack a template variable", async () => {
       const { datasetVersion } = await findOrCreateDatasetVersion(w.db, seeded.projectId, {
         name: "wrong-columns.csv",
