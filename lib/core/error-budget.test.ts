@@ -28,6 +28,8 @@ const settings: OptimizationSettings = {
   errorBudget: { maxFailedFraction: 0.2, minCalls: 20 },
   seed: 7,
   batchSize: 10,
+  // Two batch steps in flight, so that which steps ran before the budget tripped is stated below.
+  pipelineWindow: 2,
 };
 
 /** The rule world's task model, failing the calls `fails` picks (by a counter of task calls). */

@@ -2,7 +2,7 @@
 // slowest call runs, at most `window` batches are in flight, and ids, results, totals and budget checks
 // are the same however the calls interleave.
 import { describe, expect, it } from "vitest";
-import { type EvaluationJob, evaluateJobs, meteredStep, readResults } from "./evaluate";
+import { DEFAULT_WINDOW, type EvaluationJob, evaluateJobs, meteredStep, readResults } from "./evaluate";
 import { createMemoryRecorder } from "./memory-recorder";
 import { createMemoryStepRunner } from "./memory-steps";
 import { BudgetExhausted } from "./meter";
@@ -50,6 +50,13 @@ describe("evaluateJobs", () => {
     },
   );
 
+  it(`keeps ${DEFAULT_WINDOW} batches in flight unless told otherwise`, async () => {
+    const { llm, stats } = delayedModel(() => 5);
+    const { ctx } = testContext(llm, { model: { id: "fake:task", concurrency: 5 } });
+    await evaluateJobs(ctx, [job("a", items(40))]);
+    expect(stats.maxInFlight).toBe(DEFAULT_WINDOW * 5);
+  });
+
   it("keeps at most `window` batches of calls in flight", async () => {
     const { llm, stats } = delayedModel(() => 5);
     const { ctx } = testContext(llm, { window: 3, model: { id: "fake:task", concurrency: 5 } });
@@ -60,7 +67,7 @@ describe("evaluateJobs", () => {
   it("gives the same steps, results, totals and budget checks however the calls finish", async () => {
     const run = async (delay: (item: number) => number) => {
       const { llm } = delayedModel(delay);
-      const t = testContext(llm, { callsPerExample: 2 });
+      const t = testContext(llm, { callsPerExample: 2, window: 2 });
       const refs = await evaluateJobs(t.ctx, [job("a", items(12)), job("b", items(9, 6), "Other.")]);
       const sorted = <T>(map: Map<string, T>) => [...map].sort(([a], [b]) => a.localeCompare(b));
       const stored = sorted(t.recorder.phases).map(([phase, rows]) => [phase, sorted(rows)]);
@@ -148,9 +155,9 @@ describe("evaluateJobs", () => {
   it("judges a step's error budget on the totals when it started plus its own calls", async () => {
     const { llm } = delayedModel((item) => (item < 5 ? 4 : 0));
     const seen: number[] = [];
-    const { ctx } = testContext(llm, { checkStep: (usage) => seen.push(usage.calls) });
+    const { ctx } = testContext(llm, { window: 2, checkStep: (usage) => seen.push(usage.calls) });
     await evaluateJobs(ctx, [job("a", items(15))]);
-    // Batch 1 starts with batch 0 in flight (totals 0); batch 2 after batch 0 was counted (totals 5).
+    // Two in flight: batch 1 starts with batch 0 in flight (totals 0); batch 2 after batch 0 was counted (totals 5).
     expect(seen).toEqual([5, 5, 10]);
   });
 

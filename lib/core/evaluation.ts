@@ -25,7 +25,7 @@ export interface EvaluationSettings {
   seed: number;
   /** Examples per durable step; default: from the step plan. */
   batchSize?: number;
-  /** Batch steps in flight at once (default 2). */
+  /** Batch steps in flight at once (default DEFAULT_WINDOW of ./evaluate). */
   pipelineWindow?: number;
   /** Failed provider calls tolerated before the evaluation fails; none: never. */
   errorBudget?: ErrorBudget;

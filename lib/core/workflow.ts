@@ -34,7 +34,7 @@ export interface OptimizationSettings extends IterationSettings {
   optimizerOptions?: Record<string, unknown>;
   /** Examples per durable step; default: from the step plan (lib/core/step-plan.ts). */
   batchSize?: number;
-  /** Batch steps in flight at once (default 2). */
+  /** Batch steps in flight at once (default DEFAULT_WINDOW of ./evaluate). */
   pipelineWindow?: number;
   /** LLM calls one scoring makes (LLM-judged metrics); sizes the budget kept for the final test. */
   scoringCallsPerExample?: number;

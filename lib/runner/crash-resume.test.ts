@@ -53,7 +53,7 @@ const modelRequests = (from = 0, to = server.requests.length) =>
   server.requests.slice(from, to).filter((r) => r.path === "/v1/chat/completions");
 
 /**
- * Records which provider calls each step's body made. The workflow keeps up to two batch steps in flight;
+ * Records which provider calls each step's body made. The workflow keeps up to DEFAULT_WINDOW batch steps in flight;
  * here their bodies take turns, so that the calls arriving during a body are its own. Which calls a step
  * makes does not depend on how the steps overlap (results are taken in batch order).
  */
