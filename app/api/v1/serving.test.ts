@@ -67,6 +67,8 @@ describe.each(TEST_PROVIDERS)("serving API (read, render) on %s", (provider) => 
     expect(res.headers.get("content-type")).toBe("application/json");
     expect(res.headers.get("cache-control")).toBe("private, max-age=0, must-revalidate");
     expect(res.headers.get("etag")).toMatch(/^"[A-Za-z0-9_-]{27}"$/);
+    // The length is sent (no chunked transfer), and is the body's in bytes.
+    expect(Number(res.headers.get("content-length"))).toBe(Buffer.byteLength(res.text));
     expect(res.json).toEqual({
       id: ids[0],
       name: "sentiment",

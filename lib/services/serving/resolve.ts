@@ -20,6 +20,8 @@ export interface ServedPrompt {
   body: ServedPromptBody;
   /** `body` as JSON: the GET's response, serialized once. */
   json: string;
+  /** `json` as UTF-8, encoded once: the GET sends these bytes with their length. */
+  bytes: Uint8Array;
   /** Strong entity tag of the answer: the version (id and content hash) and the label asked for. */
   etag: string;
   taskId: string;
@@ -73,9 +75,11 @@ function servedPrompt(name: string, selector: VersionSelector, found: ServingVer
     variables,
     model: found.model,
   };
+  const json = JSON.stringify(body);
   return {
     body,
-    json: JSON.stringify(body),
+    json,
+    bytes: new TextEncoder().encode(json),
     etag: servedEtag(found.versionId, found.contentHash, label),
     taskId: found.taskId,
     prompt,

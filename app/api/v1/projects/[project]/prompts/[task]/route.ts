@@ -34,9 +34,14 @@ export const GET = defineRoute({
     const headers = { ETag: served.etag, "Cache-Control": CACHE_CONTROL };
     if (ifNoneMatchHits(request.headers.get("if-none-match"), served.etag))
       return new Response(null, { status: 304, headers });
-    return new Response(served.json, {
+    // Bytes encoded once, with their length: no per-request encoding, no chunked transfer.
+    return new Response(served.bytes as Uint8Array<ArrayBuffer>, {
       status: 200,
-      headers: { ...headers, "Content-Type": "application/json" },
+      headers: {
+        ...headers,
+        "Content-Type": "application/json",
+        "Content-Length": String(served.bytes.byteLength),
+      },
     });
   },
 });
