@@ -23,7 +23,20 @@ test("sign out, a wrong password is refused with a message, sign in, create a pr
   await expect(page).toHaveURL(/\/sign-in/);
   expect((await page.request.get("/api/v1/projects")).status()).toBe(401);
 
+  // An empty form is answered in the page, next to its fields; nothing is sent to the server.
+  const signInCalls: string[] = [];
+  page.on("request", (request) => {
+    if (request.url().includes("/api/auth/callback/")) signInCalls.push(request.url());
+  });
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByText("Enter your email address.")).toBeVisible();
+  await expect(page.getByText("Enter your password.")).toBeVisible();
   await page.getByLabel("Email").fill(user.email);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByText("Enter your email address.")).toHaveCount(0);
+  await expect(page.getByText("Enter your password.")).toBeVisible();
+  expect(signInCalls).toEqual([]);
+
   await page.getByLabel("Password").fill("not the password");
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.getByRole("alert").filter({ hasText: "Wrong email or password." })).toBeVisible();

@@ -16,16 +16,26 @@ export function SignInForm({ callbackUrl, initialError }: { callbackUrl: string;
   const router = useRouter();
   const [pending, setPending] = useState(false);
   const [error, setError] = useState(initialError ? (MESSAGES[initialError] ?? "Could not sign in.") : "");
+  const [missing, setMissing] = useState<{ email?: string; password?: string }>({});
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
+    const email = String(form.get("email") ?? "").trim();
+    const password = String(form.get("password") ?? "");
+    // An empty field is said here, next to it; the server is not asked.
+    const empty = {
+      ...(email ? {} : { email: "Enter your email address." }),
+      ...(password ? {} : { password: "Enter your password." }),
+    };
+    setMissing(empty);
+    if (!email || !password) return;
     setPending(true);
     setError("");
     try {
       const result = await signIn("credentials", {
-        email: String(form.get("email") ?? ""),
-        password: String(form.get("password") ?? ""),
+        email,
+        password,
         redirect: false,
         callbackUrl,
       });
@@ -55,8 +65,23 @@ export function SignInForm({ callbackUrl, initialError }: { callbackUrl: string;
           <Alert tone="error">{error}</Alert>
         </div>
       ) : null}
-      <TextField id="email" label="Email" type="email" autoComplete="username" required autoFocus />
-      <TextField id="password" label="Password" type="password" autoComplete="current-password" required />
+      <TextField
+        id="email"
+        label="Email"
+        type="email"
+        autoComplete="username"
+        required
+        autoFocus
+        error={missing.email}
+      />
+      <TextField
+        id="password"
+        label="Password"
+        type="password"
+        autoComplete="current-password"
+        required
+        error={missing.password}
+      />
       <Button type="submit" pending={pending} className="w-full">
         Sign in
       </Button>
