@@ -147,8 +147,10 @@ test("a batch over the seeded dataset shows live progress, rows and a JSONL down
       "utf8",
     ),
   });
-  await upload.getByLabel("Model", { exact: true }).selectOption({ label: "Another model id…" });
-  await upload.getByLabel("Model id").fill("sim:default");
+  // The offline simulator is offered as it is in the run form.
+  await upload
+    .getByLabel("Model", { exact: true })
+    .selectOption({ label: "sim:default (offline simulator)" });
   await upload.getByLabel("Malformed rows").selectOption("skip");
   await upload.getByRole("button", { name: "Start batch" }).click();
 

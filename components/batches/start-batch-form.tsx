@@ -4,6 +4,7 @@ import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { type FormEvent, useId, useState } from "react";
 import { sendFile } from "@/components/datasets/send-file";
+import { SIM_MODELS } from "@/components/prompts/editor/model-fields";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { SelectField, TextField } from "@/components/ui/field";
@@ -87,7 +88,8 @@ export function StartBatchForm({
   const [source, setSource] = useState<"dataset" | "file">(datasets.length ? "dataset" : "file");
   const [datasetVersionId, setDatasetVersionId] = useState(datasets[0]?.versions[0]?.id ?? "");
   const [file, setFile] = useState<File | null>(null);
-  const [modelChoice, setModelChoice] = useState(models[0]?.name ?? OTHER_MODEL);
+  // The offline simulator until the project has configured a model of its own.
+  const [modelChoice, setModelChoice] = useState(models[0]?.name ?? SIM_MODELS[0] ?? OTHER_MODEL);
   const [modelId, setModelId] = useState("");
   const [chunkSize, setChunkSize] = useState("100");
   const [onMalformedRow, setOnMalformedRow] = useState<"stop" | "skip">("stop");
@@ -243,6 +245,7 @@ export function StartBatchForm({
           onChange={(e) => setModelChoice(e.currentTarget.value)}
           options={[
             ...models.map((m) => ({ value: m.name, label: `${m.name} (${m.model})` })),
+            ...SIM_MODELS.map((m) => ({ value: m, label: `${m} (offline simulator)` })),
             { value: OTHER_MODEL, label: "Another model id…" },
           ]}
           hint="A model configuration of this project (Settings), or any provider:model id."
