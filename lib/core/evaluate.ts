@@ -13,7 +13,7 @@ import type { Example, ExampleOutput, MetricScore, PromptState, ScoredExample } 
 /**
  * Batch steps in flight by default. With two, a phase whose jobs are single short batches (a candidate's
  * minibatch) drained between pairs of batches: four keep the model busy across the candidates of an
- * iteration (docs/benchmarks.md (f): the optimize run's calls from 1.27× to 1.16× their ideal).
+ * iteration (docs/benchmarks.md (f): the optimize run's calls from 1.27× to 1.15× their ideal).
  */
 export const DEFAULT_WINDOW = 4;
 
