@@ -18,9 +18,7 @@ export const DEFAULT_LABEL = "production";
 
 export interface ServedPrompt {
   body: ServedPromptBody;
-  /** `body` as JSON: the GET's response, serialized once. */
-  json: string;
-  /** `json` as UTF-8, encoded once: the GET sends these bytes with their length. */
+  /** `body` as UTF-8 JSON, serialized and encoded once: the GET sends these bytes with their length. */
   bytes: Uint8Array;
   /** Strong entity tag of the answer: the version (id and content hash) and the label asked for. */
   etag: string;
@@ -75,11 +73,9 @@ function servedPrompt(name: string, selector: VersionSelector, found: ServingVer
     variables,
     model: found.model,
   };
-  const json = JSON.stringify(body);
   return {
     body,
-    json,
-    bytes: new TextEncoder().encode(json),
+    bytes: new TextEncoder().encode(JSON.stringify(body)),
     etag: servedEtag(found.versionId, found.contentHash, label),
     taskId: found.taskId,
     prompt,
