@@ -17,7 +17,8 @@ if (!dataDir) {
   console.error("e2e/server.mjs: set STROP_DATA_DIR to a fresh directory");
   process.exit(2);
 }
-const distDir = ".next-e2e";
+// STROP_E2E_DIST_DIR: another folder, so two checkouts of the specs can build side by side.
+const distDir = process.env.STROP_E2E_DIST_DIR || ".next-e2e";
 
 // SQLite in the data directory and the embedded runner, whatever the calling shell has set.
 const env = {

@@ -4,6 +4,7 @@
 // "N passed, N failed".
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync } from "node:fs";
+import path from "node:path";
 
 const resultsFile = ".strop/test-results.json";
 mkdirSync(".strop", { recursive: true });
@@ -43,6 +44,11 @@ try {
   const results = JSON.parse(readFileSync(resultsFile, "utf8"));
   passed += results.numPassedTests;
   failed += results.numFailedTests;
+  // Named here so that the tail of the output (all CI keeps) says which tests failed.
+  for (const file of results.testResults)
+    for (const test of file.assertionResults)
+      if (test.status === "failed")
+        failures.push(`${path.relative(process.cwd(), file.name)} › ${test.fullName}`);
   // A file that fails to load has no tests to count: count it as a failure.
   const broken = results.testResults.filter(
     (file) => file.status === "failed" && file.assertionResults.length === 0,
@@ -87,6 +93,6 @@ if (process.argv.length > 2 || process.env.STROP_E2E === "0") {
   }
 }
 
-if (failures.length) console.log(`\nFailed: ${failures.join(", ")}`);
+if (failures.length) console.log(`\nFailed:\n  ${failures.join("\n  ")}`);
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed === 0 ? 0 : 1);
