@@ -22,6 +22,18 @@ const COMMANDS: Record<string, (args: ParsedArgs) => Promise<number>> = {
     console.log(EXPORT_USAGE);
     return 0;
   },
+  backup: async (args) => {
+    const { BACKUP_USAGE, backupCommand } = await import("./commands/backup");
+    if (!args.flags.help) return backupCommand(args);
+    console.log(BACKUP_USAGE);
+    return 0;
+  },
+  restore: async (args) => {
+    const { BACKUP_USAGE, restoreCommand } = await import("./commands/backup");
+    if (!args.flags.help) return restoreCommand(args);
+    console.log(BACKUP_USAGE);
+    return 0;
+  },
   db: async (args) => (await import("./commands/db")).dbCommand(args),
   admin: async (args) => (await import("./commands/admin")).adminCommand(args),
 };
@@ -47,6 +59,10 @@ Usage:
   strop admin rotate-encryption-key [--drop-database-key] [--json]
                                                   re-encrypt every stored credential under the current key
                                                   (see docs/security.md)
+  strop backup [--out file] [--include-secrets] [--keep N]
+                                                  one archive of the whole instance, taken while it runs
+  strop restore <file>                            load an archive into an empty database (SQLite or
+                                                  PostgreSQL; see \`strop backup --help\`)
   strop db migrate                                apply database migrations
   strop help                                      this text
 
@@ -68,6 +84,7 @@ const VALUE_FLAGS = [
   "resume",
   "label",
   "dataset",
+  "keep",
 ] as const;
 
 export async function main(argv: string[]): Promise<number> {

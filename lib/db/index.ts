@@ -2,6 +2,7 @@
 // functions taking the client first, each keeping its invariant in one transaction.
 export * from "./api-keys";
 export * from "./audit";
+export * from "./backup/snapshot";
 export * from "./batches";
 export * from "./checkpoints";
 export {
@@ -21,7 +22,15 @@ export * from "./job-resume";
 export * from "./latency";
 export * from "./leases";
 export * from "./memberships";
-export { type DbProvider, type MigrateResult, MigrationError, migrate, migrationsRoot } from "./migrate";
+export {
+  type DbProvider,
+  type MigrateResult,
+  MigrationError,
+  migrate,
+  migrationsRoot,
+  providerOf,
+  redact,
+} from "./migrate";
 export * from "./overview";
 export * from "./pagination";
 export * from "./projects";
