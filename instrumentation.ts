@@ -6,6 +6,18 @@
 // client address for sign-in limits and the audit log cannot be spoofed with X-Forwarded-For).
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME === "nodejs") {
+    // The container image migrates at start (STROP_MIGRATE_ON_START=1): a failed migration stops the
+    // instance before it serves a request, where an orchestrator sees it.
+    if (process.env.STROP_MIGRATE_ON_START === "1") {
+      const { migrateDatabase } = await import("./lib/services/database");
+      try {
+        const result = await migrateDatabase();
+        console.log(`[strop] database migrations: ${result.applied.length} applied`);
+      } catch (error) {
+        console.error(`[strop] database migration failed: ${(error as Error).message}`);
+        process.exit(1);
+      }
+    }
     const { installPeerAddressStamp } = await import("./lib/auth/peer-address-stamp");
     installPeerAddressStamp();
     const { securitySettingProblems } = await import("./lib/auth/limit-settings");

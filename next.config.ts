@@ -8,6 +8,8 @@ const e2eBuild = process.env.STROP_E2E_BUILD === "1";
 
 const nextConfig: NextConfig = {
   distDir: process.env.STROP_NEXT_DIST_DIR || ".next",
+  // The container image (Dockerfile) runs the standalone server; `next start` keeps the default output.
+  ...(process.env.STROP_STANDALONE === "1" ? { output: "standalone" as const } : {}),
   typescript: { ignoreBuildErrors: e2eBuild },
   experimental: { turbopackFileSystemCacheForBuild: !e2eBuild },
   // Native and engine packages stay outside the server bundle.

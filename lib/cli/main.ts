@@ -66,6 +66,8 @@ Usage:
   strop db migrate                                apply database migrations
   strop help                                      this text
 
+Every command takes --profile: a CPU profile of it, written to STROP_PROFILE_DIR or the current folder
+(docs/performance.md).
 Task files are JSON or YAML; see the README's task-file reference.
 Database: DATABASE_URL (postgresql://… or file:…); default: SQLite at .strop/strop.db.`;
 
@@ -102,7 +104,13 @@ export async function main(argv: string[]): Promise<number> {
       return 2;
     }
     ranCommand = true;
-    return await run({ ...args, positionals: rest });
+    const commandArgs = { ...args, positionals: rest };
+    // --profile: a CPU profile of the whole command, into STROP_PROFILE_DIR or the current folder.
+    if (args.flags.profile !== true) return await run(commandArgs);
+    const { withCpuProfile } = await import("@/lib/services/profiling");
+    return await withCpuProfile(process.env.STROP_PROFILE_DIR || ".", `strop-${command}`, () =>
+      run(commandArgs),
+    );
   } catch (error) {
     if (error instanceof AppError) {
       console.error(`strop: ${error.message}`);

@@ -9,6 +9,7 @@ import { NotFoundError } from "@/lib/core/errors";
 import type { StepRunner } from "@/lib/core/ports";
 import type { Db } from "@/lib/db";
 import { type RetryPolicy, retryTransient } from "@/lib/db/transient";
+import { withCpuProfile } from "./cpu-profile";
 import { type GuardedStepRunner, guardSteps, isRunCancelled, RunCancelledError } from "./guard";
 import { isTerminalJobStatus, type JobOutcome, type JobStore } from "./job-kind";
 
@@ -41,8 +42,17 @@ function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** Executes a stored job (see the file's comment). Never throws for a failing job. */
-export async function executeJob<P, O extends JobOutcome>(job: JobExecution<P, O>): Promise<O> {
+/**
+ * Executes a stored job (see the file's comment). Never throws for a failing job. With STROP_PROFILE_DIR
+ * set, each execution writes a CPU profile of the process there (docs/performance.md).
+ */
+export function executeJob<P, O extends JobOutcome>(job: JobExecution<P, O>): Promise<O> {
+  return withCpuProfile(process.env.STROP_PROFILE_DIR || undefined, `${job.noun}-${job.id}`, () =>
+    execute(job),
+  );
+}
+
+async function execute<P, O extends JobOutcome>(job: JobExecution<P, O>): Promise<O> {
   const { store, db, id } = job;
   const again = <T>(fn: () => Promise<T>) => retryTransient(fn, { ...job.dbRetry, signal: job.signal });
   const status = await again(() => store.status(db, id));
