@@ -1,4 +1,4 @@
-// The reports the bundled examples give on the offline sim, pinned byte for byte, for both strategies:
+// The reports the bundled examples give on the offline sim, pinned byte for byte, for every strategy:
 // a change to the loop, the evaluation or the optimizer port that changes what a seeded run decides
 // shows here as a diff of the report. Update on purpose only: `npx vitest run examples/reports.test.ts -u`.
 import path from "node:path";
@@ -9,7 +9,7 @@ import { runOptimization } from "@/lib/core/workflow";
 import { EXAMPLE_NAMES, loadExampleTask } from "@/lib/llm/sim/example-tasks";
 import { buildRunContext } from "@/lib/services/runs/context";
 
-const STRATEGIES = ["critique-rewrite", "few-shot"] as const;
+const STRATEGIES = ["critique-rewrite", "few-shot", "opro", "successive-halving"] as const;
 
 describe.each(EXAMPLE_NAMES)("examples/%s on sim", (name) => {
   it.each(STRATEGIES)(

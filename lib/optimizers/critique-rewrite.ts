@@ -1,7 +1,7 @@
 // The plan's default strategy: the optimizer model critiques the failures and rewrites the prompts.
 import { z } from "zod";
 import { extractJson } from "@/lib/core/json-text";
-import type { OptimizerInput, Proposal } from "@/lib/core/optimizer";
+import type { OptimizerContext, OptimizerInput, Proposal } from "@/lib/core/optimizer";
 import { LlmError, type LlmResponse } from "@/lib/core/ports";
 import type { ChatMessage } from "@/lib/core/types";
 import { proposingStrategy } from "./proposing";
@@ -81,57 +81,69 @@ function round(value: number): number {
   return Math.round(value * 1000) / 1000;
 }
 
+/**
+ * Asks the optimizer model for candidates with `messages` and parses its JSON reply, retrying (up to
+ * `attempts` calls) after a failed call or a malformed reply, which is shown back to the model.
+ */
+export async function requestCandidates(
+  input: OptimizerInput,
+  ctx: OptimizerContext,
+  firstMessages: ChatMessage[],
+  options: { attempts: number; temperature: number },
+): Promise<Proposal> {
+  const messages = [...firstMessages];
+  const rejected: Proposal["rejected"] = [];
+  for (let attempt = 1; attempt <= options.attempts; attempt++) {
+    let response: LlmResponse;
+    try {
+      response = await ctx.llm.generate({
+        model: ctx.model,
+        messages,
+        json: true,
+        params: { temperature: options.temperature, seed: input.iteration * 100 + attempt },
+        signal: ctx.signal,
+      });
+    } catch (error) {
+      if (!(error instanceof LlmError)) throw error;
+      rejected.push({ reason: `optimizer call failed: ${error.message}`, raw: "" });
+      if (!error.retryable) break;
+      continue;
+    }
+    const raw = response.text;
+    const extracted = extractJson(raw, { objectOnly: true });
+    const parsed = replySchema.safeParse(extracted.ok ? extracted.value : undefined);
+    if (parsed.success) {
+      const candidates = parsed.data.candidates.slice(0, input.k).map((c) => ({
+        prompt: { ...input.incumbent, systemPrompt: c.systemPrompt, outputPrompt: c.outputPrompt },
+        rationale: c.rationale,
+      }));
+      return { candidates, rejected };
+    }
+    // A failed parse has at least one issue: the reason is never empty.
+    const reason = parsed.error.issues.map((i) => `${i.path.join(".") || "reply"}: ${i.message}`).join("; ");
+    rejected.push({ reason: `malformed optimizer output (${reason})`, raw });
+    // Show the model its mistake, as a person would.
+    messages.push(
+      { role: "assistant", content: raw },
+      { role: "user", content: `That reply was not usable: ${reason}. Reply with the JSON object only.` },
+    );
+  }
+  return { candidates: [], rejected };
+}
+
 export const critiqueRewrite = proposingStrategy<CritiqueRewriteOptions>({
   name: "critique-rewrite",
   description:
     "The optimizer model critiques the failing examples and rewrites the system and output prompts.",
   options: critiqueRewriteOptions,
-  async propose(input, ctx, options): Promise<Proposal> {
-    const messages: ChatMessage[] = [
-      { role: "system", content: SYSTEM },
-      { role: "user", content: renderBrief(input) },
-    ];
-    const rejected: Proposal["rejected"] = [];
-    for (let attempt = 1; attempt <= options.attempts; attempt++) {
-      let response: LlmResponse;
-      try {
-        response = await ctx.llm.generate({
-          model: ctx.model,
-          messages,
-          json: true,
-          params: { temperature: options.temperature, seed: input.iteration * 100 + attempt },
-          signal: ctx.signal,
-        });
-      } catch (error) {
-        if (!(error instanceof LlmError)) throw error;
-        rejected.push({ reason: `optimizer call failed: ${error.message}`, raw: "" });
-        if (!error.retryable) break;
-        continue;
-      }
-      const raw = response.text;
-      const extracted = extractJson(raw, { objectOnly: true });
-      const parsed = replySchema.safeParse(extracted.ok ? extracted.value : undefined);
-      if (parsed.success) {
-        const candidates = parsed.data.candidates.slice(0, input.k).map((c) => ({
-          prompt: { ...input.incumbent, systemPrompt: c.systemPrompt, outputPrompt: c.outputPrompt },
-          rationale: c.rationale,
-        }));
-        return { candidates, rejected };
-      }
-      // A failed parse has at least one issue: the reason is never empty.
-      const reason = parsed.error.issues
-        .map((i) => `${i.path.join(".") || "reply"}: ${i.message}`)
-        .join("; ");
-      rejected.push({ reason: `malformed optimizer output (${reason})`, raw });
-      // Show the model its mistake, as a person would.
-      messages.push(
-        { role: "assistant", content: raw },
-        {
-          role: "user",
-          content: `That reply was not usable: ${reason}. Reply with the JSON object only.`,
-        },
-      );
-    }
-    return { candidates: [], rejected };
-  },
+  propose: (input, ctx, options) =>
+    requestCandidates(
+      input,
+      ctx,
+      [
+        { role: "system", content: SYSTEM },
+        { role: "user", content: renderBrief(input) },
+      ],
+      options,
+    ),
 });

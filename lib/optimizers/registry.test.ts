@@ -14,7 +14,7 @@ import {
 
 describe("registry", () => {
   it("lists every strategy with its description and default options", () => {
-    expect(optimizerNames).toEqual(["critique-rewrite", "few-shot"]);
+    expect(optimizerNames).toEqual(["critique-rewrite", "few-shot", "opro", "successive-halving"]);
     expect(listOptimizers()).toEqual([
       {
         name: "critique-rewrite",
@@ -22,6 +22,16 @@ describe("registry", () => {
         defaults: { attempts: 3, temperature: 0.7 },
       },
       { name: "few-shot", description: optimizers["few-shot"].description, defaults: { demos: 4 } },
+      {
+        name: "opro",
+        description: optimizers.opro.description,
+        defaults: { trajectory: 20, exemplars: 3, attempts: 3, temperature: 1 },
+      },
+      {
+        name: "successive-halving",
+        description: optimizers["successive-halving"].description,
+        defaults: { pool: 8, firstRungExamples: 8, eta: 2, survivors: 2, temperature: 0.9 },
+      },
     ]);
     expect(getOptimizer("few-shot")).toBe(optimizers["few-shot"]);
     expect(isOptimizerName("few-shot")).toBe(true);
@@ -34,7 +44,7 @@ describe("registry", () => {
 
   it("names the known strategies for an unknown name", () => {
     expect(() => getOptimizer("evolution")).toThrow(
-      'unknown optimizer strategy "evolution" (known: critique-rewrite, few-shot)',
+      'unknown optimizer strategy "evolution" (known: critique-rewrite, few-shot, opro, successive-halving)',
     );
   });
 

@@ -3,10 +3,14 @@ import { InputError } from "@/lib/core/errors";
 import type { OptimizerStrategy, SearchPlan } from "@/lib/core/optimizer";
 import { critiqueRewrite } from "./critique-rewrite";
 import { fewShot } from "./few-shot";
+import { opro } from "./opro";
+import { successiveHalving } from "./successive-halving";
 
 export const optimizers = {
   "critique-rewrite": critiqueRewrite,
   "few-shot": fewShot,
+  opro,
+  "successive-halving": successiveHalving,
 } as const;
 
 export type OptimizerName = keyof typeof optimizers;
