@@ -22,6 +22,12 @@ const COMMANDS: Record<string, (args: ParsedArgs) => Promise<number>> = {
     console.log(EXPORT_USAGE);
     return 0;
   },
+  compare: async (args) => {
+    const { COMPARE_USAGE, compareCommand } = await import("./commands/compare");
+    if (!args.flags.help) return compareCommand(args);
+    console.log(COMPARE_USAGE);
+    return 0;
+  },
   backup: async (args) => {
     const { BACKUP_USAGE, backupCommand } = await import("./commands/backup");
     if (!args.flags.help) return backupCommand(args);
@@ -59,6 +65,8 @@ Usage:
   strop admin rotate-encryption-key [--drop-database-key] [--json]
                                                   re-encrypt every stored credential under the current key
                                                   (see docs/security.md)
+  strop compare <task-file> [--strategies a,b] [--budget-calls N]
+                                                  every search strategy on the same task, data and budget
   strop backup [--out file] [--include-secrets] [--keep N]
                                                   one archive of the whole instance, taken while it runs
   strop restore <file>                            load an archive into an empty database (SQLite or
@@ -87,6 +95,10 @@ const VALUE_FLAGS = [
   "label",
   "dataset",
   "keep",
+  "strategies",
+  "budget-calls",
+  "budget-tokens",
+  "budget-usd",
 ] as const;
 
 export async function main(argv: string[]): Promise<number> {

@@ -30,6 +30,17 @@ function keysetAfter(key: string[], last: Row): Row {
   return clauses.length === 1 ? (clauses[0] as Row) : { OR: clauses };
 }
 
+/**
+ * The snapshot transaction's options. `Db` is typed as the SQLite client (lib/db/client.ts), whose
+ * transactions know only Serializable; the PostgreSQL client behind it takes RepeatableRead.
+ */
+function snapshotOptions(provider: DbProvider): { timeout: number; maxWait: number } {
+  const options = { timeout: SNAPSHOT_TIMEOUT_MS, maxWait: 60_000 };
+  return provider === "postgresql"
+    ? ({ ...options, isolationLevel: "RepeatableRead" } as typeof options)
+    : options;
+}
+
 export async function readSnapshot(
   db: Db,
   url: string,
@@ -37,33 +48,26 @@ export async function readSnapshot(
   options: { includeSecrets: boolean },
 ): Promise<void> {
   const provider: DbProvider = providerOf(url);
-  await db.$transaction(
-    async (tx) => {
-      await sink.begin(await appliedMigrations(tx as unknown as Db));
-      for (const table of BACKUP_TABLES) {
-        if (table.secret && !options.includeSecrets) continue;
-        await sink.table(table);
-        const delegate = delegateOf(tx, table.model);
-        const orderBy = table.key.map((field) => ({ [field]: "asc" }));
-        let last: Row | undefined;
-        for (;;) {
-          const rows = await delegate.findMany({
-            where: last ? keysetAfter(table.key, last) : undefined,
-            orderBy,
-            take: PAGE_SIZE,
-          });
-          if (rows.length > 0) await sink.rows(table, rows);
-          if (rows.length < PAGE_SIZE) break;
-          last = rows[rows.length - 1];
-        }
+  await db.$transaction(async (tx) => {
+    await sink.begin(await appliedMigrations(tx as unknown as Db));
+    for (const table of BACKUP_TABLES) {
+      if (table.secret && !options.includeSecrets) continue;
+      await sink.table(table);
+      const delegate = delegateOf(tx, table.model);
+      const orderBy = table.key.map((field) => ({ [field]: "asc" }));
+      let last: Row | undefined;
+      for (;;) {
+        const rows = await delegate.findMany({
+          where: last ? keysetAfter(table.key, last) : undefined,
+          orderBy,
+          take: PAGE_SIZE,
+        });
+        if (rows.length > 0) await sink.rows(table, rows);
+        if (rows.length < PAGE_SIZE) break;
+        last = rows[rows.length - 1];
       }
-    },
-    {
-      timeout: SNAPSHOT_TIMEOUT_MS,
-      maxWait: 60_000,
-      ...(provider === "postgresql" ? { isolationLevel: "RepeatableRead" as const } : {}),
-    },
-  );
+    }
+  }, snapshotOptions(provider));
 }
 
 /** Names of the migrations the database has applied, in order. */

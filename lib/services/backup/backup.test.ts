@@ -189,7 +189,8 @@ describe("strop backup / restore", () => {
     await expect(restoreBackup({ file: tampered, url: target.url })).rejects.toThrow(/checksum/);
     // A flipped byte in the compressed stream, and a file cut short.
     const bytes = fs.readFileSync(file);
-    bytes[Math.floor(bytes.length / 2)] ^= 0xff;
+    const middle = Math.floor(bytes.length / 2);
+    bytes[middle] = (bytes[middle] as number) ^ 0xff;
     const corrupt = path.join(work, "corrupt.backup.gz");
     fs.writeFileSync(corrupt, bytes);
     await expect(restoreBackup({ file: corrupt, url: target.url })).rejects.toThrow(/damaged|cannot be read/);
