@@ -160,7 +160,10 @@ export async function compareStrategiesOnTaskFile(
   file: string,
   options: TaskFileComparisonOptions,
 ): Promise<TaskFileComparison[]> {
-  const loaded = await loadTaskFile(file, options.db ? { db: options.db, project: options.project } : undefined);
+  const loaded = await loadTaskFile(
+    file,
+    options.db ? { db: options.db, project: options.project } : undefined,
+  );
   const out: TaskFileComparison[] = [];
   for (const strategy of options.strategies) {
     if (!isOptimizerName(strategy))

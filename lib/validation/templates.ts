@@ -59,7 +59,10 @@ export const templateDocumentSchema = z
         expected: z.string().min(1).max(100),
         /** The column holding a row's id, if the rows have one. */
         id: z.string().min(1).max(100).optional(),
-        rows: z.array(z.record(z.string().max(100), cellSchema)).max(10_000).default([]),
+        rows: z
+          .array(z.record(z.string().max(100), cellSchema))
+          .max(10_000)
+          .default([]),
       })
       .strict(),
   })
