@@ -17,6 +17,7 @@ export {
   type Tx,
 } from "./client";
 export * from "./datasets";
+export * from "./experiments";
 export * from "./instance-secrets";
 export * from "./job-resume";
 export * from "./latency";
@@ -39,5 +40,6 @@ export * from "./provider-credentials";
 export * from "./runs";
 export * from "./serving";
 export * from "./settings";
+export * from "./templates";
 export * from "./transient";
 export * from "./users";

@@ -45,7 +45,12 @@ export const BACKUP_TABLES: BackupTable[] = [
   { model: "PromptLabel", key: ["id"] },
   { model: "PromptLabelEvent", key: ["id"] },
   { model: "LabelChangeRequest", key: ["id"] },
+  { model: "Experiment", key: ["id"] },
+  { model: "ExperimentVariant", key: ["id"] },
+  { model: "Exposure", key: ["id"] },
+  { model: "ExperimentAnalysis", key: ["id"] },
   { model: "Generation", key: ["id"] },
+  { model: "Feedback", key: ["id"] },
   { model: "LlmCacheEntry", key: ["key"] },
 ];
 
