@@ -129,6 +129,8 @@ export interface NewGeneration {
   cached: boolean;
   apiKeyId: string | null;
   userId: string | null;
+  /** The experiment exposure the version was served under, if any. */
+  exposureId?: string | null;
 }
 
 /** Stores one generation of the serving API (its output or its error) and returns its id. */

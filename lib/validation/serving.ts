@@ -23,10 +23,38 @@ function oneSelector(value: { label?: string; version?: number }, ctx: z.Refinem
     ctx.addIssue({ code: "custom", path: ["version"], message: "give a label or a version, not both" });
 }
 
+/** Who the request is for, when an experiment splits the label's traffic (docs/api-experiments.md). */
+const subjectField = z
+  .string()
+  .min(1)
+  .max(200)
+  .meta({
+    description:
+      "A user, session or request id: while an experiment runs on the label, the subject gets its variant " +
+      "(sticky). The `X-Strop-Subject` header does the same.",
+  });
+
+/** Which experiment and variant answered (present only when one did). */
+const servedExperimentFields = {
+  experiment: z
+    .object({
+      id: idSchema,
+      variant: z.number().int().meta({ description: "The variant's index (0 is control)." }),
+      exposureId: idSchema,
+    })
+    .optional()
+    .meta({ description: "Set when an experiment running on the label chose the version for the subject." }),
+  feedbackToken: z.string().optional().meta({
+    description:
+      "Signed and short-lived: lets a browser POST /api/v1/feedback about this answer without a key.",
+  }),
+};
+
 export const servingQuerySchema = z
   .object({
     label: labelField.optional().meta({ description: "Default `production` (unless `version` is given)." }),
     version: versionField.optional(),
+    subject: subjectField.optional(),
   })
   .superRefine(oneSelector);
 
@@ -50,6 +78,7 @@ export const servedPromptSchema = z
       description:
         "The model configuration or `provider:model` id `generate` calls; null: the project's default (`sim:default`).",
     }),
+    ...servedExperimentFields,
   })
   .meta({ id: "ServedPrompt" });
 export type ServedPromptBody = z.output<typeof servedPromptSchema>;
@@ -57,6 +86,7 @@ export type ServedPromptBody = z.output<typeof servedPromptSchema>;
 const selectorFields = {
   label: labelField.optional().meta({ description: "Default `production` (unless `version` is given)." }),
   version: z.number().int().positive().optional().meta({ description: "A version number." }),
+  subject: subjectField.optional(),
 };
 
 const variablesField = z
@@ -84,6 +114,7 @@ export const renderedPromptSchema = z
     messages: z.array(chatMessageSchema).meta({
       description: "System prompt, each demo as a user/assistant pair, then the rendered template.",
     }),
+    ...servedExperimentFields,
   })
   .meta({ id: "RenderedPrompt" });
 
@@ -115,5 +146,6 @@ export const generationSchema = z
     id: idSchema.meta({ description: "The version's id." }),
     version: z.number().int(),
     label: z.string().nullable(),
+    ...servedExperimentFields,
   })
   .meta({ id: "Generation" });

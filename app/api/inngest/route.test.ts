@@ -20,6 +20,11 @@ describe("GET /api/inngest", () => {
     expect(response.status).toBe(200);
     const body = await response.json();
     expect(body).toMatchObject({ function_count: functions.length, mode: "dev" });
-    expect(functions.map((f) => f.id())).toEqual(["optimize-run", "batch-run"]);
+    expect(functions.map((f) => f.id())).toEqual([
+      "optimize-run",
+      "batch-run",
+      "experiment-analysis",
+      "experiment-analysis-schedule",
+    ]);
   });
 });

@@ -2,9 +2,10 @@
 // and the docs are derived from this list. A new kind is one file in this folder plus one line here.
 import type { AnyJobKind } from "@/lib/runner/job-kind";
 import { batchJob } from "./batch";
+import { experimentAnalysisJob } from "./experiment-analysis";
 import { optimizationRunJob } from "./optimization-run";
 
-export const jobKinds: readonly AnyJobKind[] = [optimizationRunJob, batchJob];
+export const jobKinds: readonly AnyJobKind[] = [optimizationRunJob, batchJob, experimentAnalysisJob];
 
 /** The registered kind with id `id`. */
 export function jobKind(id: string): AnyJobKind {

@@ -16,7 +16,9 @@ import {
   type ProviderCredentials,
   resolveProviderCredentials,
 } from "../credentials/for-models";
+import { signFeedbackToken } from "../feedback/token";
 import { checkModelId, modelFromRef, SpecRefProblem } from "../spec-refs";
+import type { ServedExperiment } from "./experiment-routing";
 import { servingGateways } from "./gateways";
 import { renderServedPrompt, type ServingRequest } from "./render";
 import type { ServedPrompt } from "./resolve";
@@ -46,6 +48,10 @@ export interface GenerationView {
   id: string;
   version: number;
   label: string | null;
+  /** The experiment that chose the version (absent: none). */
+  experiment?: ServedExperiment;
+  /** Lets a browser send feedback about this generation without a key (short-lived). */
+  feedbackToken: string;
 }
 
 /** The version's model cannot be called as the project is configured (409: fix the settings, not the call). */
@@ -115,6 +121,7 @@ export async function generateFromServedPrompt(
     variables: rendered.values,
     apiKeyId: principal.kind === "api_key" ? principal.keyId : null,
     userId: principal.kind === "user" ? principal.userId : null,
+    exposureId: rendered.experiment?.exposureId ?? null,
   };
   const started = performance.now();
   try {
@@ -136,7 +143,19 @@ export async function generateFromServedPrompt(
       latencyMs: response.latencyMs,
       cached: response.cached,
     });
+    const feedbackToken = await signFeedbackToken(db, {
+      projectId,
+      generationId: id,
+      exposureId: base.exposureId,
+    });
+    const experiment = rendered.experiment;
     return {
+      ...(experiment
+        ? {
+            experiment: { id: experiment.id, variant: experiment.variant, exposureId: experiment.exposureId },
+          }
+        : {}),
+      feedbackToken,
       generationId: id,
       output: response.text,
       usage: response.usage,

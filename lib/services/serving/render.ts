@@ -14,16 +14,22 @@ import {
   variableText,
 } from "@/lib/core/variables";
 import type { Db } from "@/lib/db";
-import { resolveServedPrompt, type ServedPrompt, selectorOf } from "./resolve";
+import { signFeedbackToken } from "../feedback/token";
+import { routeServedPrompt, type ServedExperiment } from "./experiment-routing";
+import type { ServedPrompt } from "./resolve";
 
 export interface ServingRequest {
   variables: Record<string, unknown>;
   label?: string;
   version?: number;
+  /** Who the request is for: an experiment running on the label picks the subject's variant. */
+  subject?: string;
 }
 
 export interface RenderedPrompt {
   served: ServedPrompt;
+  /** The experiment that chose the version, with a feedback token for the exposure (null: none). */
+  experiment: (ServedExperiment & { feedbackToken: string }) | null;
   /** The variables as validated: coerced, defaults applied. */
   values: Record<string, VariableValue>;
   messages: ChatMessage[];
@@ -66,11 +72,17 @@ export async function renderServedPrompt(
   name: string,
   request: ServingRequest,
 ): Promise<RenderedPrompt> {
-  const served = await resolveServedPrompt(db, access.project.id, name, selectorOf(request));
+  const projectId = access.project.id;
+  const routed = await routeServedPrompt(db, projectId, name, request);
+  const { served } = routed;
   const checked = validateVariables(served.variables, request.variables);
   if (!checked.ok) throw variablesError(checked.issues);
   const messages = buildMessages(withDemoGaps(served.prompt, served.variables), checked.text);
-  return { served, values: checked.values, messages };
+  const experiment = routed.experiment && {
+    ...routed.experiment,
+    feedbackToken: await signFeedbackToken(db, { projectId, exposureId: routed.experiment.exposureId }),
+  };
+  return { served, values: checked.values, messages, experiment };
 }
 
 /** The render as the API answers it. */
@@ -82,9 +94,18 @@ export function renderedView(rendered: RenderedPrompt): {
   model: string | null;
   params: ModelParams;
   messages: ChatMessage[];
+  experiment?: ServedExperiment;
+  feedbackToken?: string;
 } {
   const { body } = rendered.served;
+  const experiment = rendered.experiment;
   return {
+    ...(experiment
+      ? {
+          experiment: { id: experiment.id, variant: experiment.variant, exposureId: experiment.exposureId },
+          feedbackToken: experiment.feedbackToken,
+        }
+      : {}),
     id: body.id,
     name: body.name,
     version: body.version,

@@ -5,7 +5,7 @@
 import { ifNoneMatchHits } from "@/lib/http/conditional";
 import { defineRoute } from "@/lib/http/define-route";
 import { deletePromptTask, updatePromptTask } from "@/lib/services/prompts";
-import { resolveServedPrompt, selectorOf } from "@/lib/services/serving";
+import { experimentAnswer, routeServedPrompt, subjectOf } from "@/lib/services/serving";
 import { updateTaskBodySchema } from "@/lib/validation/prompt-authoring";
 import { promptTaskSchema, taskParamsSchema } from "@/lib/validation/prompts";
 import { servedPromptSchema, servingQuerySchema } from "@/lib/validation/serving";
@@ -30,7 +30,10 @@ export const GET = defineRoute({
     schema: servedPromptSchema,
   },
   handler: async ({ request, db, access, params, query }) => {
-    const served = await resolveServedPrompt(db, access.project.id, params.task, selectorOf(query));
+    // With a subject, an experiment running on the label picks the version (docs/api-experiments.md).
+    const subject = subjectOf(query.subject, request.headers);
+    const routed = await routeServedPrompt(db, access.project.id, params.task, { ...query, subject });
+    const served = await experimentAnswer(db, access.project.id, routed);
     const headers = { ETag: served.etag, "Cache-Control": CACHE_CONTROL };
     if (ifNoneMatchHits(request.headers.get("if-none-match"), served.etag))
       return new Response(null, { status: 304, headers });
@@ -50,6 +53,7 @@ export const PATCH = defineRoute({
   method: "PATCH",
   path: "/api/v1/projects/{project}/prompts/{task}",
   summary: "Change a task's description",
+  description: "Only the description changes; prompts change by writing a new version.",
   tags: ["prompts"],
   auth: { role: "editor" },
   auditRefusals: true,
@@ -64,7 +68,8 @@ export const DELETE = defineRoute({
   path: "/api/v1/projects/{project}/prompts/{task}",
   summary: "Delete a task with its versions, runs and history (409 while a label points into it)",
   description:
-    "409 naming the labels (`details.labels`) while any points into the task, or while a run or batch of it is unfinished.",
+    "409 naming the labels (`details.labels`) while any points into the task, or while a run or " +
+    "batch of it is unfinished.",
   tags: ["prompts"],
   auth: { role: "editor" },
   auditRefusals: true,

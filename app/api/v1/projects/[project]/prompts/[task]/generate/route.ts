@@ -1,5 +1,5 @@
 import { defineRoute } from "@/lib/http/define-route";
-import { generateFromServedPrompt } from "@/lib/services/serving";
+import { generateFromServedPrompt, subjectOf } from "@/lib/services/serving";
 import { taskParamsSchema } from "@/lib/validation/prompts";
 import { generateBodySchema, generationSchema } from "@/lib/validation/serving";
 
@@ -19,5 +19,11 @@ export const POST = defineRoute({
   body: generateBodySchema,
   response: generationSchema,
   handler: ({ request, db, access, params, body }) =>
-    generateFromServedPrompt(db, access, params.task, body, { signal: request.signal }),
+    generateFromServedPrompt(
+      db,
+      access,
+      params.task,
+      { ...body, subject: subjectOf(body.subject, request.headers) },
+      { signal: request.signal },
+    ),
 });

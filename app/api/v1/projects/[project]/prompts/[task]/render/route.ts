@@ -1,5 +1,5 @@
 import { defineRoute } from "@/lib/http/define-route";
-import { renderedView, renderServedPrompt } from "@/lib/services/serving";
+import { renderedView, renderServedPrompt, subjectOf } from "@/lib/services/serving";
 import { taskParamsSchema } from "@/lib/validation/prompts";
 import { renderBodySchema, renderedPromptSchema } from "@/lib/validation/serving";
 
@@ -15,6 +15,11 @@ export const POST = defineRoute({
   params: taskParamsSchema,
   body: renderBodySchema,
   response: renderedPromptSchema,
-  handler: async ({ db, access, params, body }) =>
-    renderedView(await renderServedPrompt(db, access, params.task, body)),
+  handler: async ({ request, db, access, params, body }) =>
+    renderedView(
+      await renderServedPrompt(db, access, params.task, {
+        ...body,
+        subject: subjectOf(body.subject, request.headers),
+      }),
+    ),
 });

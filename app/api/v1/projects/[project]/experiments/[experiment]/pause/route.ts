@@ -1,0 +1,7 @@
+import { experimentStatusRoute } from "../status-route";
+
+export const POST = experimentStatusRoute(
+  "paused",
+  "Pause a running experiment: the label serves its own version again, exposures are kept",
+  "409 unless it is running.",
+);

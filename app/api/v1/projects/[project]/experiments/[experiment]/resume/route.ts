@@ -1,0 +1,7 @@
+import { experimentStatusRoute } from "../status-route";
+
+export const POST = experimentStatusRoute(
+  "resumed",
+  "Resume a paused experiment: returning subjects keep their variants",
+  "409 unless it is paused.",
+);

@@ -1,0 +1,7 @@
+import { experimentStatusRoute } from "../status-route";
+
+export const POST = experimentStatusRoute(
+  "stopped",
+  "Stop an experiment by hand (no promotion): the label serves its own version again",
+  "409 once it is stopped.",
+);

@@ -1,0 +1,5 @@
+// Experiments (A/B tests of prompt versions), exposures, analyses and feedback.
+export * from "./analyses";
+export * from "./experiments";
+export * from "./exposures";
+export * from "./feedback";

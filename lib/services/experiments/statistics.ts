@@ -1,0 +1,151 @@
+// From an experiment's stored exposures, feedback and generations to the pure core's inputs
+// (lib/core/experiments), and from its analysis to the snapshot that is stored and charted. No
+// statistics are computed here: analyzeExperiment, decide and the Thompson weights do that.
+import { analyzeExperiment, type Decision, decide } from "@/lib/core/experiments/analysis";
+import { probabilityBest, thompsonWeights } from "@/lib/core/experiments/bandit";
+import { statsOf, type VariantStats } from "@/lib/core/experiments/comparison";
+import {
+  countExposures,
+  type Db,
+  type ExperimentRecord,
+  feedbackBySubject,
+  type GenerationMetrics,
+  generationMetrics,
+} from "@/lib/db";
+import {
+  AUTOMATIC_METRICS,
+  type AutomaticMetric,
+  type ExperimentSnapshot,
+  metricKind,
+} from "@/lib/validation/experiments";
+import { currentWeights } from "./assign";
+
+/** No decision on evidence before every variant has this many measured subjects (or the plan, if less). */
+export const MINIMUM_SAMPLE_PER_VARIANT = 30;
+
+const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
+const interval = ([low, high]: [number, number]): [number | null, number | null] => [
+  finite(low),
+  finite(high),
+];
+
+function perVariant(
+  record: ExperimentRecord,
+  values: { variantId: string; value: number }[],
+): VariantStats[] {
+  return record.variants.map((v) => statsOf(values.filter((x) => x.variantId === v.id).map((x) => x.value)));
+}
+
+function automaticStats(record: ExperimentRecord, generations: GenerationMetrics[], name: AutomaticMetric) {
+  return perVariant(
+    record,
+    generations.map((g) => ({ variantId: g.variantId, value: g.values[name] })),
+  );
+}
+
+async function primaryStats(
+  db: Db,
+  record: ExperimentRecord,
+  exposures: Map<string, number>,
+  generations: () => Promise<GenerationMetrics[]>,
+): Promise<VariantStats[]> {
+  const metric = record.metric;
+  if (metric.source === "automatic") return automaticStats(record, await generations(), metric.name);
+  const subjects = [...(await feedbackBySubject(db, record.id, metric.name)).values()];
+  const stats = perVariant(
+    record,
+    subjects.map((s) => ({ variantId: s.variantId, value: s.mean })),
+  );
+  if (metric.missing === "skip") return stats;
+  // A subject without the feedback counts as 0 (a conversion that did not happen).
+  return stats.map((s, i) => ({ ...s, n: Math.max(s.n, exposures.get(record.variants[i]?.id ?? "") ?? 0) }));
+}
+
+export interface ComputedAnalysis {
+  snapshot: ExperimentSnapshot;
+  decision: Decision;
+  /** Bandit mode: the new weights by variant id. */
+  banditWeights: Map<string, number> | null;
+}
+
+/** Analyzes the experiment as its data stands now. `seed` makes the Monte Carlo parts repeatable. */
+export async function computeAnalysis(
+  db: Db,
+  record: ExperimentRecord,
+  seed: string,
+  now = Date.now(),
+): Promise<ComputedAnalysis> {
+  const exposures = await countExposures(db, record.id);
+  let cached: Promise<GenerationMetrics[]> | undefined;
+  const generations = () => {
+    cached ??= generationMetrics(db, record.id);
+    return cached;
+  };
+  const kind = metricKind(record.metric);
+  const better = record.metric.better;
+  const primary = await primaryStats(db, record, exposures, generations);
+  const guardrails = [];
+  for (const g of record.guardrails)
+    guardrails.push({
+      name: g.name,
+      kind: AUTOMATIC_METRICS[g.name].kind,
+      stats: automaticStats(record, await generations(), g.name),
+      worse: "higher" as const,
+      tolerance: g.tolerance,
+    });
+  const weights = currentWeights(record);
+  const exposed = record.variants.map((v) => exposures.get(v.id) ?? 0);
+  const analysis = analyzeExperiment({
+    kind,
+    better,
+    primary,
+    weights,
+    exposures: exposed,
+    guardrails,
+    alpha: record.alpha,
+    plannedSamplePerVariant: record.plannedSamplePerVariant,
+    // Bandit weights move between analyses, so the observed split is not expected to match them.
+    srmThreshold: record.mode === "bandit" ? 0 : undefined,
+  });
+  const decision = decide(analysis, {
+    better,
+    minimumSamplePerVariant: Math.min(MINIMUM_SAMPLE_PER_VARIANT, record.plannedSamplePerVariant),
+    elapsedMs: now - (record.startedAt ?? record.createdAt).getTime(),
+    maxDurationMs: record.maxDurationHours * 3_600_000,
+  });
+  const best = probabilityBest(primary, kind, { better, seed });
+  const total = weights.reduce((a, b) => a + b, 0);
+  const snapshot: ExperimentSnapshot = {
+    variants: analysis.variants.map((v, i) => ({
+      index: v.index,
+      exposures: exposed[i] ?? 0,
+      n: v.summary.n,
+      mean: v.summary.mean,
+      interval: interval(v.interval),
+      difference: v.difference && {
+        estimate: v.difference.estimate,
+        interval: interval(v.difference.sequential.interval),
+        pValue: v.difference.sequential.pValue,
+      },
+      chanceToBeatControl: v.difference
+        ? better === "higher"
+          ? v.difference.chanceToBeatControl
+          : 1 - v.difference.chanceToBeatControl
+        : null,
+      probabilityBest: best[i] ?? 0,
+      allocation: (weights[i] ?? 0) / total,
+      guardrailBreaches: v.guardrailBreaches,
+    })),
+    sampleRatio: { pValue: analysis.sampleRatio.pValue, mismatch: analysis.sampleRatio.mismatch },
+    decision: decision.action === "continue" ? "continue" : decision.outcome,
+    winner: decision.action === "stop" && decision.outcome === "winner" ? decision.variant : null,
+    reason: decision.reason,
+  };
+  const banditWeights =
+    record.mode === "bandit" && decision.action === "continue"
+      ? new Map(
+          thompsonWeights(primary, kind, { better, seed }).map((w, i) => [record.variants[i]?.id ?? "", w]),
+        )
+      : null;
+  return { snapshot, decision, banditWeights };
+}

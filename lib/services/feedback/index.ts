@@ -1,0 +1,5 @@
+// Feedback on served answers: signed tokens for browsers, recording with idempotency, and learning from
+// it (corrections → a dataset version → an optimization run).
+export { datasetFromFeedback, feedbackDatasetName, optimizeFromFeedback } from "./learning";
+export { feedbackView, submitFeedback } from "./record";
+export { signFeedbackToken, verifyFeedbackToken } from "./token";
