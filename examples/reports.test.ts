@@ -9,7 +9,7 @@ import { runOptimization } from "@/lib/core/workflow";
 import { EXAMPLE_NAMES, loadExampleTask } from "@/lib/llm/sim/example-tasks";
 import { buildRunContext } from "@/lib/services/runs/context";
 
-const STRATEGIES = ["critique-rewrite", "few-shot", "opro", "successive-halving"] as const;
+const STRATEGIES = ["critique-rewrite", "few-shot", "opro", "successive-halving", "gepa", "mipro"] as const;
 
 describe.each(EXAMPLE_NAMES)("examples/%s on sim", (name) => {
   it.each(STRATEGIES)(

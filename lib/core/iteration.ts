@@ -114,6 +114,7 @@ export async function runIteration(
     incumbentTrain: summary.train,
     incumbentTrainRef: refs.train,
     failureIds: summary.failures,
+    failureLimit: settings.failures,
     tried: state.tried,
     evaluation,
     optimizer: { model: settings.optimizerModel.id, signal: loop.signal },
@@ -121,7 +122,7 @@ export async function runIteration(
   const outcome = await loop.strategy.iterate(search, state.search, loop.strategyOptions);
 
   // Step 5: comparative evaluation of the contenders on validation, and acceptance.
-  const winner = await acceptOnValidation(evaluation, {
+  const { winner, incumbentMeasures } = await acceptOnValidation(evaluation, {
     iteration,
     seed: settings.seed,
     acceptance: settings.acceptance,
@@ -129,6 +130,7 @@ export async function runIteration(
     contenders: outcome.contenders,
     validation: examples.validation,
     incumbentValidation: refs.validation,
+    incumbentPrompt: state.incumbent,
   });
   state.search = outcome.state;
   state.history.push(...triedPrompts(iteration, search.candidates, winner));
@@ -142,6 +144,7 @@ export async function runIteration(
     accepted: winner?.index ?? null,
     rejectedProposals: search.rejectedProposals,
     usage: diffUsage(loop.totals, usageBefore),
+    ...(incumbentMeasures ? { incumbentMeasures } : {}),
   };
   state.iterations.push(record);
   await loop.recordIteration(record);

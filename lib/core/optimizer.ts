@@ -82,6 +82,16 @@ export interface ScoredCandidate {
   /** Mean score on the examples it was scored on; null when rejected. */
   score: number | null;
   examples: number;
+  /** Per-example scores in the order of the examples, when `score` was asked for them. */
+  scores?: number[];
+}
+
+/** A prompt's scores on a set of training examples (per example, in their order). */
+export interface PromptScores {
+  mean: number;
+  scores: number[];
+  /** The task model's outputs (null where the call failed), when `rescore` was asked for them. */
+  outputs?: (string | null)[];
 }
 
 /** What the loop offers a strategy during iteration `iteration`. */
@@ -103,9 +113,11 @@ export interface SearchPort {
   random(label?: string): () => number;
   /**
    * Runs `propose` with the optimizer model in a durable step (`iter-N/optimizer`, or
-   * `iter-N/optimizer/<label>`), its input built from the incumbent's failing examples on `minibatch`.
+   * `iter-N/optimizer/<label>`), its input built from the incumbent's failing examples on `minibatch`;
+   * `from` builds it from another prompt's recorded results on `minibatch` instead (it must have been
+   * scored there this run: by `score` or `rescore`), as that prompt's summary and worst examples.
    */
-  propose(propose: ProposeFn, label?: string): Promise<Proposal>;
+  propose(propose: ProposeFn, label?: string, options?: { from?: PromptState }): Promise<Proposal>;
   /**
    * Scores candidates on training examples (default `minibatch`) in durable batch steps, paid from the
    * run's budgets; a label names the steps of a strategy's own subsets (`iter-N/refined-inference/<label>/…`).
@@ -113,8 +125,17 @@ export interface SearchPort {
    */
   score(
     candidates: readonly Candidate[],
-    options?: { examples?: readonly Example[]; label?: string },
+    options?: { examples?: readonly Example[]; label?: string; perExample?: boolean },
   ): Promise<ScoredCandidate[]>;
+  /**
+   * Scores a prompt that is not a candidate of this iteration (the incumbent, or a prompt tried before:
+   * a population member) on training examples, in labelled durable steps; results already recorded are
+   * reused and it is never recorded as a candidate.
+   */
+  rescore(
+    prompt: PromptState,
+    options: { examples?: readonly Example[]; label: string; outputs?: boolean },
+  ): Promise<PromptScores>;
 }
 
 export interface SearchOutcome<State> {

@@ -13,6 +13,7 @@ import type {
   Candidate,
   Failure,
   OptimizerContext,
+  PromptScores,
   Proposal,
   ProposeFn,
   ScoredCandidate,
@@ -25,6 +26,7 @@ import { createRandom } from "./random";
 import type { CandidateRecord } from "./report";
 import { mean } from "./stats";
 import { iterationSteps, PHASES, PROGRESS_STEPS } from "./step-ids";
+import { scoresOf, summarizeIncumbent } from "./summaries";
 import { templateVariables } from "./template";
 import type { Example, PromptState } from "./types";
 
@@ -44,6 +46,8 @@ export interface IterationScope {
   /** Where the incumbent's results on `minibatch` are, and which of them failed worst. */
   incumbentTrainRef: ResultRef;
   failureIds: readonly string[];
+  /** Failing examples a proposal shows at most (`failures`); default: as many as the incumbent's. */
+  failureLimit?: number;
   /** Prompt keys tried so far in the run (shared across iterations). */
   tried: Set<string>;
   evaluation: EvaluationContext;
@@ -116,20 +120,29 @@ export class IterationSearch implements SearchPort {
     this.labels.add(key);
   }
 
-  async propose(propose: ProposeFn, label?: string): Promise<Proposal> {
+  async propose(propose: ProposeFn, label?: string, options: { from?: PromptState } = {}): Promise<Proposal> {
     this.claim("propose", label);
     const { scope } = this;
+    const from = options.from && promptKey(options.from) !== promptKey(scope.incumbent) ? options.from : null;
+    // Where `from`'s results on the minibatch are: known before the step, so a replay decides alike.
+    const fromRef = from && scope.evaluation.known.refOf(from, scope.minibatch);
+    if (from && !fromRef) {
+      throw new Error(`iteration ${scope.iteration}: propose from a prompt not scored on the minibatch`);
+    }
     const progress = scope.evaluation.progress;
     progress.begin(PROGRESS_STEPS.optimizer, scope.iteration, 1);
     const proposal = await meteredStep(scope.evaluation, this.steps.optimizer(label), async (llm) => {
+      const brief = fromRef
+        ? await this.briefFrom(fromRef)
+        : { summary: scope.incumbentTrain, failures: await this.failures() };
       const result = await propose(
         {
           iteration: scope.iteration,
           k: scope.k,
-          incumbent: scope.incumbent,
+          incumbent: from ?? scope.incumbent,
           variables: scope.variables,
-          summary: scope.incumbentTrain,
-          failures: await this.failures(),
+          summary: brief.summary,
+          failures: brief.failures,
           history: scope.history,
           trainExamples: [...scope.train],
           random: createRandom(`optimizer:${scope.seed}:${scope.iteration}${label ? `:${label}` : ""}`),
@@ -146,9 +159,24 @@ export class IterationSearch implements SearchPort {
     return proposal;
   }
 
-  /** The incumbent's worst training examples, read back from the recorder (inside the proposal step). */
-  private async failures(): Promise<Failure[]> {
-    const { incumbentTrainRef: ref, failureIds, minibatch, evaluation } = this.scope;
+  /** Another prompt's summary and worst examples on the minibatch, from its recorded results. */
+  private async briefFrom(ref: ResultRef) {
+    const { seed, iteration, failureLimit, failureIds } = this.scope;
+    const results = await readResults(this.scope.evaluation.recorder, ref);
+    const summary = summarizeIncumbent(results, [], {
+      seed,
+      iteration,
+      failures: failureLimit ?? failureIds.length,
+    });
+    return { summary: summary.train, failures: await this.failures(ref, summary.failures) };
+  }
+
+  /** A prompt's worst training examples (the incumbent's by default), read back inside the proposal step. */
+  private async failures(
+    ref: ResultRef = this.scope.incumbentTrainRef,
+    failureIds: readonly string[] = this.scope.failureIds,
+  ): Promise<Failure[]> {
+    const { minibatch, evaluation } = this.scope;
     const phaseOf = new Map(ref.ids.map((id, i) => [id, ref.phases[i] as string]));
     const picked: ResultRef = {
       ids: [...failureIds],
@@ -173,7 +201,7 @@ export class IterationSearch implements SearchPort {
 
   async score(
     candidates: readonly Candidate[],
-    options: { examples?: readonly Example[]; label?: string } = {},
+    options: { examples?: readonly Example[]; label?: string; perExample?: boolean } = {},
   ): Promise<ScoredCandidate[]> {
     this.claim("score", options.label);
     const { scope } = this;
@@ -189,18 +217,24 @@ export class IterationSearch implements SearchPort {
       progress: { step: PROGRESS_STEPS.refinedInference, iteration: scope.iteration },
     }));
     const refs = await evaluateJobs(scope.evaluation, jobs);
-    const means =
-      toScore.length === 0
-        ? []
-        : await scope.evaluation.steps.run(this.steps.trainSummary(options.label), async () => {
-            const means: number[] = [];
-            for (const ref of refs)
-              means.push(mean((await readResults(scope.evaluation.recorder, ref)).map((r) => r.score)));
-            return means;
-          });
-    toScore.forEach((record, i) => {
-      record.trainScore = means[i] as number;
-    });
+    const summaryStep = this.steps.trainSummary(options.label);
+    let perExample: Map<CandidateRecord, number[]> | undefined;
+    if (toScore.length > 0 && options.perExample) {
+      const lists = await this.scoreLists(summaryStep, refs);
+      perExample = new Map(toScore.map((record, i) => [record, lists[i] as number[]]));
+      for (const [record, list] of perExample) record.trainScore = mean(list);
+    } else if (toScore.length > 0) {
+      // Means only: the step result the built-in strategies' pinned runs were recorded with.
+      const means = await scope.evaluation.steps.run(summaryStep, async () => {
+        const means: number[] = [];
+        for (const ref of refs)
+          means.push(mean((await readResults(scope.evaluation.recorder, ref)).map((r) => r.score)));
+        return means;
+      });
+      toScore.forEach((record, i) => {
+        record.trainScore = means[i] as number;
+      });
+    }
     return records.map((record, i) => ({
       index: record.index,
       candidate: candidates[i] as Candidate,
@@ -208,7 +242,44 @@ export class IterationSearch implements SearchPort {
       rejectReason: record.rejectReason,
       score: record.trainScore,
       examples: record.status === "evaluated" ? examples.length : 0,
+      ...(perExample?.has(record) ? { scores: perExample.get(record) } : {}),
     }));
+  }
+
+  async rescore(
+    prompt: PromptState,
+    options: { examples?: readonly Example[]; label: string; outputs?: boolean },
+  ): Promise<PromptScores> {
+    this.claim("score", options.label);
+    const { scope } = this;
+    const examples = options.examples ?? scope.minibatch;
+    // Index 0 under its own label: a rescored prompt is not one of the iteration's candidates.
+    const refs = await evaluateJobs(scope.evaluation, [
+      {
+        prompt,
+        examples,
+        phase: PHASES.candidate(scope.iteration, "train", 0, options.label),
+        split: "train",
+        step: this.steps.refinedInference(0, options.label),
+        progress: { step: PROGRESS_STEPS.refinedInference, iteration: scope.iteration },
+      },
+    ]);
+    const ref = refs[0] as ResultRef;
+    const read = await scope.evaluation.steps.run(this.steps.trainSummary(options.label), async () => {
+      const results = await readResults(scope.evaluation.recorder, ref);
+      const scores = scoresOf(results);
+      return options.outputs ? { scores, outputs: results.map((r) => r.output) } : { scores };
+    });
+    return { mean: mean(read.scores), ...read };
+  }
+
+  /** Per-example scores of each evaluation, read back in one durable step. */
+  private scoreLists(step: string, refs: readonly ResultRef[]): Promise<number[][]> {
+    return this.scope.evaluation.steps.run(step, async () => {
+      const lists: number[][] = [];
+      for (const ref of refs) lists.push(scoresOf(await readResults(this.scope.evaluation.recorder, ref)));
+      return lists;
+    });
   }
 
   /** The record of `candidate`: the same prompt keeps its index; a new one is checked and numbered. */

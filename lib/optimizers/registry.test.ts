@@ -14,7 +14,14 @@ import {
 
 describe("registry", () => {
   it("lists every strategy with its description and default options", () => {
-    expect(optimizerNames).toEqual(["critique-rewrite", "few-shot", "opro", "successive-halving"]);
+    expect(optimizerNames).toEqual([
+      "critique-rewrite",
+      "few-shot",
+      "gepa",
+      "mipro",
+      "opro",
+      "successive-halving",
+    ]);
     expect(listOptimizers()).toEqual([
       {
         name: "critique-rewrite",
@@ -22,6 +29,23 @@ describe("registry", () => {
         defaults: { attempts: 3, temperature: 0.7 },
       },
       { name: "few-shot", description: optimizers["few-shot"].description, defaults: { demos: 4 } },
+      {
+        name: "gepa",
+        description: optimizers.gepa.description,
+        defaults: { paretoSize: 16, population: 12, merge: true, attempts: 3, temperature: 0.8 },
+      },
+      {
+        name: "mipro",
+        description: optimizers.mipro.description,
+        defaults: {
+          bootstrapExamples: 24,
+          demoSets: 4,
+          demos: 3,
+          startupTrials: 4,
+          attempts: 3,
+          temperature: 0.9,
+        },
+      },
       {
         name: "opro",
         description: optimizers.opro.description,
@@ -44,7 +68,7 @@ describe("registry", () => {
 
   it("names the known strategies for an unknown name", () => {
     expect(() => getOptimizer("evolution")).toThrow(
-      'unknown optimizer strategy "evolution" (known: critique-rewrite, few-shot, opro, successive-halving)',
+      'unknown optimizer strategy "evolution" (known: critique-rewrite, few-shot, gepa, mipro, opro, successive-halving)',
     );
   });
 

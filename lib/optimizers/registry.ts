@@ -3,12 +3,16 @@ import { InputError } from "@/lib/core/errors";
 import type { OptimizerStrategy, SearchPlan } from "@/lib/core/optimizer";
 import { critiqueRewrite } from "./critique-rewrite";
 import { fewShot } from "./few-shot";
+import { gepa } from "./gepa";
+import { mipro } from "./mipro";
 import { opro } from "./opro";
 import { successiveHalving } from "./successive-halving";
 
 export const optimizers = {
   "critique-rewrite": critiqueRewrite,
   "few-shot": fewShot,
+  gepa,
+  mipro,
   opro,
   "successive-halving": successiveHalving,
 } as const;

@@ -12,6 +12,7 @@ import type { StepRunner } from "@/lib/core/ports";
 import type { OptimizationReport } from "@/lib/core/report";
 import { countCheckpoints, type Db, getRun, listCheckpointIds, listExampleResults, openDb } from "@/lib/db";
 import { type FakeServer, startFakeOpenAIServer } from "@/lib/llm/testing/fake-openai-server";
+import { type OptimizerName, optimizerNames } from "@/lib/optimizers/registry";
 import { createDbStepRunner } from "@/lib/runner/db-step-runner";
 import { executeRun } from "@/lib/services/run-execution";
 import { cancelOptimizationRun, createOptimizationRun } from "@/lib/services/runs";
@@ -78,73 +79,101 @@ function recordingSteps(inner: StepRunner, calls: Map<string, string[]>): StepRu
   };
 }
 
+/**
+ * Every registered strategy, each on a small dataset with small options so the suite stays short; the
+ * default strategy keeps the larger run it was first proven on.
+ */
+const STRATEGY_CASES: Record<OptimizerName, { rows: number; options?: Record<string, unknown> }> = {
+  "critique-rewrite": { rows: 100 },
+  "few-shot": { rows: 60, options: { demos: 2 } },
+  gepa: { rows: 60, options: { paretoSize: 6, population: 4 } },
+  mipro: { rows: 60, options: { bootstrapExamples: 8, demoSets: 2, demos: 2 } },
+  opro: { rows: 60, options: { trajectory: 5 } },
+  "successive-halving": { rows: 60, options: { pool: 4, firstRungExamples: 4, survivors: 2 } },
+};
+
+const runSpec = (seeded: Awaited<ReturnType<typeof seedIntentTask>>, strategy: OptimizerName) =>
+  intentRunSpec(seeded, MODEL, {
+    optimizer: { strategy, candidates: 2, failures: 8, options: STRATEGY_CASES[strategy].options },
+  });
+
 describe("crash and resume (embedded runner, SIGKILL)", () => {
-  it("a killed run resumes where it stopped: same result, no finished step paid for twice", async () => {
-    const { db, url } = await freshDb();
-    const seeded = await seedIntentTask(db, { rows: 100 });
-    const spec = intentRunSpec(seeded, MODEL);
-    // Stored and queued; the worker picks it up as the app would at start.
-    const { id } = await createOptimizationRun(db, seeded.projectId, spec, { dispatch: async () => {} });
-    expect((await getRun(db, id))?.status).toBe("queued");
+  it.each(optimizerNames)(
+    "%s: a killed run resumes where it stopped: same result, no finished step paid for twice",
+    async (strategy) => {
+      const { db, url } = await freshDb();
+      const rows = STRATEGY_CASES[strategy].rows;
+      const seeded = await seedIntentTask(db, { rows });
+      const spec = runSpec(seeded, strategy);
+      // Stored and queued; the worker picks it up as the app would at start.
+      const { id } = await createOptimizationRun(db, seeded.projectId, spec, { dispatch: async () => {} });
+      expect((await getRun(db, id))?.status).toBe("queued");
 
-    const first = startWorker(url);
-    await until(async () => (await countCheckpoints(db, id)) >= 12);
-    first.child.kill("SIGKILL");
-    const killed = await first.exited;
-    expect(killed.signal).toBe("SIGKILL");
-    // Calls the worker had sent just before it died may still be arriving.
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    const finishedBeforeKill = await listCheckpointIds(db, id);
-    const requestsAtKill = server.requests.length;
-    expect((await getRun(db, id))?.status).toBe("running");
+      const first = startWorker(url);
+      await until(async () => (await countCheckpoints(db, id)) >= 12);
+      first.child.kill("SIGKILL");
+      const killed = await first.exited;
+      expect(killed.signal).toBe("SIGKILL");
+      // Calls the worker had sent just before it died may still be arriving.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const finishedBeforeKill = await listCheckpointIds(db, id);
+      const requestsAtKill = server.requests.length;
+      expect((await getRun(db, id))?.status).toBe("running");
 
-    const second = startWorker(url);
-    const resumed = await second.exited;
-    expect(resumed.code, resumed.output).toBe(0);
-    // Resumed at start, or (the killed worker's lease still valid) taken over once it expired.
-    const atStart = startupResume(resumed.output, "optimization-run");
-    expect([...atStart.resumed, ...atStart.heldElsewhere]).toEqual([id]);
-    const afterKill = modelRequests(requestsAtKill).map(bodyOf);
-    const requestsOfA = server.requests.length;
-    const run = await getRun(db, id);
-    expect(run?.status, run?.error ?? "").toBe("succeeded");
+      const second = startWorker(url);
+      const resumed = await second.exited;
+      expect(resumed.code, resumed.output).toBe(0);
+      // Resumed at start, or (the killed worker's lease still valid) taken over once it expired.
+      const atStart = startupResume(resumed.output, "optimization-run");
+      expect([...atStart.resumed, ...atStart.heldElsewhere]).toEqual([id]);
+      const afterKill = modelRequests(requestsAtKill).map(bodyOf);
+      const requestsOfA = server.requests.length;
+      const run = await getRun(db, id);
+      expect(run?.status, run?.error ?? "").toBe("succeeded");
 
-    // The same run, uninterrupted, in another database: which calls each step makes.
-    const reference = await freshDb();
-    const refSeeded = await seedIntentTask(reference.db, { rows: 100 });
-    const refSpec = intentRunSpec(refSeeded, MODEL);
-    const { id: refId } = await createOptimizationRun(reference.db, refSeeded.projectId, refSpec, {
-      dispatch: async () => {},
-    });
-    const stepCalls = new Map<string, string[]>();
-    const outcome = await executeRun(
-      reference.db,
-      refId,
-      recordingSteps(createDbStepRunner(reference.db, refId), stepCalls),
-    );
-    expect(outcome.status).toBe("succeeded");
-    expect(modelRequests(requestsOfA).length).toBe((outcome.report as OptimizationReport).usage.calls);
+      // The same run, uninterrupted, in another database: which calls each step makes.
+      const reference = await freshDb();
+      const refSeeded = await seedIntentTask(reference.db, { rows });
+      const refSpec = runSpec(refSeeded, strategy);
+      const { id: refId } = await createOptimizationRun(reference.db, refSeeded.projectId, refSpec, {
+        dispatch: async () => {},
+      });
+      const stepCalls = new Map<string, string[]>();
+      const outcome = await executeRun(
+        reference.db,
+        refId,
+        recordingSteps(createDbStepRunner(reference.db, refId), stepCalls),
+      );
+      expect(outcome.status).toBe("succeeded");
+      expect(modelRequests(requestsOfA).length).toBe((outcome.report as OptimizationReport).usage.calls);
 
-    // Same result as the uninterrupted run.
-    const report = run?.report as OptimizationReport;
-    expect({ ...report, elapsedMs: 0 }).toEqual({ ...(outcome.report as OptimizationReport), elapsedMs: 0 });
-    expect(new Set(await listCheckpointIds(db, id))).toEqual(
-      new Set(await listCheckpointIds(reference.db, refId)),
-    );
-    expect(finishedBeforeKill.length).toBeLessThan(stepCalls.size);
+      // Same result as the uninterrupted run.
+      const report = run?.report as OptimizationReport;
+      expect({ ...report, elapsedMs: 0 }).toEqual({
+        ...(outcome.report as OptimizationReport),
+        elapsedMs: 0,
+      });
+      expect(new Set(await listCheckpointIds(db, id))).toEqual(
+        new Set(await listCheckpointIds(reference.db, refId)),
+      );
+      expect(finishedBeforeKill.length).toBeLessThan(stepCalls.size);
 
-    // No call of a step that had finished before the kill was made again after it…
-    const finished = new Set(finishedBeforeKill);
-    const finishedCalls = [...stepCalls].filter(([step]) => finished.has(step)).flatMap(([, calls]) => calls);
-    expect(finishedCalls.length).toBeGreaterThan(0);
-    const repeated = counts(afterKill);
-    expect(finishedCalls.filter((body) => repeated.has(body))).toEqual([]);
-    // …and exactly the calls of the steps that had not finished were made after it.
-    const unfinishedCalls = [...stepCalls]
-      .filter(([step]) => !finished.has(step))
-      .flatMap(([, calls]) => calls);
-    expect(counts(afterKill)).toEqual(counts(unfinishedCalls));
-  }, 180_000);
+      // No call of a step that had finished before the kill was made again after it…
+      const finished = new Set(finishedBeforeKill);
+      const finishedCalls = [...stepCalls]
+        .filter(([step]) => finished.has(step))
+        .flatMap(([, calls]) => calls);
+      expect(finishedCalls.length).toBeGreaterThan(0);
+      const repeated = counts(afterKill);
+      expect(finishedCalls.filter((body) => repeated.has(body))).toEqual([]);
+      // …and exactly the calls of the steps that had not finished were made after it.
+      const unfinishedCalls = [...stepCalls]
+        .filter(([step]) => !finished.has(step))
+        .flatMap(([, calls]) => calls);
+      expect(counts(afterKill)).toEqual(counts(unfinishedCalls));
+    },
+    180_000,
+  );
 
   it("a cancel from another process stops a run executing in a worker within seconds", async () => {
     const { db, url } = await freshDb();

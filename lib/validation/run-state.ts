@@ -57,6 +57,13 @@ export const STOP_REASONS = [
   "budget_wallSeconds",
 ] as const;
 
+const promptMeasuresSchema = z.object({
+  costPerCall: z.number(),
+  tokensPerCall: z.number(),
+  latencyMs: z.number(),
+  promptChars: z.number(),
+});
+
 const reportCandidateSchema = z.object({
   index: z.number().int(),
   prompt: promptStateSchema,
@@ -67,6 +74,9 @@ const reportCandidateSchema = z.object({
   validationScore: z.number().nullable(),
   gain: intervalSchema.nullable(),
   accepted: z.boolean(),
+  /** With acceptance objectives: cost, latency and length on validation, and the caps it breaks. */
+  measures: promptMeasuresSchema.optional(),
+  violates: z.array(z.string()).optional(),
 });
 
 /** What an iteration row keeps besides its columns (index, scores, acceptance). */
@@ -85,6 +95,7 @@ const reportIterationSchema = iterationSummarySchema.extend({
   incumbentValidation: z.number(),
   candidates: z.array(reportCandidateSchema),
   accepted: z.number().int().nullable(),
+  incumbentMeasures: promptMeasuresSchema.optional(),
 });
 
 export const optimizationReportSchema = z.object({

@@ -146,6 +146,27 @@ export const optimizerConfigSchema = z
   })
   .strict();
 
+const nonNegative = z.number().min(0);
+
+export const objectivesSchema = z
+  .object({
+    /** A contender whose mean USD per task-model call on validation is above this is never accepted. */
+    maxCostPerCall: nonNegative.optional(),
+    maxLatencyMs: nonNegative.optional(),
+    /** Characters of system prompt, output prompt and demos. */
+    maxPromptChars: z.number().int().positive().optional(),
+    /** Quality points (0-1) one unit costs: the gain tested is score minus the weighted costs. */
+    weights: z
+      .object({
+        costPerCall: nonNegative.optional(),
+        latencyMs: nonNegative.optional(),
+        promptChars: nonNegative.optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
 export const acceptanceSchema = z
   .object({
     /** Confidence of the paired bootstrap interval of the validation gain. */
@@ -155,6 +176,8 @@ export const acceptanceSchema = z
     bootstrapSamples: z.number().int().min(200).max(100_000).default(2000),
     /** How many of the best candidates on training data are checked on validation. */
     validateTop: positiveInt.max(16).default(2),
+    /** Cost, latency and prompt length beside quality: caps and trade-offs (lib/core/acceptance.ts). */
+    objectives: objectivesSchema.optional(),
   })
   .strict();
 
