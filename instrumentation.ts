@@ -18,6 +18,8 @@ export async function register(): Promise<void> {
         process.exit(1);
       }
     }
+    // Metrics count from the start: jobs resumed below call providers before any route module loads.
+    (await import("./lib/observability/registry")).processMetrics();
     const { installPeerAddressStamp } = await import("./lib/auth/peer-address-stamp");
     installPeerAddressStamp();
     const { securitySettingProblems } = await import("./lib/auth/limit-settings");
@@ -66,5 +68,8 @@ export async function register(): Promise<void> {
     } catch (error) {
       console.error("[strop runner] could not start the lease poller:", (error as Error).message);
     }
+    // Running experiments are analyzed on a schedule (STROP_EXPERIMENT_ANALYSIS_MINUTES); Inngest has a cron.
+    const { startExperimentAnalysisTimer } = await import("./lib/services/experiments");
+    startExperimentAnalysisTimer();
   }
 }

@@ -22,6 +22,7 @@ import { FixedWindowLimiter } from "@/lib/core/rate-limit";
 import type { Role } from "@/lib/core/roles";
 import { refuseUnsafeText } from "@/lib/core/text-safety";
 import { type AuditActor, appendAudit, type Db, getDb } from "@/lib/db";
+import { observeHttpRequests } from "@/lib/observability/http-metrics";
 import { parseInput } from "@/lib/validation/parse";
 import { DEFAULT_MAX_BODY_BYTES, readJsonBody } from "./body";
 import { errorResponse } from "./errors";
@@ -316,5 +317,6 @@ export function defineRoute<
       return errorResponse(error, requestId);
     }
   };
-  return Object.assign(handle, { operation });
+  // Request counts and latency per operation for GET /api/metrics.
+  return Object.assign(observeHttpRequests(operation, handle), { operation });
 }

@@ -64,6 +64,11 @@ export class EmbeddedRunner {
     return { running: [...this.active.keys()], waiting: this.waiting.map((w) => w.runId) };
   }
 
+  /** How many jobs execute now and how many wait for a slot (read at every metrics scrape: no copies). */
+  depth(): { running: number; waiting: number } {
+    return { running: this.active.size, waiting: this.waiting.length };
+  }
+
   /** Resolves once nothing is running or waiting. */
   idle(): Promise<void> {
     if (this.active.size === 0 && this.waiting.length === 0) return Promise.resolve();

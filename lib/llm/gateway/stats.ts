@@ -91,6 +91,27 @@ export type StatsEvent =
   | { kind: "success"; latencyMs: number; inputTokens: number; outputTokens: number; costUsd: number }
   | { kind: "failure" };
 
+/** Sees every accounting event of every gateway in the process (e.g. the Prometheus metrics). */
+export type GatewayEventListener = (model: string, event: StatsEvent) => void;
+
+// On globalThis: Next.js may bundle this module once per route, and every gateway must reach the same
+// listeners (the metrics endpoint lives in another bundle than the routes that make calls).
+const LISTENERS = Symbol.for("strop.gatewayEventListeners");
+type WithListeners = typeof globalThis & { [LISTENERS]?: Set<GatewayEventListener> };
+
+function gatewayEventListeners(): Set<GatewayEventListener> {
+  const holder = globalThis as WithListeners;
+  holder[LISTENERS] ??= new Set();
+  return holder[LISTENERS];
+}
+
+/** Subscribes to the accounting events of every gateway in this process; returns the unsubscribe. */
+export function onGatewayEvent(listener: GatewayEventListener): () => void {
+  const listeners = gatewayEventListeners();
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
 export class StatsCollector {
   private readonly total = new Counter();
   private readonly models = new Map<string, Counter>();
@@ -100,6 +121,12 @@ export class StatsCollector {
     apply(this.total, event);
     apply(counter(this.models, model), event);
     if (scope !== undefined) apply(counter(this.scopes, scope), event);
+    for (const listener of gatewayEventListeners()) {
+      // Observers never fail a provider call.
+      try {
+        listener(model, event);
+      } catch {}
+    }
   }
 
   snapshot(): GatewayStats {
