@@ -2,6 +2,7 @@
 // app: `e2e/server.mjs` seeds a fresh data directory with a CLI run, builds once into .next-e2e and
 // runs `next start` on a free port. The "setup" project creates the first owner through /setup; every
 // spec then starts signed in as that owner (storage state) and makes its own project, users and keys.
+// "chromium" runs every spec at laptop size; "phone" runs the tests titled "@phone" at 390×844.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -60,6 +61,20 @@ export default defineConfig({
       testMatch: /.*\.spec\.ts/,
       dependencies: ["setup"],
       use: { storageState: path.join(process.env.STROP_E2E_DATA_DIR, "owner-state.json") },
+    },
+    // The same app on a phone: tests whose title has "@phone" run again at 390×844 with touch.
+    {
+      name: "phone",
+      testMatch: /.*\.spec\.ts/,
+      grep: /@phone/,
+      dependencies: ["setup"],
+      use: {
+        storageState: path.join(process.env.STROP_E2E_DATA_DIR, "owner-state.json"),
+        viewport: { width: 390, height: 844 },
+        deviceScaleFactor: 2,
+        isMobile: true,
+        hasTouch: true,
+      },
     },
   ],
   webServer: {

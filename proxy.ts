@@ -8,6 +8,7 @@ import { forwardedHttps } from "@/lib/auth/client-address";
 import {
   createNonce,
   pageContentSecurityPolicy,
+  pageNeedsInlineStyles,
   STRICT_TRANSPORT_SECURITY,
   servedOverHttps,
 } from "@/lib/auth/security-headers";
@@ -21,6 +22,7 @@ export function proxy(request: NextRequest): NextResponse {
     nonce: createNonce(),
     dev: process.env.NODE_ENV === "development",
     https,
+    inlineStyles: pageNeedsInlineStyles(request.nextUrl.pathname),
   });
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set("Content-Security-Policy", policy);

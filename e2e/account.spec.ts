@@ -1,8 +1,7 @@
 // The account menu: changing the password keeps this browser signed in and signs the others out;
 // "Sign out everywhere" signs out every browser. Also: the security headers of a page and of an API
 // response, and no CSP violation on the way.
-import { type Browser, expect, test } from "@playwright/test";
-import { capture, createUser, signIn, watchCspViolations } from "./fixtures";
+import { type Browser, capture, createUser, expect, signIn, test, watchCspViolations } from "./fixtures";
 
 async function signedInPage(browser: Browser, email: string, password: string) {
   const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });

@@ -10,14 +10,14 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { expect, test } from "@playwright/test";
 import Database from "better-sqlite3";
 import { type FakeServer, startFakeOpenAIServer } from "../lib/llm/testing/fake-openai-server";
+import { expect, test } from "./fixtures";
 
 const root = path.resolve(import.meta.dirname, "..");
 const MODEL = "openai-compatible:sim-default";
-/** The functions inngest/functions/index.ts registers: optimization runs and batches. */
-const INNGEST_FUNCTIONS = 2;
+/** The functions inngest/functions/index.ts registers: runs, batches, experiment analyses and their schedule. */
+const INNGEST_FUNCTIONS = 4;
 
 test.describe.configure({ mode: "serial", timeout: 300_000 });
 

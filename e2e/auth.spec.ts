@@ -1,7 +1,6 @@
 // Signing out and in (a wrong password shows an error and keeps you out), then creating a project. As a
 // user of its own: signing out ends every session of that user, so never the shared owner's.
-import { expect, test } from "@playwright/test";
-import { capture, createUser, signIn, unique, watchCspViolations } from "./fixtures";
+import { capture, createUser, expect, signIn, test, unique, watchCspViolations } from "./fixtures";
 
 test("sign out, a wrong password is refused with a message, sign in, create a project", async ({
   page: ownerPage,

@@ -6,8 +6,7 @@
 // the page reports the skipped one.
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { expect, test } from "@playwright/test";
-import { capture, unique } from "./fixtures";
+import { capture, expect, test, unique } from "./fixtures";
 
 const ROWS = 240;
 
@@ -28,7 +27,7 @@ test("a batch over the seeded dataset shows live progress, rows and a JSONL down
   });
   expect(created.status(), await created.text()).toBe(201);
   const datasets = await (await page.request.get("/api/v1/projects/default/datasets")).json();
-  const reviews = datasets.items.find((d: { name: string }) => d.name === "reviews.csv");
+  const reviews = datasets.items.find((d: { name: string }) => d.name === "reviews");
   expect(reviews?.latestVersion?.rowCount).toBe(ROWS);
 
   await page.goto("/projects/default/batches");

@@ -1,8 +1,7 @@
 // The owner uploads a CSV with a bad row (empty expected output) through the upload form with a
 // column mapping: the validation report names the row and nothing is stored. The fixed file is
 // uploaded, and the dataset page previews its 60 rows a page (25) at a time.
-import { expect, type Page, test } from "@playwright/test";
-import { capture, createProject } from "./fixtures";
+import { capture, createProject, expect, type Page, test } from "./fixtures";
 
 const ROWS = 60;
 const BAD_ROW = 7;

@@ -1,7 +1,6 @@
 // Runs before every spec: the first owner signs up through the one-time /setup page, lands in the
 // project the CLI filled ("default"), and the signed-in state is stored for the specs.
-import { expect, test as setup } from "@playwright/test";
-import { capture, OWNER, OWNER_STATE } from "./fixtures";
+import { capture, expect, OWNER, OWNER_STATE, test as setup } from "./fixtures";
 
 setup("first owner via /setup, who then owns the CLI's default project", async ({ page }) => {
   await page.goto("/");

@@ -1,9 +1,68 @@
-// Shared pieces of the browser tests: the first owner's credentials, signing in, making a project
-// through the API with the page's session, and screenshots of a page at laptop sizes (which also fail
-// when the page scrolls sideways).
+// Shared pieces of the browser tests: `test` (Playwright's, failing a test on any browser console error
+// or uncaught page error), the first owner's credentials, signing in, making a project through the API
+// with the page's session, and screenshots of a page at laptop sizes (which also fail when the page
+// scrolls sideways). Specs import `test` and `expect` from here, not from @playwright/test.
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { type APIRequestContext, expect, type Page } from "@playwright/test";
+import {
+  type APIRequestContext,
+  type BrowserContext,
+  test as base,
+  type ConsoleMessage,
+  expect,
+  type Page,
+} from "@playwright/test";
+
+export type { APIRequestContext, Browser, BrowserContext, Locator, Page } from "@playwright/test";
+export { expect };
+
+/**
+ * A console message that is a failure of the page: `console.error` and the browser's own error lines.
+ * Not an error answer of the API (4xx on /api/…), which a form shows as intended (a bad field named);
+ * its 5xx and every other resource that fails to load still count.
+ */
+function isConsoleFailure(message: ConsoleMessage): boolean {
+  if (message.type() !== "error") return false;
+  const apiClientError =
+    /^Failed to load resource: the server responded with a status of 4\d\d/.test(message.text()) &&
+    new URL(message.location().url || "about:blank", "http://x").pathname.startsWith("/api/");
+  return !apiClientError;
+}
+
+export const test = base.extend<{
+  /** Errors a test provokes on purpose (matched against the collected lines); none by default. */
+  expectedBrowserErrors: RegExp[];
+  /** Console errors and uncaught errors of every page the test opens, in any browser context. */
+  browserErrors: string[];
+}>({
+  expectedBrowserErrors: [[], { option: true }],
+  browserErrors: [
+    async ({ browser, context, expectedBrowserErrors }, use) => {
+      const errors: string[] = [];
+      const watch = (watched: BrowserContext) => {
+        watched.on("console", (message) => {
+          if (isConsoleFailure(message))
+            errors.push(
+              `console error on ${message.page()?.url() ?? "a worker"}: ${message.text()}` +
+                (message.location().url ? ` (${message.location().url})` : ""),
+            );
+        });
+        watched.on("weberror", (error) =>
+          errors.push(`uncaught error on ${error.page()?.url() ?? "a worker"}: ${error.error().message}`),
+        );
+      };
+      watch(context);
+      browser.on("context", watch);
+      await use(errors);
+      browser.off("context", watch);
+      const unexpected = errors.filter(
+        (line) => !expectedBrowserErrors.some((pattern) => pattern.test(line)),
+      );
+      expect(unexpected, "the browser reported errors").toEqual([]);
+    },
+    { auto: true },
+  ],
+});
 
 export const OWNER = {
   email: "owner@example.com",

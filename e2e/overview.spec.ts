@@ -1,7 +1,6 @@
 // The overview of the CLI's project shows the seeded run; the run list and the run page show its
 // iterations, candidates and the held-out report.
-import { expect, test } from "@playwright/test";
-import { capture } from "./fixtures";
+import { capture, expect, test } from "./fixtures";
 
 test("the overview shows the CLI run; the run page shows iterations, candidates and the report", async ({
   page,

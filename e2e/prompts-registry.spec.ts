@@ -7,8 +7,16 @@
 // console error fails the spec, except the two refusals it provokes on purpose.
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { type Browser, expect, type Page, test } from "@playwright/test";
-import { capture, createProject, createUser, signIn } from "./fixtures";
+import {
+  type Browser,
+  capture,
+  createProject,
+  createUser,
+  expect,
+  type Page,
+  signIn,
+  test,
+} from "./fixtures";
 
 const TASK = "review-sentiment";
 const OUTPUT_PROMPT =

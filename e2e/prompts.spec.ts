@@ -1,7 +1,6 @@
 // The prompts pages on the CLI's task (seeded by e2e/server.mjs: version 1 from the task file, version
 // 2 saved by the optimization run): the task list, a version's content, and the side-by-side diff.
-import { expect, test } from "@playwright/test";
-import { capture } from "./fixtures";
+import { capture, expect, test } from "./fixtures";
 
 test("prompts: the task list, a version with its content and run, and the diff of two versions", async ({
   page,

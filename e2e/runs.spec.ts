@@ -1,11 +1,12 @@
-// Runs in the browser, in the seeded project "sandbox" (task "sentiment", dataset reviews.csv, from
+// Runs in the browser, in the seeded project "sandbox" (task "sentiment", its dataset of reviews, from
 // e2e/server.mjs; other specs read "default" as the CLI left it) on the offline simulator: start a run
 // from the form (a bad K is named next to its field first), follow it live without reloading (progress
 // bar, steps, chart points from the server-sent events), read the per-example results with their
-// filters and downloads, save the winner as a prompt version and find it on the prompts page. A second
-// run is cancelled from its page.
-import { expect, type Page, test } from "@playwright/test";
-import { capture, unique } from "./fixtures";
+// filters and downloads, save the winner as a prompt version and find it on the prompts page; find the
+// run in the filtered runs list with its model, and compare it with another run. A second run is
+// cancelled from its page, which then shows what it did (on a phone too). Any console error fails a
+// test (./fixtures), a hydration mismatch of the run page among them.
+import { capture, expect, type Page, test, unique } from "./fixtures";
 
 /** Marks the current document; a reload or navigation loses the mark. */
 async function markDocument(page: Page): Promise<void> {
@@ -42,7 +43,7 @@ test("runs: start a run in the browser, follow it live, read its results and sav
   await form.getByLabel("Task", { exact: true }).selectOption("sentiment");
   await form.getByLabel("Start from prompt version").selectOption("1");
   const dataset = form.getByLabel("Dataset version");
-  const reviews = await dataset.locator("option", { hasText: "reviews.csv v1" }).getAttribute("value");
+  const reviews = await dataset.locator("option", { hasText: /^reviews(\.csv)? v1 / }).getAttribute("value");
   await dataset.selectOption(reviews as string);
   await form.getByLabel("Task model", { exact: true }).selectOption(`config:${paced}`);
   await form.getByLabel("Optimizer model", { exact: true }).selectOption("id:sim:default");
@@ -57,7 +58,7 @@ test("runs: start a run in the browser, follow it live, read its results and sav
   // K above the limit of 16: a 400 naming optimizer.candidates, shown next to the field; nothing queued.
   await form.getByLabel("Candidates per iteration (K)").fill("17");
   await form.getByRole("button", { name: "Start run" }).click();
-  await expect(form.getByRole("alert")).toContainText("optimizer.candidates");
+  await expect(form.getByRole("alert")).toContainText(/candidates.*at most 16/i);
   const k = form.getByLabel("Candidates per iteration (K)");
   await expect(k).toHaveAttribute("aria-invalid", "true");
   await expect(page.locator("#run-candidates-error")).toBeVisible();
@@ -176,9 +177,45 @@ test("runs: start a run in the browser, follow it live, read its results and sav
   // Saving again is refused (409) and names the version it is.
   const again = await page.request.post(`/api/v1/projects/sandbox/runs/${runId}/winner`);
   expect(again.status()).toBe(409);
+
+  // The runs list: filtered by status, kind and task; the model column; two runs compared.
+  await page.goto("/projects/sandbox/runs");
+  const runFilters = page.getByRole("form", { name: "Filter runs" });
+  await runFilters.getByLabel("Status").selectOption("succeeded");
+  await runFilters.getByLabel("Kind").selectOption("optimize");
+  await runFilters.getByLabel("Task").selectOption("sentiment");
+  await runFilters.getByRole("button", { name: "Filter" }).click();
+  await expect(page).toHaveURL(/status=succeeded&kind=optimize&task=sentiment/);
+  const ours = page.locator(`tr[data-run-id="${runId}"]`);
+  await expect(ours).toContainText("sim:paced · optimizer sim:default");
+  for (const status of await page
+    .locator("tbody tr [data-status]")
+    .evaluateAll((els) => els.map((el) => el.getAttribute("data-status"))))
+    expect(status).toBe("succeeded");
+  await runFilters.getByLabel("Kind").selectOption("eval");
+  await runFilters.getByRole("button", { name: "Filter" }).click();
+  await expect(page.locator(`tr[data-run-id="${runId}"]`)).toHaveCount(0);
+  await page.getByRole("link", { name: "Clear filters" }).click();
+  await expect(page).toHaveURL(/\/runs$/);
+  const boxes = page.getByRole("checkbox", { name: /^Compare the run of / });
+  expect(await boxes.count()).toBeGreaterThanOrEqual(2);
+  await page.locator(`tr[data-run-id="${runId}"]`).getByRole("checkbox").check();
+  const other = page.locator(`tbody tr:not([data-run-id="${runId}"])`).first();
+  const otherId = (await other.getAttribute("data-run-id")) as string;
+  await other.getByRole("checkbox").check();
+  await page.getByRole("button", { name: "Compare selected runs" }).click();
+  await expect(page).toHaveURL(/\/runs\/compare\?ids=/);
+  await expect(page.getByRole("heading", { level: 1, name: "Compare runs" })).toBeVisible();
+  const table = page.getByTestId("run-comparison");
+  await expect(table.getByRole("columnheader")).toHaveCount(3);
+  for (const id of [runId, otherId])
+    await expect(table.getByRole("columnheader").filter({ hasText: id.slice(0, 10) })).toHaveCount(1);
+  for (const row of ["Task model", "Final (test)", "Gain", "Cost", "Final prompt"])
+    await expect(table.getByRole("rowheader", { name: row })).toBeVisible();
+  await capture(page, "runs-compare");
 });
 
-test("runs: cancel a running run from its page", async ({ page }) => {
+test("@phone runs: cancel a running run from its page, which then shows what it did", async ({ page }) => {
   test.setTimeout(120_000);
   // Slow enough to still be running when the button is pressed: 5 calls a second.
   const slow = unique("sim-slow").slice(0, 60);
@@ -187,7 +224,7 @@ test("runs: cancel a running run from its page", async ({ page }) => {
   });
   expect(created.status(), await created.text()).toBe(201);
   const datasets = await (await page.request.get("/api/v1/projects/sandbox/datasets")).json();
-  const reviews = datasets.items.find((d: { name: string }) => d.name === "reviews.csv");
+  const reviews = datasets.items.find((d: { name: string }) => /^reviews(\.csv)?$/.test(d.name));
   const started = await page.request.post("/api/v1/projects/sandbox/runs", {
     data: {
       task: "sentiment",
@@ -216,6 +253,29 @@ test("runs: cancel a running run from its page", async ({ page }) => {
   );
   const detail = await (await page.request.get(`/api/v1/projects/sandbox/runs/${id}`)).json();
   expect(detail.status).toBe("cancelled");
+
+  // What the run did, live and after a reload: where it stopped, no step "(next)", no pending report.
+  for (const when of ["live", "reloaded"]) {
+    if (when === "reloaded") await page.reload();
+    const progress = page.getByRole("region", { name: "Progress" });
+    await expect(progress.getByTestId("run-ended-early")).toContainText(
+      /^The run was cancelled (during iteration \d+, at step \d|before its first step)/,
+    );
+    await expect(progress.getByRole("list", { name: "Steps of the last iteration" })).toBeVisible();
+    await expect(progress).not.toContainText("(next)");
+    await expect(
+      progress.locator('[data-step-state="stopped"], [data-step-state="skipped"]').first(),
+    ).toBeVisible();
+    await expect(page.getByRole("region", { name: "Report" })).toContainText(
+      "No report: the run was cancelled before its held-out test",
+    );
+    await expect(page.getByRole("region", { name: "Summary" })).toContainText(
+      "none: the run was cancelled before choosing one",
+    );
+    await expect(page.getByRole("region", { name: "Summary" })).not.toContainText("not yet");
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow, "the cancelled run's page scrolls sideways").toBeLessThanOrEqual(0);
+  }
   // A finished run cannot be cancelled again into another state.
   const again = await page.request.post(`/api/v1/projects/sandbox/runs/${id}/cancel`);
   expect(again.status()).toBe(200);

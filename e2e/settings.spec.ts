@@ -2,8 +2,7 @@
 // "Set" and a fingerprint afterwards: the secret is absent from the page (after saving and after a
 // reload) and from the credentials API. Then a model and a metric configuration are added through
 // their forms and listed.
-import { expect, type Locator, type Page, test } from "@playwright/test";
-import { capture, createProject } from "./fixtures";
+import { capture, createProject, expect, type Locator, type Page, test } from "./fixtures";
 
 const OPENAI_KEY = "sk-test-e2e-SECRET-123456";
 const COMPAT_URL = "http://127.0.0.1:11434/v1";

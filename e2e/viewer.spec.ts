@@ -1,8 +1,7 @@
 // A viewer reads everything and changes nothing: no write control on any page, and every write
 // operation of the API (taken from the OpenAPI document, so new ones are covered) refuses the
 // viewer's session with 403.
-import { expect, type Page, test } from "@playwright/test";
-import { capture, signIn, unique, watchCspViolations } from "./fixtures";
+import { capture, expect, type Page, signIn, test, unique, watchCspViolations } from "./fixtures";
 
 /** Accessible names of controls that change something ("run <id>" is a link to a run, not an action). */
 const WRITE_ACTION =

@@ -1,10 +1,25 @@
 #!/usr/bin/env node
 // The whole test suite: lint, typecheck, every vitest test (unit, integration on SQLite and
 // PostgreSQL, the CLI end to end) and the Playwright browser tests. Ends with the line CI reads:
-// "N passed, N failed".
+// "N passed, N failed". First it makes sure PostgreSQL, Redis and Chromium are there
+// (scripts/test-prerequisites.mjs: started or installed when it can, else it stops with the command).
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
+import { ensureTestPrerequisites } from "./test-prerequisites.mjs";
+
+// Arguments narrow the run to some vitest files (no browser tests, no checks: the developer's loop).
+const narrowed = process.argv.length > 2;
+const browserTests = !narrowed && process.env.STROP_E2E !== "0";
+if (!narrowed) {
+  const missing = await ensureTestPrerequisites({ browser: browserTests });
+  if (missing.length) {
+    console.log("\nThe tests cannot run yet. Missing:");
+    for (const { what, fix } of missing) console.log(`  ${what}\n    run: ${fix}`);
+    console.log(`0 passed, ${missing.length} failed`);
+    process.exit(1);
+  }
+}
 
 const resultsFile = ".strop/test-results.json";
 mkdirSync(".strop", { recursive: true });
@@ -38,7 +53,9 @@ const vitest = spawnSync(
     `--outputFile.json=${resultsFile}`,
     ...process.argv.slice(2),
   ],
-  { stdio: "inherit" },
+  // As in CI: a missing snapshot fails instead of being written (a pinned report that was never
+  // committed would otherwise pass here and fail there).
+  { stdio: "inherit", env: { ...process.env, CI: process.env.CI || "true" } },
 );
 try {
   const results = JSON.parse(readFileSync(resultsFile, "utf8"));
@@ -67,7 +84,7 @@ try {
 // Browser tests (Playwright, real Chromium against the built app; see playwright.config.ts). Skipped
 // when arguments narrow the vitest run, or with STROP_E2E=0.
 const e2eResults = ".strop/e2e-results.json";
-if (process.argv.length > 2 || process.env.STROP_E2E === "0") {
+if (!browserTests) {
   console.log("\n▶ playwright: skipped (arguments given or STROP_E2E=0)");
 } else {
   console.log("\n▶ playwright: npx playwright test");

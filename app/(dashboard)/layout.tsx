@@ -21,12 +21,14 @@ export default async function DashboardLayout({ children }: { children: ReactNod
       </a>
       <header className="border-b border-slate-200 bg-white">
         <div className="mx-auto flex max-w-7xl items-center justify-between gap-3 px-4 py-3">
-          <Link href="/projects" className="text-lg font-semibold tracking-tight text-indigo-700">
+          <Link href="/projects" className="shrink-0 text-lg font-semibold tracking-tight text-indigo-700">
             Strop
           </Link>
-          <div className="flex min-w-0 flex-wrap items-center justify-end gap-x-3 gap-y-1 text-sm text-slate-600">
-            <Link href="/docs/api" className="hover:text-slate-900">
-              API reference
+          {/* One line at 390 px too: a short link text and a truncated email instead of wrapping. */}
+          <div className="flex min-w-0 items-center justify-end gap-x-2 text-sm text-slate-600 sm:gap-x-3">
+            <Link href="/docs/api" aria-label="API reference" className="shrink-0 hover:text-slate-900">
+              <span className="sm:hidden">API</span>
+              <span className="hidden sm:inline">API reference</span>
             </Link>
             <AccountMenu email={user.email} />
             <SignOutButton />

@@ -7,22 +7,39 @@ import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { SelectField, TextField } from "@/components/ui/field";
 import { ApiError, apiRequest, errorMessage } from "@/lib/http/client";
+import type { ApiKeyRow } from "./api-key-row";
 
 interface Created {
   secret: string;
-  apiKey: { name: string; prefix: string; role: string };
+  apiKey: ApiKeyRow;
 }
 
-export function CreateApiKeyForm({ project, roles }: { project: string; roles: string[] }) {
+/** The fields this form shows next to their controls, by API path (lib/http/error-wording.ts). */
+const FIELD_LABELS = {
+  name: "Name",
+  role: "Role",
+};
+
+export function CreateApiKeyForm({
+  project,
+  roles,
+  onCreated,
+}: {
+  project: string;
+  roles: string[];
+  /** Called with the new key as the API returned it, in the same render as the secret appears. */
+  onCreated?: (key: ApiKeyRow) => void;
+}) {
   const router = useRouter();
   const formRef = useRef<HTMLFormElement>(null);
   const [copied, setCopied] = useState(false);
   const create = useMutation({
     mutationFn: (input: { name: string; role: string }) =>
       apiRequest<Created>("POST", `/api/v1/projects/${project}/api-keys`, input),
-    onSuccess: () => {
+    onSuccess: (data) => {
       formRef.current?.reset();
       setCopied(false);
+      onCreated?.(data.apiKey);
       router.refresh();
     },
   });
@@ -68,7 +85,7 @@ export function CreateApiKeyForm({ project, roles }: { project: string; roles: s
       <form ref={formRef} onSubmit={onSubmit} className="grid gap-4 sm:grid-cols-3" noValidate>
         {create.isError && !Object.keys(fields).length ? (
           <div className="sm:col-span-3">
-            <Alert tone="error">{errorMessage(create.error)}</Alert>
+            <Alert tone="error">{errorMessage(create.error, FIELD_LABELS)}</Alert>
           </div>
         ) : null}
         <TextField

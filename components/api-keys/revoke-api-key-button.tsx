@@ -9,15 +9,22 @@ export function RevokeApiKeyButton({
   project,
   keyId,
   name,
+  onRevoked,
 }: {
   project: string;
   keyId: string;
   name: string;
+  /** Called with the revocation time the API returned, before the page's refresh arrives. */
+  onRevoked?: (revokedAt: string) => void;
 }) {
   const router = useRouter();
   const revoke = useMutation({
-    mutationFn: () => apiRequest("DELETE", `/api/v1/projects/${project}/api-keys/${keyId}`),
-    onSuccess: () => router.refresh(),
+    mutationFn: () =>
+      apiRequest<{ revokedAt: string | null }>("DELETE", `/api/v1/projects/${project}/api-keys/${keyId}`),
+    onSuccess: (key) => {
+      if (key?.revokedAt) onRevoked?.(key.revokedAt);
+      router.refresh();
+    },
   });
   return (
     <div className="text-right">

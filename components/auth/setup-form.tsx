@@ -16,6 +16,14 @@ interface SetupInput {
   organization?: string;
 }
 
+/** The fields this form shows next to their controls, by API path (lib/http/error-wording.ts). */
+const FIELD_LABELS = {
+  name: "Your name",
+  email: "Email",
+  password: "Password",
+  organization: "Organization",
+};
+
 export function SetupForm({ minPasswordLength }: { minPasswordLength: number }) {
   const router = useRouter();
   const setup = useMutation({
@@ -53,7 +61,7 @@ export function SetupForm({ minPasswordLength }: { minPasswordLength: number }) 
         </p>
       </div>
       {setup.isError && !Object.keys(fields).length ? (
-        <Alert tone="error">{errorMessage(setup.error)}</Alert>
+        <Alert tone="error">{errorMessage(setup.error, FIELD_LABELS)}</Alert>
       ) : null}
       <TextField id="name" label="Your name" autoComplete="name" error={fields.name} />
       <TextField

@@ -5,6 +5,7 @@ import { useRouter } from "next/navigation";
 import { type FormEvent, useId, useState } from "react";
 import { sendFile } from "@/components/datasets/send-file";
 import { SIM_MODELS } from "@/components/prompts/editor/model-fields";
+import { EstimatePanel, useEstimate } from "@/components/runs/run-estimate";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { SelectField, TextField } from "@/components/ui/field";
@@ -98,6 +99,13 @@ export function StartBatchForm({
 
   const versions = tasks.find((t) => t.name === task)?.versions ?? [];
   const model = modelChoice === OTHER_MODEL ? modelId.trim() : modelChoice;
+  // Cost before you spend: over a dataset version (an uploaded file's rows are counted on upload).
+  const estimate = useEstimate(
+    `/api/v1/projects/${project}/batches/estimate`,
+    source === "dataset" && task && model && datasetVersionId
+      ? { task, ...(promptVersion ? { promptVersion: Number(promptVersion) } : {}), datasetVersionId, model }
+      : null,
+  );
 
   const start = useMutation({
     mutationFn: async (): Promise<Created> => {
@@ -287,6 +295,7 @@ export function StartBatchForm({
         />
       </div>
 
+      {source === "dataset" ? <EstimatePanel query={estimate} project={project} noun="batch" /> : null}
       <div className="flex flex-wrap items-center gap-4">
         <Button type="submit" pending={start.isPending}>
           Start batch

@@ -6,13 +6,20 @@ import { type FormEvent, useId } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { TextField } from "@/components/ui/field";
-import { ApiError, apiRequest, errorMessage } from "@/lib/http/client";
+import { apiRequest, describeError } from "@/lib/http/client";
 
 interface Splits {
   validation: number;
   test: number;
   seed: number;
 }
+
+/** The form's fields by API path. */
+const SPLIT_LABELS = {
+  "splits.validation": "Validation %",
+  "splits.test": "Test %",
+  "splits.seed": "Seed",
+} as const;
 
 /** Sets the split configuration: stored as a new version (same rows) so earlier runs stay reproducible. */
 export function SplitForm({
@@ -40,7 +47,8 @@ export function SplitForm({
       ),
     onSuccess: () => router.refresh(),
   });
-  const fields = save.error instanceof ApiError ? save.error.fieldErrors : {};
+  const worded = save.error ? describeError(save.error, SPLIT_LABELS) : null;
+  const fields = worded?.fields ?? {};
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -54,9 +62,7 @@ export function SplitForm({
 
   return (
     <form onSubmit={onSubmit} className="space-y-4" noValidate>
-      {save.isError && !Object.keys(fields).length ? (
-        <Alert tone="error">{errorMessage(save.error)}</Alert>
-      ) : null}
+      {worded ? <Alert tone="error">{worded.summary}</Alert> : null}
       {save.isSuccess ? (
         <Alert tone="success">Saved as version {save.data.version.version} (same rows, new splits).</Alert>
       ) : null}

@@ -7,8 +7,11 @@ import { type ChangeEvent, type FormEvent, useId, useState } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { SelectField, TextField } from "@/components/ui/field";
-import { ApiError, errorMessage } from "@/lib/http/client";
-import { type FileFormat, formatOfName, guessExpected, guessId, readFileColumns } from "./file-columns";
+import { ApiError, describeError, errorMessage } from "@/lib/http/client";
+import { formatBytes } from "@/lib/http/error-wording";
+import { datasetNameOfFile } from "@/lib/services/dataset-names";
+import { checkUploadFile, SUPPORTED_FILES } from "./file-checks";
+import { type FileFormat, guessExpected, guessId, readFileColumns } from "./file-columns";
 import { sendFile } from "./send-file";
 import { type Problem, ValidationReport } from "./validation-report";
 
@@ -36,10 +39,18 @@ const CONTENT_TYPES: Record<FileFormat, string> = {
 
 const percent = (fraction: number) => String(Math.round(fraction * 1000) / 10);
 
-/** Messages by query parameter (the spec of an upload travels in the query string). */
-function queryIssues(error: unknown): Record<string, string> {
-  return error instanceof ApiError ? error.fieldErrorsIn("query", 1) : {};
-}
+/** The form's fields by query parameter (the spec of an upload travels in the query string). */
+const UPLOAD_LABELS = {
+  name: "Dataset name",
+  filename: "File",
+  format: "File",
+  expected: "Expected output column",
+  id: "Id column (optional)",
+  inputs: "Input variables",
+  validation: "Validation %",
+  test: "Test %",
+  seed: "Seed",
+} as const;
 
 /** The rows of the file that cannot be used, when the answer lists them. */
 function problemsOf(error: unknown): { problems: Problem[]; count: number } | null {
@@ -53,7 +64,16 @@ function problemsOf(error: unknown): { problems: Problem[]; count: number } | nu
  * Upload a CSV, JSONL or JSON file: the columns are read in the browser to offer the mapping, the file
  * is sent as is; a file with problems comes back with the report and nothing stored.
  */
-export function UploadDatasetForm({ project, target }: { project: string; target?: UploadTarget }) {
+export function UploadDatasetForm({
+  project,
+  target,
+  maxBytes,
+}: {
+  project: string;
+  target?: UploadTarget;
+  /** The server's upload limit (STROP_MAX_UPLOAD_BYTES): larger files are refused before sending. */
+  maxBytes: number;
+}) {
   const router = useRouter();
   const ids = useId();
   const [name, setName] = useState("");
@@ -77,7 +97,8 @@ export function UploadDatasetForm({ project, target }: { project: string; target
       else router.refresh();
     },
   });
-  const fields = queryIssues(upload.error);
+  const worded = upload.error ? describeError(upload.error, UPLOAD_LABELS) : null;
+  const fields: Partial<Record<keyof typeof UPLOAD_LABELS, string>> = worded?.fields ?? {};
   const report = problemsOf(upload.error);
 
   async function onFile(event: ChangeEvent<HTMLInputElement>) {
@@ -86,14 +107,16 @@ export function UploadDatasetForm({ project, target }: { project: string; target
     setFile(chosen);
     setColumns([]);
     setFileError(null);
+    setFormat(null);
     if (!chosen) return;
-    const detected = formatOfName(chosen.name);
-    setFormat(detected);
-    if (!detected) {
-      setFileError("Choose a .csv, .jsonl (or .ndjson) or .json file.");
+    const check = checkUploadFile(chosen, maxBytes);
+    if (!check.ok) {
+      setFileError(check.problem);
       return;
     }
-    if (!target && !name) setName(chosen.name.replace(/\.[^.]+$/, "").slice(0, 100));
+    const detected = check.format;
+    setFormat(detected);
+    if (!target && !name) setName(datasetNameOfFile(chosen.name));
     const found = await readFileColumns(chosen, detected);
     setColumns(found);
     if (found.length === 0) return;
@@ -130,8 +153,14 @@ export function UploadDatasetForm({ project, target }: { project: string; target
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    if (!file || !format) {
-      setFileError("Choose a file to upload.");
+    if (!file) {
+      setFileError(`Choose a ${SUPPORTED_FILES} file to upload.`);
+      return;
+    }
+    const check = checkUploadFile(file, maxBytes);
+    if (!check.ok || !format) {
+      // The problem found when the file was chosen stays: nothing is sent.
+      setFileError(check.ok ? "This file cannot be read. Choose it again." : check.problem);
       return;
     }
     if (columns.length > 0 && inputs.length === 0) {
@@ -161,9 +190,7 @@ export function UploadDatasetForm({ project, target }: { project: string; target
         CSV with a header row, JSONL (one object per line) or JSON (an array of objects), UTF-8. Map the
         columns, then upload: a file with problems is not stored, and the rows to fix are listed.
       </p>
-      {upload.isError && !report && !Object.keys(fields).length ? (
-        <Alert tone="error">{errorMessage(upload.error)}</Alert>
-      ) : null}
+      {upload.isError && !report && worded ? <Alert tone="error">{worded.summary}</Alert> : null}
       {upload.isSuccess && target ? (
         <Alert tone="success">
           {upload.data.created
@@ -192,7 +219,7 @@ export function UploadDatasetForm({ project, target }: { project: string; target
           accept=".csv,.jsonl,.ndjson,.json,text/csv,application/json"
           onChange={onFile}
           required
-          hint="CSV, JSONL or JSON"
+          hint={`CSV, JSONL or JSON, up to ${formatBytes(maxBytes)}`}
           error={fileError ?? fields.format ?? fields.filename}
         />
       </div>

@@ -8,6 +8,14 @@ import { Button } from "@/components/ui/button";
 import { SelectField, TextField } from "@/components/ui/field";
 import { ApiError, apiRequest, errorMessage } from "@/lib/http/client";
 
+/** The fields this form shows next to their controls, by API path (lib/http/error-wording.ts). */
+const FIELD_LABELS = {
+  email: "Email",
+  role: "Role",
+  name: "Name (new users)",
+  password: "Initial password (new users)",
+};
+
 export function InviteMemberForm({
   project,
   roles,
@@ -44,7 +52,7 @@ export function InviteMemberForm({
     <form ref={formRef} onSubmit={onSubmit} className="grid gap-4 sm:grid-cols-2" noValidate>
       {invite.isError && !Object.keys(fields).length ? (
         <div className="sm:col-span-2">
-          <Alert tone="error">{errorMessage(invite.error)}</Alert>
+          <Alert tone="error">{errorMessage(invite.error, FIELD_LABELS)}</Alert>
         </div>
       ) : null}
       {invite.isSuccess ? (

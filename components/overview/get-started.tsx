@@ -22,14 +22,24 @@ export function GetStarted({
       done: counts.tasks > 0,
       body: canEdit ? (
         <>
+          <Link href={`${base}/templates`} className={link}>
+            Start from a template
+          </Link>{" "}
+          (a prompt, an example dataset and metrics, ready to run), or{" "}
           <Link href={`${base}/prompts?new`} className={link}>
-            Create a task
+            create a task
           </Link>{" "}
           and write its prompt: system and output prompts with <code>{"{{variables}}"}</code>, model
           parameters, few-shot demos.
         </>
       ) : (
-        <>An editor creates a task and writes its prompt on the Prompts page.</>
+        <>
+          An editor starts from one of the{" "}
+          <Link href={`${base}/templates`} className={link}>
+            templates
+          </Link>{" "}
+          or creates a task and writes its prompt on the Prompts page.
+        </>
       ),
     },
     {

@@ -16,6 +16,13 @@ const slugify = (name: string) =>
     .replace(/^-+|-+$/g, "")
     .slice(0, 50);
 
+/** The fields this form shows next to their controls, by API path (lib/http/error-wording.ts). */
+const FIELD_LABELS = {
+  name: "Name",
+  slug: "Slug",
+  organization: "Organization",
+};
+
 export function CreateProjectForm({ organizations }: { organizations: { slug: string; name: string }[] }) {
   const router = useRouter();
   const [slug, setSlug] = useState("");
@@ -42,7 +49,7 @@ export function CreateProjectForm({ organizations }: { organizations: { slug: st
     <form onSubmit={onSubmit} className="grid gap-4 sm:grid-cols-2" noValidate>
       {create.isError && !Object.keys(fields).length ? (
         <div className="sm:col-span-2">
-          <Alert tone="error">{errorMessage(create.error)}</Alert>
+          <Alert tone="error">{errorMessage(create.error, FIELD_LABELS)}</Alert>
         </div>
       ) : null}
       <TextField

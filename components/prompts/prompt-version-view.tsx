@@ -80,7 +80,8 @@ export function PromptVersionView({ project, version }: { project: string; versi
       </div>
 
       <div className="grid gap-6 md:grid-cols-2">
-        <div>
+        {/* min-w-0: else the column grows to the table's width and a phone's page scrolls sideways. */}
+        <div className="min-w-0">
           <h3 className="mb-2 text-sm font-semibold">Variables</h3>
           <VariableSchemaTable schema={version.variableSchema} declared={version.variablesDeclared} />
         </div>

@@ -7,7 +7,9 @@ export function VariableSchemaTable({ schema, declared }: { schema: VariableSche
   if (names.length === 0)
     return <p className="text-sm text-slate-500">None: the output prompt is fixed text.</p>;
   return (
-    <div className="relative overflow-x-auto">
+    // Focusable, so that a keyboard can scroll a table wider than its column (axe: scrollable-region-focusable).
+    // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard.
+    <section className="relative overflow-x-auto" tabIndex={0} aria-label="Variables">
       <table className="w-full text-left text-sm" aria-label="Variables">
         <thead className="border-b border-slate-200 text-xs uppercase text-slate-500">
           <tr>
@@ -47,7 +49,7 @@ export function VariableSchemaTable({ schema, declared }: { schema: VariableSche
                 <td className="py-1 pr-3">{schema.required.includes(name) ? "yes" : "no"}</td>
                 <td className="py-1 pr-3 font-mono text-xs">
                   {property.default === undefined ? (
-                    <span className="font-sans text-slate-400">–</span>
+                    <span className="font-sans text-slate-500">–</span>
                   ) : (
                     JSON.stringify(property.default)
                   )}
@@ -64,6 +66,6 @@ export function VariableSchemaTable({ schema, declared }: { schema: VariableSche
           string.
         </p>
       )}
-    </div>
+    </section>
   );
 }

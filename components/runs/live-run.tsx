@@ -14,6 +14,7 @@ import { CancelRunButton } from "./cancel-run-button";
 import { count, durationText, usd } from "./format";
 import {
   type EndEventData,
+  endedEarlyText,
   ITERATION_STEPS,
   isActive,
   type LiveIteration,
@@ -167,10 +168,12 @@ export function LiveRun(props: LiveRunProps) {
   const overallPct = Math.round(overall * 100);
   const eta = active && progress ? overallEtaMs(overall, progress.elapsedMs) : null;
   const stepEta = active ? (progress?.etaMs ?? null) : null;
+  // A run that ended early keeps its progress on the page: how far it got and what it spent.
+  const endedEarly = status === "cancelled" || status === "failed";
 
   return (
     <>
-      {watched ? (
+      {watched || endedEarly ? (
         <Section title="Progress" id="run-progress">
           <div className="space-y-5" data-testid="live-run" data-status={status}>
             <div className="flex flex-wrap items-center justify-between gap-3">
@@ -190,11 +193,10 @@ export function LiveRun(props: LiveRunProps) {
                 <CancelRunButton project={project} runId={runId} onCancelled={() => setStatus("cancelled")} />
               ) : null}
             </div>
-            {end && end.status !== "succeeded" ? (
-              <p className="text-sm text-slate-700">
-                The run ended {end.status}
-                {end.failedStep ? ` at step ${end.failedStep}` : ""}
-                {end.error ? `: ${end.error}` : "."}
+            {endedEarly ? (
+              <p className="text-sm text-slate-700" data-testid="run-ended-early">
+                {endedEarlyText(status, progress, iterations.length)}
+                {end?.error ? ` ${end.error}` : ""}
               </p>
             ) : null}
             <Bar
@@ -219,9 +221,7 @@ export function LiveRun(props: LiveRunProps) {
                 }
               />
             ) : null}
-            {kind === "optimize" ? (
-              <RunSteps step={active ? progress?.step : undefined} finished={status === "succeeded"} />
-            ) : null}
+            {kind === "optimize" ? <RunSteps step={progress?.step} status={status} /> : null}
             <dl className="grid grid-cols-2 gap-x-6 gap-y-3 sm:grid-cols-3 xl:grid-cols-6">
               <Stat label="Model calls">
                 {count(totals.calls)}
@@ -240,7 +240,7 @@ export function LiveRun(props: LiveRunProps) {
       ) : null}
       {kind === "optimize" ? (
         <Section title="Scores per iteration" id="run-chart">
-          <ScoreChart iterations={iterations} maxIterations={maxIterations} />
+          <ScoreChart iterations={iterations} />
           {props.candidatesPerIteration !== null ? (
             <p className="mt-2 text-xs text-slate-500">
               {props.candidatesPerIteration} candidate{props.candidatesPerIteration === 1 ? "" : "s"} proposed

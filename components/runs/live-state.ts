@@ -106,6 +106,30 @@ export function overallFraction(
   return 0;
 }
 
+/**
+ * What a cancelled or failed run did before it stopped, in one sentence: where it stopped and how many
+ * iterations it finished (the step list and the totals beside it say the rest).
+ */
+export function endedEarlyText(
+  status: RunStatus,
+  progress: Pick<Progress, "step" | "iteration"> | null,
+  finishedIterations: number,
+): string {
+  const verb = status === "cancelled" ? "was cancelled" : "failed";
+  const position = stepPosition(progress?.step);
+  const finished = `${finishedIterations} iteration${finishedIterations === 1 ? "" : "s"} finished`;
+  let where = "before its first step";
+  if (position.phase === "iteration") {
+    const step = ITERATION_STEPS[position.index];
+    where = `during iteration ${progress?.iteration ?? 1}, at step ${position.index + 1} (${step?.label.toLowerCase()})`;
+  } else if (position.phase === "final") {
+    where = "during the held-out test, after the last iteration";
+  } else if (progress?.step && progress.step !== "starting") {
+    where = `at ${progress.step}`;
+  }
+  return `The run ${verb} ${where}; ${finished}. No held-out test result: the report needs a finished run.`;
+}
+
 /** Time left for the whole run, projected from its pace so far; null until there is a pace. */
 export function overallEtaMs(fraction: number, elapsedMs: number): number | null {
   if (fraction <= 0.02 || fraction >= 1 || elapsedMs <= 0) return null;

@@ -96,7 +96,7 @@ export function ResultsTable({ items, hasWinner }: { items: RunResultItem[]; has
             <tr key={item.exampleKey} data-example={item.exampleKey}>
               <th scope="row" className="py-2 pr-3 font-normal tabular-nums text-slate-600">
                 {item.rowNumber}
-                <div className="truncate font-mono text-xs text-slate-400" title={item.exampleKey}>
+                <div className="truncate font-mono text-xs text-slate-600" title={item.exampleKey}>
                   {item.exampleKey}
                 </div>
               </th>

@@ -9,6 +9,7 @@ import { Section } from "@/components/ui/page";
 import type { ProjectRunDetail } from "@/lib/services/runs/reads";
 import { LiveRun } from "./live-run";
 import { candidatesPerIterationOf, liveIterations, maxIterationsOf } from "./live-state";
+import { QualityCostPareto } from "./quality-cost-pareto";
 import { RunCandidates } from "./run-candidates";
 import { RunFacts } from "./run-facts";
 import { RunIterations } from "./run-iterations";
@@ -75,6 +76,7 @@ export function RunDetail({
       ) : null}
       <Section title="Report" id="run-report">
         <RunReport
+          status={run.status}
           score={run.score}
           report={run.report}
           baselineVersion={baselineVersion.version}
@@ -86,6 +88,7 @@ export function RunDetail({
                 : (bestVersion?.version ?? null)
           }
         />
+        <QualityCostPareto report={run.report} />
         {run.report ? (
           <p className="mt-4 text-sm">
             <Link

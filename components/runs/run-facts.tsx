@@ -44,6 +44,10 @@ export function RunFacts({ project, run }: { project: string; run: ProjectRunDet
           versionLink(bestVersion)
         ) : bestVersion ? (
           <>the baseline ({versionLink(bestVersion)})</>
+        ) : run.status === "cancelled" || run.status === "failed" ? (
+          <span className="text-slate-500">
+            {`none: the run ${run.status === "cancelled" ? "was cancelled" : "failed"} before choosing one`}
+          </span>
         ) : (
           <span className="text-slate-500">not yet</span>
         )}

@@ -4,10 +4,11 @@ import type { StopReason } from "@/lib/core/report";
 import type { Interval } from "@/lib/core/types";
 import type { RunScore } from "@/lib/services/runs/reads";
 import type { RunReport as StoredReport } from "@/lib/validation/run-state";
+import type { RunStatus } from "@/lib/validation/runs";
 import { durationText, gainText, gainVerdict, intervalText, pct } from "./format";
 import { IntervalBar } from "./interval-bar";
 
-const STOP_REASONS: Record<StopReason, string> = {
+export const STOP_REASONS: Record<StopReason, string> = {
   target_reached: "the target score was reached",
   patience: "no improvement for the patience limit",
   max_iterations: "the iteration limit was reached",
@@ -57,26 +58,37 @@ function ScoreRow({
       <td className="py-2 pr-4 whitespace-nowrap tabular-nums text-slate-600">
         [{pct(interval.low)}, {pct(interval.high)}]
       </td>
-      <td className="w-1/3 py-2">
+      <td className="hidden w-1/3 py-2 sm:table-cell">
         <IntervalBar interval={interval} tone={tone} />
       </td>
     </tr>
   );
 }
 
+/** Why a run has no report, by its status. */
+const NO_REPORT: Record<RunStatus, string> = {
+  queued: "No report yet: it is written when the run finishes.",
+  running: "No report yet: it is written when the run finishes.",
+  succeeded: "No report: the run finished without one.",
+  cancelled:
+    "No report: the run was cancelled before its held-out test. Resume it to finish, or start a new run.",
+  failed: "No report: the run failed before its held-out test. Resume it to finish, or start a new run.",
+};
+
 export function RunReport({
+  status,
   score,
   report,
   baselineVersion,
   bestVersion,
 }: {
+  status: RunStatus;
   score: RunScore | null;
   report: StoredReport | null;
   baselineVersion: number;
   bestVersion: number | null;
 }) {
-  if (!score || !report)
-    return <p className="text-sm text-slate-600">No report yet: it is written when the run finishes.</p>;
+  if (!score || !report) return <p className="text-sm text-slate-600">{NO_REPORT[status]}</p>;
   if (score.kind === "eval") {
     if (report.kind !== "eval") return null;
     const metrics = Object.entries(report.metrics);
@@ -119,7 +131,9 @@ export function RunReport({
             <th scope="col">Prompt</th>
             <th scope="col">Score</th>
             <th scope="col">95% interval</th>
-            <th scope="col">Interval chart</th>
+            <th scope="col" className="hidden sm:table-cell">
+              Interval chart
+            </th>
           </tr>
         </thead>
         <tbody className="divide-y divide-slate-100">
@@ -131,7 +145,13 @@ export function RunReport({
           />
           <ScoreRow
             label="Final"
-            detail={bestVersion !== null ? `version ${bestVersion}` : undefined}
+            detail={
+              r.bestOrigin === null
+                ? "the baseline, never beaten"
+                : bestVersion !== null
+                  ? `version ${bestVersion}`
+                  : undefined
+            }
             interval={score.best}
             tone="indigo"
           />

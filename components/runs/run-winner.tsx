@@ -60,7 +60,7 @@ export function RunWinner({
             ·{" "}
             <Link
               href={`${taskHref}/diff?from=${baselineVersion}&to=${winner.version}`}
-              className="text-indigo-700 hover:underline"
+              className="text-indigo-700 underline"
             >
               compare with version {baselineVersion}
             </Link>

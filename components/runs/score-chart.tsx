@@ -3,6 +3,7 @@
 // validation with the 95% interval of its paired gain over that incumbent (incumbent + [low, high]), and
 // the incumbent's 95% interval on the training examples (grey band). Accepted candidates are filled
 // and ticked. The numbers are also in the iterations table; the chart's label sums them up.
+import { iterationAxis, scoreScale } from "./chart-scale";
 import { pct, points } from "./format";
 import type { LiveIteration } from "./live-state";
 
@@ -10,7 +11,8 @@ const W = 640;
 const H = 240;
 const PAD = { left: 44, right: 16, top: 14, bottom: 34 };
 
-function domain(iterations: LiveIteration[]): [number, number] {
+/** Every score the chart draws, so the y axis covers them all. */
+function chartValues(iterations: LiveIteration[]): number[] {
   const values: number[] = [];
   for (const it of iterations) {
     values.push(it.incumbentScore);
@@ -22,25 +24,18 @@ function domain(iterations: LiveIteration[]): [number, number] {
         values.push(it.incumbentScore + c.gainLow, it.incumbentScore + c.gainHigh);
     }
   }
-  if (values.length === 0) return [0, 1];
-  const lo = Math.max(0, Math.floor((Math.min(...values) - 0.05) * 10) / 10);
-  const hi = Math.min(1, Math.ceil((Math.max(...values) + 0.05) * 10) / 10);
-  return hi - lo < 0.2 ? [Math.max(0, hi - 0.2), Math.max(hi, 0.2)] : [lo, hi];
+  return values;
 }
 
-export function ScoreChart({
-  iterations,
-  maxIterations,
-}: {
-  iterations: LiveIteration[];
-  maxIterations: number;
-}) {
-  const last = Math.max(maxIterations, iterations.at(-1)?.index ?? 0, 1);
-  const [lo, hi] = domain(iterations);
+// Each <title> gets one string child: React's server renderer writes a <title> with several children
+// empty, and the client then fails to hydrate the page (React error #418).
+export function ScoreChart({ iterations }: { iterations: LiveIteration[] }) {
+  const axis = iterationAxis(iterations);
+  const last = axis.length;
+  const { lo, hi, ticks } = scoreScale(chartValues(iterations));
   const x = (iteration: number) => PAD.left + ((iteration - 0.5) / last) * (W - PAD.left - PAD.right);
   const y = (score: number) =>
     PAD.top + (1 - (Math.min(hi, Math.max(lo, score)) - lo) / (hi - lo)) * (H - PAD.top - PAD.bottom);
-  const ticks = Array.from({ length: 5 }, (_, i) => lo + ((hi - lo) * i) / 4);
   const slot = ((W - PAD.left - PAD.right) / last) * 0.6;
   const baseline = iterations[0]?.incumbentScore;
   const incumbentPath = iterations
@@ -71,7 +66,7 @@ export function ScoreChart({
             </text>
           </g>
         ))}
-        {Array.from({ length: last }, (_, i) => i + 1).map((iteration) => (
+        {axis.map((iteration) => (
           <text
             key={iteration}
             x={x(iteration)}
@@ -106,10 +101,7 @@ export function ScoreChart({
               height={Math.max(1, y(train.low) - y(train.high))}
               className="fill-slate-200/70"
             >
-              <title>
-                Iteration {it.index}: incumbent on training examples, 95% interval [{pct(train.low)},{" "}
-                {pct(train.high)}]
-              </title>
+              <title>{`Iteration ${it.index}: incumbent on training examples, 95% interval [${pct(train.low)}, ${pct(train.high)}]`}</title>
             </rect>
           );
         })}
@@ -126,10 +118,7 @@ export function ScoreChart({
             height={8}
             className="fill-slate-700"
           >
-            <title>
-              Iteration {it.index}: incumbent {pct(it.incumbentScore)} on validation
-              {it.index === 1 ? " (the baseline)" : ""}
-            </title>
+            <title>{`Iteration ${it.index}: incumbent ${pct(it.incumbentScore)} on validation${it.index === 1 ? " (the baseline)" : ""}`}</title>
           </rect>
         ))}
         {iterations.map((it) => {
@@ -167,11 +156,11 @@ export function ScoreChart({
                   }
                 />
                 <title>
-                  Iteration {it.index}, candidate {c.index}: {pct(score)} on validation
-                  {hasGain
-                    ? `, gain over the incumbent [${points(c.gainLow as number)}, ${points(c.gainHigh as number)}] (95%)`
-                    : ""}
-                  {c.accepted ? ", accepted" : ""}
+                  {`Iteration ${it.index}, candidate ${c.index}: ${pct(score)} on validation${
+                    hasGain
+                      ? `, gain over the incumbent [${points(c.gainLow as number)}, ${points(c.gainHigh as number)}] (95%)`
+                      : ""
+                  }${c.accepted ? ", accepted" : ""}`}
                 </title>
               </g>
             );

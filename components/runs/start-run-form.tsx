@@ -4,17 +4,23 @@
 // models (a model configuration of the project by name, the offline simulator, or any "provider:model"
 // id), metrics, strategy and K, stop rules and budget. Posts the run spec (lib/validation/runs.ts) as
 // JSON; on 202 opens the run's live page, on 4xx names the field next to its control and above the form.
+// The cost estimate follows the fields as they change; a paid run above the project's threshold is
+// confirmed before it starts.
 import { useMutation } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { type FormEvent, useRef, useState } from "react";
+import { type FormEvent, useEffect, useRef, useState } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { SelectField, TextField } from "@/components/ui/field";
 import { Fieldset } from "@/components/ui/fieldset";
 import { ApiError, apiRequest, errorMessage } from "@/lib/http/client";
-import type { CreatedRun } from "@/lib/validation/runs";
+import type { CreatedRun, RunEstimateView } from "@/lib/validation/runs";
+import type { StartedComparison } from "@/lib/validation/strategy-comparison";
+import { CompareStrategiesField } from "./compare-strategies-field";
 import { CUSTOM, ModelChoice, modelRef } from "./model-choice";
+import { CostConfirmation, EstimatePanel, useEstimate } from "./run-estimate";
+import { BudgetFields, NUMBER_INPUT, SplitsSeedCache } from "./run-form-sections";
 import { errorsByControl, type RunSpecDraft, runSpecFromForm } from "./run-spec-draft";
 
 export interface StartRunChoices {
@@ -71,14 +77,49 @@ export function StartRunForm({
       ? "critique-rewrite"
       : (choices.strategies[0]?.name ?? ""),
   );
+  const formRef = useRef<HTMLFormElement>(null);
+  const [draft, setDraft] = useState<RunSpecDraft | null>(null);
+  const estimateUrl = `/api/v1/projects/${project}/runs/estimate`;
+  const estimate = useEstimate(estimateUrl, draft);
+  const [confirming, setConfirming] = useState<{ spec: RunSpecDraft; estimate: RunEstimateView } | null>(
+    null,
+  );
+  const readDraft = (): RunSpecDraft | null => {
+    if (!formRef.current) return null;
+    const form = new FormData(formRef.current);
+    return runSpecFromForm(form, (id) => modelRef(form, id));
+  };
+  // The first estimate, for the fields as the page renders them.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: once, after the form is in the document
+  useEffect(() => setDraft(readDraft()), []);
   const start = useMutation({
-    mutationFn: (spec: RunSpecDraft) =>
-      apiRequest<CreatedRun>("POST", `/api/v1/projects/${project}/runs`, spec),
-    onSuccess: (created) => router.push(`/projects/${project}/runs/${created.id}`),
+    // The cost is checked again at submit time (the shown estimate may lag the last keystroke).
+    mutationFn: async ({ spec, confirmed }: { spec: RunSpecDraft; confirmed: boolean }) => {
+      if (!confirmed) {
+        const cost = await apiRequest<RunEstimateView>("POST", estimateUrl, spec).catch(() => null);
+        if (cost?.needsConfirmation) return { confirm: { spec, estimate: cost } };
+      }
+      const compareWith = formRef.current
+        ? new FormData(formRef.current).getAll("compareWith").map(String)
+        : [];
+      if (compareWith.length > 0) {
+        const strategies = [spec.optimizer?.strategy ?? strategy, ...compareWith];
+        const body = { spec, strategies };
+        const url = `/api/v1/projects/${project}/runs/strategies`;
+        return { compared: await apiRequest<StartedComparison>("POST", url, body) };
+      }
+      return { created: await apiRequest<CreatedRun>("POST", `/api/v1/projects/${project}/runs`, spec) };
+    },
+    onSuccess: (result) => {
+      if (result.confirm) setConfirming(result.confirm);
+      else if (result.compared) router.push(result.compared.compareUrl);
+      else if (result.created) router.push(`/projects/${project}/runs/${result.created.id}`);
+    },
     onError: () => requestAnimationFrame(() => alertRef.current?.focus()),
   });
+  const queued = start.isSuccess && (start.data.created !== undefined || start.data.compared !== undefined);
   const errors = errorsByControl(start.error instanceof ApiError ? start.error : null);
-  const num = { type: "number", inputMode: "decimal", step: "any" } as const;
+  const num = NUMBER_INPUT;
   const defaultModel = choices.modelConfigs[0]
     ? `config:${choices.modelConfigs[0].name}`
     : `id:${choices.simModels[0] ?? CUSTOM}`;
@@ -87,8 +128,9 @@ export function StartRunForm({
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    start.mutate(runSpecFromForm(form, (id) => modelRef(form, id)));
+    const spec = readDraft();
+    setConfirming(null);
+    if (spec) start.mutate({ spec, confirmed: false });
   }
 
   if (choices.tasks.length === 0 || choices.datasets.length === 0)
@@ -116,7 +158,17 @@ export function StartRunForm({
     );
 
   return (
-    <form onSubmit={onSubmit} noValidate className="space-y-5" aria-label="Start a run">
+    <form
+      ref={formRef}
+      onSubmit={onSubmit}
+      onChange={() => {
+        setConfirming(null);
+        setDraft(readDraft());
+      }}
+      noValidate
+      className="space-y-5"
+      aria-label="Start a run"
+    >
       {start.isError ? (
         <div ref={alertRef} tabIndex={-1} className="outline-none">
           <Alert tone="error" title="The run was not started">
@@ -244,6 +296,9 @@ export function StartRunForm({
               error={errors["optimizer.strategy"]}
             />
           </div>
+          {preset.evaluate ? null : (
+            <CompareStrategiesField strategies={choices.strategies} selected={strategy} />
+          )}
           <TextField
             id="run-candidates"
             name="candidates"
@@ -301,84 +356,23 @@ export function StartRunForm({
             {...num}
           />
         </Fieldset>
-        <Fieldset legend="Budget (optional)" className="grid gap-3 sm:grid-cols-2">
-          <TextField
-            id="run-budget-calls"
-            name="budgetCalls"
-            label="Max model calls"
-            min={1}
-            error={errors["budget.calls"]}
-            {...num}
-          />
-          <TextField
-            id="run-budget-cost"
-            name="budgetCostUsd"
-            label="Max cost (USD)"
-            error={errors["budget.costUsd"]}
-            {...num}
-          />
-          <TextField
-            id="run-budget-tokens"
-            name="budgetTokens"
-            label="Max tokens"
-            min={1}
-            error={errors["budget.tokens"]}
-            {...num}
-          />
-          <TextField
-            id="run-budget-wall"
-            name="budgetWallSeconds"
-            label="Max wall time (seconds)"
-            error={errors["budget.wallSeconds"]}
-            {...num}
-          />
-        </Fieldset>
+        <BudgetFields errors={errors} />
       </div>
-      <details
-        className="rounded-md border border-slate-200 p-4"
-        open={Boolean(
-          errors.splits ||
-            errors["splits.validation"] ||
-            errors["splits.test"] ||
-            errors.seed ||
-            errors.cache,
-        )}
-      >
-        <summary className="cursor-pointer text-sm font-semibold text-slate-800">
-          Splits, seed and cache
-        </summary>
-        <div className="mt-3 grid gap-3 sm:grid-cols-4">
-          <TextField
-            id="run-split-validation"
-            name="splitValidation"
-            label="Validation fraction"
-            placeholder="0.25"
-            error={errors["splits.validation"] ?? errors.splits}
-            {...num}
-          />
-          <TextField
-            id="run-split-test"
-            name="splitTest"
-            label="Test fraction"
-            placeholder="0.25"
-            error={errors["splits.test"]}
-            {...num}
-          />
-          <TextField id="run-seed" name="seed" label="Seed" placeholder="42" error={errors.seed} {...num} />
-          <div className="space-y-1">
-            <label className="mt-7 flex items-center gap-2 text-sm font-medium text-slate-800">
-              <input type="checkbox" name="cache" value="on" defaultChecked />
-              Response cache
-            </label>
-            {errors.cache ? <p className="text-sm text-red-700">{errors.cache}</p> : null}
-          </div>
-        </div>
-      </details>
+      <SplitsSeedCache errors={errors} />
+      <EstimatePanel query={estimate} project={project} />
+      {confirming ? (
+        <CostConfirmation
+          estimate={confirming.estimate}
+          pending={start.isPending}
+          onConfirm={() => start.mutate({ spec: confirming.spec, confirmed: true })}
+          onCancel={() => setConfirming(null)}
+        />
+      ) : null}
       <div className="flex items-center gap-3">
-        <Button type="submit" pending={start.isPending || start.isSuccess}>
+        <Button type="submit" pending={start.isPending || queued}>
           Start run
         </Button>
-        {start.isSuccess ? (
+        {queued ? (
           <span role="status" className="text-sm text-slate-600">
             Run queued; opening it…
           </span>

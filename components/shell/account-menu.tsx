@@ -42,17 +42,17 @@ export function AccountMenu({ email }: { email: string }) {
   };
 
   return (
-    <div ref={root} className="relative">
+    <div ref={root} className="relative min-w-0">
       <button
         ref={trigger}
         type="button"
         aria-haspopup="menu"
         aria-expanded={open}
         onClick={() => setOpen(!open)}
-        className="inline-flex items-center gap-1 rounded-md px-2 py-1 text-sm text-slate-700 hover:bg-slate-100"
+        className="inline-flex min-w-0 max-w-full items-center gap-1 rounded-md px-2 py-1 text-sm text-slate-700 hover:bg-slate-100"
       >
         <span className="sr-only">Account: </span>
-        {email}
+        <span className="min-w-0 truncate">{email}</span>
         <span aria-hidden="true" className="text-xs text-slate-400">
           ▾
         </span>

@@ -18,6 +18,12 @@ interface Input {
   newPassword: string;
 }
 
+/** The fields this form shows next to their controls, by API path (lib/http/error-wording.ts). */
+const FIELD_LABELS = {
+  currentPassword: "Current password",
+  newPassword: "New password",
+};
+
 export function ChangePasswordDialog({ email, onClose }: { email: string; onClose: () => void }) {
   const router = useRouter();
   const [mismatch, setMismatch] = useState(false);
@@ -56,7 +62,7 @@ export function ChangePasswordDialog({ email, onClose }: { email: string; onClos
       ) : (
         <form onSubmit={onSubmit} className="space-y-4" noValidate>
           {change.error && !Object.keys(fields).length ? (
-            <Alert tone="error">{errorMessage(change.error)}</Alert>
+            <Alert tone="error">{errorMessage(change.error, FIELD_LABELS)}</Alert>
           ) : null}
           <TextField
             id="currentPassword"

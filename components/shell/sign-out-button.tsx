@@ -9,6 +9,7 @@ export function SignOutButton() {
   return (
     <Button
       variant="ghost"
+      className="shrink-0 whitespace-nowrap"
       pending={pending}
       onClick={() => {
         setPending(true);

@@ -54,6 +54,21 @@ describe("security headers", () => {
     expect(page().headers.get("strict-transport-security")).toMatch(/^max-age=/);
   });
 
+  it("lets the API reference's renderer write <style> elements, and nothing else; scripts stay nonce-only", () => {
+    delete process.env.NEXTAUTH_URL;
+    const styleSrc = (path: string) => {
+      const policy = proxy(new NextRequest(`http://127.0.0.1:3000${path}`)).headers.get(
+        "content-security-policy",
+      )!;
+      expect(policy).toMatch(/script-src 'self' 'nonce-[^']+' 'strict-dynamic';/);
+      return /style-src ([^;]*)/.exec(policy)![1];
+    };
+    expect(styleSrc("/docs/api")).toBe("'self' 'unsafe-inline'");
+    expect(styleSrc("/docs/api/")).toBe("'self' 'unsafe-inline'");
+    for (const path of ["/projects/alpha", "/docs/api-other", "/docs/api/x", "/sign-in"])
+      expect(styleSrc(path), path).toMatch(/^'self' 'nonce-[^']+'$/);
+  });
+
   it("runs for pages, not for the API or build assets", () => {
     const matcher = new RegExp(`^${config.matcher[0]}$`);
     for (const path of ["/", "/sign-in", "/projects/alpha/runs", "/docs/api", "/apiary"])

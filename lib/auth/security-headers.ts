@@ -26,16 +26,33 @@ export function createNonce(): string {
 }
 
 /**
+ * Pages whose renderer writes `<style>` elements it cannot give our nonce: the API reference (the Scalar
+ * renderer injects its theme's CSS at run time). Only their styles are relaxed; scripts stay nonce-only.
+ */
+const INLINE_STYLE_PAGES = new Set(["/docs/api"]);
+
+export function pageNeedsInlineStyles(pathname: string): boolean {
+  return INLINE_STYLE_PAGES.has(pathname.replace(/\/+$/, "") || "/");
+}
+
+/**
  * The pages' policy. `style-src-attr 'unsafe-inline'` allows `style="…"` attributes (React renders
  * computed widths of progress bars and charts that way); they cannot run script. Development adds what
- * React's dev tooling needs (eval for error stacks, injected styles).
+ * React's dev tooling needs (eval for error stacks, injected styles). `inlineStyles` (see
+ * pageNeedsInlineStyles) allows `<style>` elements without the nonce: a nonce in the directive would make
+ * browsers ignore 'unsafe-inline'.
  */
-export function pageContentSecurityPolicy(options: { nonce: string; dev: boolean; https: boolean }): string {
-  const { nonce, dev, https } = options;
+export function pageContentSecurityPolicy(options: {
+  nonce: string;
+  dev: boolean;
+  https: boolean;
+  inlineStyles?: boolean;
+}): string {
+  const { nonce, dev, https, inlineStyles = false } = options;
   return [
     "default-src 'self'",
     `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${dev ? " 'unsafe-eval'" : ""}`,
-    `style-src 'self' ${dev ? "'unsafe-inline'" : `'nonce-${nonce}'`}`,
+    `style-src 'self' ${dev || inlineStyles ? "'unsafe-inline'" : `'nonce-${nonce}'`}`,
     "style-src-attr 'unsafe-inline'",
     "img-src 'self' blob: data:",
     "font-src 'self'",

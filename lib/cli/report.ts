@@ -1,13 +1,41 @@
 // How a finished run reads in the terminal.
 import type { EvaluationReport } from "@/lib/core/evaluation";
 import type { Progress } from "@/lib/core/ports";
-import type { OptimizationReport } from "@/lib/core/report";
+import { heldOutTest, type OptimizationReport, qualityCostLines } from "@/lib/core/report";
 import { bold, dim, duration, gain, green, interval, pct, promptDiff, red, table, usd } from "./format";
 
-export function progressLine(p: Progress): string {
+export function progressLine(p: Progress, counted?: string): string {
   const where = p.iteration > 0 ? `iter ${p.iteration} · ${p.step}` : p.step;
   const eta = p.etaMs === null || p.done === p.total ? "" : ` · step ETA ${duration(p.etaMs)}`;
-  return `${where} ${p.done}/${p.total} · ${p.calls} calls · ${p.inputTokens + p.outputTokens} tokens · ${usd(p.costUsd)} · ${duration(p.elapsedMs)}${eta}`;
+  return `${where} ${counted ?? `${p.done}/${p.total}`} · ${p.calls} calls · ${p.inputTokens + p.outputTokens} tokens · ${usd(p.costUsd)} · ${duration(p.elapsedMs)}${eta}`;
+}
+
+const FINAL_TEST_STEP = /^final test: /;
+
+/**
+ * Progress lines for one run. The held-out test goes in chunks (lib/core/final-test.ts) and each chunk
+ * reports its own done/total, which alone read as if the test had 50 examples, then 34; these lines say
+ * which chunk they count and how many test examples that prompt has been scored on so far.
+ */
+export function progressLines(): (p: Progress) => string {
+  // Per final-test step: examples of its finished chunks, the chunk now running, the last snapshot.
+  const steps = new Map<string, { scored: number; chunk: number; done: number; total: number }>();
+  return (p) => {
+    if (!FINAL_TEST_STEP.test(p.step)) return progressLine(p);
+    const state = steps.get(p.step) ?? { scored: 0, chunk: 1, done: 0, total: p.total };
+    // A count that runs backwards is the next chunk beginning: the previous one finished.
+    if (p.done < state.done) {
+      state.scored += state.total;
+      state.chunk += 1;
+    }
+    state.done = p.done;
+    state.total = p.total;
+    steps.set(p.step, state);
+    return progressLine(
+      p,
+      `chunk ${state.chunk}: ${p.done}/${p.total} examples (${state.scored + p.done} test examples so far)`,
+    );
+  };
 }
 
 export function iterationTable(report: OptimizationReport): string {
@@ -51,7 +79,7 @@ export function optimizationSummary(
   runId: string,
   savedVersion: number | null,
 ): string {
-  const { test } = report;
+  const test = heldOutTest(report);
   const verdict =
     test.gain.low > 0
       ? green("improvement: the 95% interval of the gain is above zero")
@@ -64,6 +92,7 @@ export function optimizationSummary(
     "",
     iterationTable(report),
     "",
+    ...qualityCostLines(report),
   ];
   if (report.bestOrigin) {
     lines.push(

@@ -67,14 +67,14 @@ export const DEFAULT_SEARCH_PLAN: SearchPlan = {
   scorings: [{ candidates: "k", examples: "minibatch" }],
 };
 
-interface Sizes {
+export interface SplitSizes {
   train: number;
   validation: number;
   test: number;
   minibatch: number;
 }
 
-function splitSizes(settings: StepPlanSettings, examples: number): Sizes {
+export function splitSizes(settings: Pick<StepPlanSettings, "splits">, examples: number): SplitSizes {
   // As lib/core/splits.ts: each split keeps at least one example.
   const test = Math.max(1, Math.round(examples * settings.splits.test));
   const validationSplit = Math.max(1, Math.round(examples * settings.splits.validation));
@@ -96,7 +96,7 @@ const batchStepBytes = () => {
   return 2 * object + 120 + 8 * number;
 };
 
-function countSteps(settings: StepPlanSettings, sizes: Sizes, batch: number, search: SearchPlan) {
+function countSteps(settings: StepPlanSettings, sizes: SplitSizes, batch: number, search: SearchPlan) {
   const { number, object, id, metric, metrics, candidate, rejected, attempts } = SIZE_ASSUMPTIONS;
   const k = settings.candidates;
   const contenders = Math.min(settings.acceptance.validateTop, k);

@@ -238,13 +238,13 @@ describe.each(TEST_PROVIDERS)("accounts on %s", (provider) => {
     await expect(
       audited(db, actor, async (tx) => {
         await tx.user.update({ where: { id: u.id }, data: { name: "changed" } });
-        return { result: null, audit: { action: undefined as unknown as string } };
+        return { result: null, audit: { action: undefined as never } };
       }),
     ).rejects.toThrow();
     expect((await db.user.findUniqueOrThrow({ where: { id: u.id } })).name).toBe("");
     await expect(
       audited(db, actor, async (tx) => {
-        await appendAudit(tx, actor, { action: "user.renamed" });
+        await appendAudit(tx, actor, { action: "user.password_changed" });
         await tx.user.create({ data: { email: "atomic@example.com", passwordHash: hash } });
         return { result: null, audit: null };
       }),

@@ -1,6 +1,7 @@
 // The audit log: append-only. Entries are written by the repository that makes the change, inside the
 // same transaction (`audited`), so a change and its entry commit or roll back together. Nothing here
 // updates or deletes an entry.
+import type { AuditAction } from "@/lib/validation/audit-actions";
 import { readStored } from "@/lib/validation/stored-document";
 import { storedObjectSchema } from "@/lib/validation/stored-state";
 import type { Db, Tx } from "./client";
@@ -19,8 +20,8 @@ export interface AuditActor {
 }
 
 export interface AuditEntryInput {
-  /** e.g. "member.role_changed" */
-  action: string;
+  /** e.g. "member.role_changed"; only the declared ones (lib/validation/audit-actions.ts). */
+  action: AuditAction;
   organizationId?: string | null;
   projectId?: string | null;
   targetType?: string | null;
@@ -78,19 +79,21 @@ export async function appendAudit(db: Db | Tx, actor: AuditActor, entry: AuditEn
 
 /**
  * Runs `change` in a transaction and appends the audit entries it returns in the same transaction: if
- * either fails, neither is stored.
+ * either fails, neither is stored. `actor` may depend on the result: someone creating their own account
+ * is its actor, and exists only once the change ran.
  */
 export function audited<T>(
   db: Db,
-  actor: AuditActor,
+  actor: AuditActor | ((result: T) => AuditActor),
   change: (tx: Tx) => Promise<{ result: T; audit: AuditEntryInput | AuditEntryInput[] | null }>,
   options: { serializable?: boolean } = {},
 ): Promise<T> {
   return db.$transaction(
     async (tx) => {
       const { result, audit } = await change(tx);
+      const by = typeof actor === "function" ? actor(result) : actor;
       for (const entry of audit === null ? [] : Array.isArray(audit) ? audit : [audit]) {
-        await appendAudit(tx, actor, entry);
+        await appendAudit(tx, by, entry);
       }
       return result;
     },

@@ -2,7 +2,7 @@
 // web users create projects with themselves as owner (see memberships.ts for roles).
 import { ConflictError } from "@/lib/core/errors";
 import type { Role } from "@/lib/core/roles";
-import { type AuditActor, audited } from "./audit";
+import { type AuditActor, type AuditEntryInput, audited } from "./audit";
 import type { Db, Tx } from "./client";
 import { isUniqueViolation, retryOnUniqueViolation } from "./util";
 
@@ -76,17 +76,90 @@ export function getOrganizationBySlug(db: Db, slug: string): Promise<Organizatio
 
 export interface ProjectWithRole extends ProjectRecord {
   role: Role;
+  /** When an admin archived the project (null: active). */
+  archivedAt: Date | null;
 }
 
-/** The projects `userId` is a member of, by name. */
-export async function listProjectsForUser(db: Db, userId: string): Promise<ProjectWithRole[]> {
+/** The projects `userId` is a member of, by name: active ones, and archived ones too when asked. */
+export async function listProjectsForUser(
+  db: Db,
+  userId: string,
+  options: { includeArchived?: boolean } = {},
+): Promise<ProjectWithRole[]> {
   const rows = await db.membership.findMany({
-    where: { userId },
-    select: { role: true, project: { select: PROJECT_SELECT } },
+    where: { userId, ...(options.includeArchived ? {} : { project: { archivedAt: null } }) },
+    select: { role: true, project: { select: { ...PROJECT_SELECT, archivedAt: true } } },
   });
   return rows
     .map((row) => ({ ...row.project, role: row.role as Role }))
     .sort((a, b) => a.name.localeCompare(b.name) || a.slug.localeCompare(b.slug));
+}
+
+/** When the project was archived (null: active), read fresh: cached access records may be older. */
+export async function getProjectArchivedAt(db: Db | Tx, projectId: string): Promise<Date | null> {
+  const row = await db.project.findUnique({ where: { id: projectId }, select: { archivedAt: true } });
+  return row?.archivedAt ?? null;
+}
+
+export interface ProjectChange {
+  /** A new display name (the slug, which addresses the project, never changes). */
+  name?: string;
+  /** true archives, false brings the project back; unchanged when absent or already so. */
+  archived?: boolean;
+}
+
+/**
+ * Renames and/or archives (unarchives) a project, with one audit entry per change made
+ * ("project.renamed", "project.archived", "project.unarchived"); a request that changes nothing
+ * writes nothing. Returns the project as it is afterwards.
+ */
+export function updateProject(
+  db: Db,
+  project: ProjectRecord,
+  change: ProjectChange,
+  actor: AuditActor,
+  now: Date = new Date(),
+): Promise<ProjectRecord & { archivedAt: Date | null }> {
+  const select = { ...PROJECT_SELECT, archivedAt: true } as const;
+  return audited(db, actor, async (tx) => {
+    const current = await tx.project.findUniqueOrThrow({ where: { id: project.id }, select });
+    const rename = change.name !== undefined && change.name !== current.name;
+    const archive = change.archived !== undefined && change.archived !== (current.archivedAt !== null);
+    if (!rename && !archive) return { result: current, audit: null };
+    const updated = await tx.project.update({
+      where: { id: project.id },
+      data: {
+        ...(rename ? { name: change.name } : {}),
+        ...(archive ? { archivedAt: change.archived ? now : null } : {}),
+      },
+      select,
+    });
+    const base = {
+      organizationId: current.organization.id,
+      projectId: current.id,
+      targetType: "project",
+      targetId: current.id,
+      targetLabel: current.slug,
+    };
+    const audit: AuditEntryInput[] = [];
+    if (rename) {
+      audit.push({
+        ...base,
+        action: "project.renamed",
+        before: { name: current.name },
+        after: { name: updated.name },
+      });
+    }
+    if (archive) {
+      audit.push({
+        ...base,
+        action: change.archived ? "project.archived" : "project.unarchived",
+        before: { archivedAt: current.archivedAt?.toISOString() ?? null },
+        after: { archivedAt: updated.archivedAt?.toISOString() ?? null },
+      });
+    }
+    return { result: updated, audit };
+  });
 }
 
 /** Organizations in which `userId` owns at least one project. */
@@ -157,4 +230,39 @@ export async function createProject(
     }
     throw error;
   }
+}
+
+/** The project's cost-confirmation threshold in US dollars; null when it keeps the default. */
+export async function getProjectCostConfirmation(db: Db | Tx, projectId: string): Promise<number | null> {
+  const row = await db.project.findUnique({
+    where: { id: projectId },
+    select: { costConfirmAboveUsd: true },
+  });
+  return row?.costConfirmAboveUsd ?? null;
+}
+
+/** Sets the threshold with a "project.cost_confirmation_set" audit entry, in one transaction. */
+export function setProjectCostConfirmation(
+  db: Db,
+  project: ProjectRecord,
+  confirmAboveUsd: number,
+  before: number,
+  actor: AuditActor,
+): Promise<void> {
+  return audited(db, actor, async (tx) => {
+    await tx.project.update({ where: { id: project.id }, data: { costConfirmAboveUsd: confirmAboveUsd } });
+    return {
+      result: undefined,
+      audit: {
+        action: "project.cost_confirmation_set",
+        organizationId: project.organization.id,
+        projectId: project.id,
+        targetType: "project",
+        targetId: project.id,
+        targetLabel: project.slug,
+        before: { confirmAboveUsd: before },
+        after: { confirmAboveUsd },
+      },
+    };
+  });
 }

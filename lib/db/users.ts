@@ -121,12 +121,13 @@ export async function createUserAccount(
     organization: { slug: string; name: string; rename?: boolean };
     onlyIfNoUsers?: boolean;
   },
-  actor: AuditActor,
+  /** Who does it; a function of the new user when they create themselves (the /setup page). */
+  actor: AuditActor | ((user: UserRecord) => AuditActor),
 ): Promise<AccountResult> {
   try {
     return await audited(
       db,
-      actor,
+      typeof actor === "function" ? (result: AccountResult) => actor(result.user) : actor,
       async (tx) => {
         if (input.onlyIfNoUsers && (await tx.user.count()) > 0) {
           throw new ConflictError("setup is already done: sign in, or ask an owner to invite you");

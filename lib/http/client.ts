@@ -1,11 +1,13 @@
 // Browser-side calls to the API (same origin, session cookie): JSON in, JSON out. Every error answer is
 // read by one parser (`apiErrorFrom`, for fetch and for the file uploads' XMLHttpRequest alike) into an
 // ApiError whose `details` has the one declared shape (lib/validation/common.ts): `issues` naming the
-// fields at fault, plus what some codes add (`problems` of an uploaded file, …).
+// fields at fault, plus what some codes add (`problems` of an uploaded file, …). What people read of it
+// comes from lib/http/error-wording.ts: `errorMessage`, `describeError` and the field messages here.
 import * as z from "zod";
 import { type ErrorDetails, errorDetailsSchema, type ValidationIssue } from "@/lib/validation/common";
+import { type FieldLabels, type WordedError, wordApiError, wordIssueMessage } from "./error-wording";
 
-export type { ErrorDetails, ValidationIssue };
+export type { ErrorDetails, FieldLabels, ValidationIssue, WordedError };
 
 export class ApiError extends Error {
   constructor(
@@ -18,20 +20,24 @@ export class ApiError extends Error {
     this.name = "ApiError";
   }
 
-  /** The issues of one part of the request (body fields, query parameters, path parameters). */
+  /** The issues of one part of the request (body fields, query parameters, path parameters), worded for people. */
   issuesIn(where: ValidationIssue["in"]): ValidationIssue[] {
-    return this.details.issues.filter((issue) => issue.in === where);
+    return this.details.issues
+      .filter((issue) => issue.in === where)
+      .map((issue) => ({ ...issue, message: wordIssueMessage(issue.message) }));
   }
 
   /**
-   * The first message per field of one part of the request, by dotted path ("email", "members.0.role");
-   * `depth` keeps that many leading path segments (1: messages by top-level field).
+   * Every message per field of one part of the request (joined), by dotted path ("email",
+   * "members.0.role"); `depth` keeps that many leading path segments (1: messages by top-level field).
    */
   fieldErrorsIn(where: ValidationIssue["in"], depth = Number.POSITIVE_INFINITY): Record<string, string> {
     const out: Record<string, string> = {};
     for (const issue of this.issuesIn(where)) {
       const field = issue.path.split(".").slice(0, depth).join(".");
-      if (field && !out[field]) out[field] = issue.message;
+      if (!field) continue;
+      if (!out[field]) out[field] = issue.message;
+      else if (!out[field].split("; ").includes(issue.message)) out[field] += `; ${issue.message}`;
     }
     return out;
   }
@@ -81,8 +87,21 @@ export async function apiRequest<T>(method: string, path: string, body?: unknown
   return data as T;
 }
 
-/** A message for any error thrown by apiRequest (or the network). */
-export function errorMessage(error: unknown): string {
-  if (error instanceof ApiError) return error.message;
-  return "Could not reach the server. Check your connection and try again.";
+const NETWORK_MESSAGE = "Could not reach the server. Check your connection and try again.";
+
+/**
+ * What to show for any error thrown by apiRequest (or the network): the summary for the form's alert and
+ * the messages of the fields the form labels (`labels`: API path → the form's label).
+ */
+export function describeError(error: unknown, labels: FieldLabels = {}): WordedError {
+  if (error instanceof ApiError) return wordApiError(error, labels);
+  return { summary: NETWORK_MESSAGE, fields: {} };
+}
+
+/**
+ * A message for any error thrown by apiRequest (or the network), in the user's words. A form that shows
+ * some fields' messages next to them passes their `labels`; the message then lists only the others.
+ */
+export function errorMessage(error: unknown, labels: FieldLabels = {}): string {
+  return describeError(error, labels).summary;
 }

@@ -2,14 +2,16 @@
 // Schemas with a `.meta({ id })` become components; Dates are `string` / `date-time`.
 import * as z from "zod";
 import { errorEnvelopeSchema } from "@/lib/validation/common";
+import { declaredTags, type OpenApiTag } from "./openapi-tags";
 import type { Operation } from "./registry";
 
 type JsonSchema = Record<string, unknown>;
 
 export interface OpenApiDocument {
   openapi: "3.1.0";
-  info: { title: string; version: string; description: string };
+  info: { title: string; version: string; description: string; contact: { name: string } };
   servers: { url: string }[];
+  tags: OpenApiTag[];
   paths: Record<string, Record<string, OpenApiOperation>>;
   components: { schemas: Record<string, JsonSchema>; securitySchemes: Record<string, JsonSchema> };
 }
@@ -35,6 +37,23 @@ export interface OpenApiOperation {
   "x-strop-role"?: string;
 }
 
+/**
+ * A fixed-length tuple comes out of zod as `prefixItems` plus `items: false`; `maxItems` already closes
+ * it. OpenAPI tools want an item schema there (Spectral's array-items; tools that predate `prefixItems`
+ * read only `items`), so `items` becomes what any element may be: inert past `maxItems`, informative to them.
+ */
+function withTupleItemSchema(_key: string, value: unknown): unknown {
+  if (!value || typeof value !== "object" || Array.isArray(value)) return value;
+  const schema = value as JsonSchema;
+  const { prefixItems } = schema;
+  if (schema.items !== false || !Array.isArray(prefixItems) || schema.maxItems !== prefixItems.length)
+    return value;
+  const distinct = [...new Set(prefixItems.map((item) => JSON.stringify(item)))].map((text) =>
+    JSON.parse(text),
+  );
+  return { ...schema, items: distinct.length === 1 ? distinct[0] : { anyOf: distinct } };
+}
+
 class SchemaCollector {
   readonly components: Record<string, JsonSchema> = {};
 
@@ -51,21 +70,27 @@ class SchemaCollector {
     }) as JsonSchema;
     const { $schema: _, $defs = {}, ...rest } = json as JsonSchema & { $defs?: Record<string, JsonSchema> };
     // Named sub-schemas go to components under their id; one that differs from a component of the same
-    // name (e.g. the input side of a schema with defaults) gets another name. Two passes, because a
-    // renamed schema changes the references inside the others.
-    const renames: Record<string, string> = Object.fromEntries(Object.keys($defs).map((id) => [id, id]));
+    // name (e.g. the input side of a schema with defaults) gets another name. A renamed schema changes
+    // the references inside the others, which can change their names in turn: settle every name before
+    // storing anything, so no reference points at a name that was given up.
+    const ids = Object.keys($defs);
+    const renames: Record<string, string> = Object.fromEntries(ids.map((id) => [id, id]));
     const rewrite = (value: unknown): JsonSchema =>
       JSON.parse(
         JSON.stringify(value).replace(/"#\/\$defs\/([^"]+)"/g, (_m, id: string) =>
           JSON.stringify(`#/components/schemas/${renames[id] ?? id}`),
         ),
+        withTupleItemSchema,
       );
-    for (const id of Object.keys($defs)) renames[id] = this.freeName(id, rewrite($defs[id]));
-    for (const id of Object.keys($defs)) {
-      const def = rewrite($defs[id]);
-      renames[id] = this.freeName(id, def);
-      this.components[renames[id]!] = def;
+    for (let round = 0, settled = false; !settled; round++) {
+      if (round > ids.length + 1) throw new Error(`openapi: the names of ${ids.join(", ")} do not settle`);
+      settled = true;
+      for (const id of ids) {
+        const name = this.freeName(id, rewrite($defs[id]));
+        if (name !== renames[id]) [renames[id], settled] = [name, false];
+      }
     }
+    for (const id of ids) this.components[renames[id]!] = rewrite($defs[id]);
     return rewrite(rest);
   }
 
@@ -128,8 +153,13 @@ function errorStatuses(op: Operation): string[] {
 }
 
 /** Raw (non-JSON) content: bytes of each media type. */
-function rawContent(types: string[]): Record<string, { schema: JsonSchema }> {
-  return Object.fromEntries(types.map((t) => [t, { schema: { type: "string", format: "binary" } }]));
+function rawContent(types: string[], json?: JsonSchema): Record<string, { schema: JsonSchema }> {
+  return Object.fromEntries(
+    types.map((t) => [
+      t,
+      { schema: t === "application/json" && json ? json : { type: "string", format: "binary" } },
+    ]),
+  );
 }
 
 function security(op: Operation): Record<string, string[]>[] {
@@ -190,7 +220,11 @@ export function buildOpenApiDocument(
             requestBody: {
               required: true,
               description: op.rawBody.description,
-              content: rawContent(op.rawBody.contentTypes),
+              // A raw body that may also be JSON (e.g. a batch spec or its file) documents the JSON's schema.
+              content: rawContent(
+                op.rawBody.contentTypes,
+                op.rawBody.schema ? collector.convert(op.rawBody.schema, "input") : undefined,
+              ),
             },
           }
         : {}),
@@ -212,8 +246,11 @@ export function buildOpenApiDocument(
         "(`Authorization: Bearer strop_…`) or the web session. Errors: `{ error: { code, message, details } }`. " +
         "Each operation's `x-strop-auth` (public, user, any, project) and `x-strop-role` say who may call it; " +
         "a project you cannot access answers 404.",
+      // Strop is self-hosted: whoever runs this instance answers for it.
+      contact: { name: "The administrators of this Strop instance" },
     },
     servers: [{ url: info.serverUrl ?? "/" }],
+    tags: declaredTags(operations),
     paths,
     components: {
       schemas: collector.components,

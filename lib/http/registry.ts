@@ -43,7 +43,10 @@ export interface Operation {
 export interface RawContent {
   contentTypes: string[];
   description: string;
-  /** The JSON a raw response carries (a handler that sets its own headers, e.g. an ETag): documented. */
+  /**
+   * The JSON a raw response carries (a handler that sets its own headers, e.g. an ETag), or the JSON a
+   * raw body may be instead of a file (its application/json content): documented.
+   */
   schema?: z.ZodType;
 }
 

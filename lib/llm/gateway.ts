@@ -24,6 +24,7 @@ import { createRedisCacheStore } from "./gateway/redis-cache";
 import { RedisRateLimiter } from "./gateway/redis-rate-limit";
 import { classifyFailure, DEFAULT_RETRY_POLICY, type RetryPolicy, retryDelay } from "./gateway/retry";
 import { type GatewayStats, StatsCollector } from "./gateway/stats";
+import { StreamBrokenError, streamOnce } from "./gateway/stream-call";
 import { costUsd } from "./prices";
 import type { Env } from "./providers/index";
 
@@ -76,6 +77,12 @@ export interface CreateLlmOptions {
 export interface Gateway extends LlmPort {
   /** The scope calls through this handle are counted under, if any. */
   readonly scope: string | undefined;
+  /**
+   * `generate`, with the answer's text handed to `onText` as it arrives (a cache hit or a coalesced
+   * duplicate: all of it at once). Same cache, limits and accounting; a failure after text has been
+   * handed over is not retried (the caller would see it twice).
+   */
+  stream(request: LlmRequest, onText: (delta: string) => void): Promise<LlmResponse>;
   /** The same gateway (same cache, queues, limits), counting calls under `scope` (a run or batch id). */
   withScope(scope: string): Gateway;
   /** A snapshot of the accounting: total, per model, per scope. */
@@ -224,14 +231,21 @@ export function createLlm(options: CreateLlmOptions = {}): Gateway {
     }
   }
 
-  async function callProvider(rt: ModelRuntime, request: LlmRequest, scope: string | undefined) {
+  async function callProvider(
+    rt: ModelRuntime,
+    request: LlmRequest,
+    scope: string | undefined,
+    onText?: (delta: string) => void,
+  ) {
     const { model, unsupported } = models.language(rt);
     const params = request.params ?? {};
     const estimate = rt.config.rateLimit?.tokensPerMinute
       ? estimatePromptTokens(request.messages) + (params.maxOutputTokens ?? rt.outputEstimate)
       : 0;
     const done = await withPolicy(rt, scope, request.signal, estimate, async (signal) => {
-      const result = await generateOnce(model, unsupported, request, signal);
+      const result = onText
+        ? await streamOnce(model, unsupported, request, signal, onText)
+        : await generateOnce(model, unsupported, request, signal);
       return { result, ...result.usage };
     });
     rt.outputEstimate = Math.max(1, Math.round(rt.outputEstimate * 0.9 + done.outputTokens * 0.1));
@@ -263,6 +277,10 @@ export function createLlm(options: CreateLlmOptions = {}): Gateway {
     // Users get one message for every connection failure; the detail (refused, reset…) goes to the log.
     const detail = connectionFailureDetail(error instanceof GaveUp ? error.cause : error);
     if (detail) warn(`connect:${modelId}`, `${modelId}: ${redact(detail, secrets)}`);
+    if (error instanceof GaveUp && error.cause instanceof StreamBrokenError) {
+      const mapped = toLlmError(error.cause.failure, context);
+      return new LlmError(`${mapped.message} (${error.cause.message})`, false, mapped.status);
+    }
     if (error instanceof GaveUp) {
       const mapped = toLlmError(error.cause, context);
       if (error.attempts < 2) return mapped;
@@ -275,12 +293,16 @@ export function createLlm(options: CreateLlmOptions = {}): Gateway {
     return toLlmError(error, context);
   }
 
-  async function generate(request: LlmRequest, scope: string | undefined): Promise<LlmResponse> {
+  async function generate(
+    request: LlmRequest,
+    scope: string | undefined,
+    onText?: (delta: string) => void,
+  ): Promise<LlmResponse> {
     stats.record(request.model, scope, { kind: "call" });
     try {
       const rt = models.get(request.model);
       const mode = cache && rt.parsed.provider !== "sim" ? (request.cache ?? "use") : "bypass";
-      if (!cache || mode === "bypass") return await callProvider(rt, request, scope);
+      if (!cache || mode === "bypass") return await callProvider(rt, request, scope, onText);
       const key = cacheKey({
         namespace: options.cacheNamespace,
         provider: rt.parsed.provider,
@@ -290,8 +312,15 @@ export function createLlm(options: CreateLlmOptions = {}): Gateway {
         json: request.json,
         messages: request.messages,
       });
-      const response = await cache.run(key, mode, () => callProvider(rt, request, scope), request.signal);
+      const response = await cache.run(
+        key,
+        mode,
+        () => callProvider(rt, request, scope, onText),
+        request.signal,
+      );
       if (response.cached) stats.record(rt.id, scope, { kind: "hit" });
+      // Answered without this call's stream: the whole text at once.
+      if (response.cached && response.text) onText?.(response.text);
       return response;
     } catch (error) {
       throw failed(request.model, scope, error, request.signal);
@@ -334,6 +363,7 @@ export function createLlm(options: CreateLlmOptions = {}): Gateway {
   const handle = (scope: string | undefined): Gateway => ({
     scope,
     generate: (request) => generate(request, scope),
+    stream: (request, onText) => generate(request, scope, onText),
     embed: (model, texts, signal) => embed(model, texts, signal, scope),
     withScope: (next) => handle(next),
     stats: () => stats.snapshot(),

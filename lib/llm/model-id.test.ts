@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ModelIdError, PROVIDER_IDS, parseModelId } from "./model-id";
+import { ModelIdError, PROVIDER_IDS, parseModelId, SIM_MODEL_NAMES } from "./model-id";
 
 describe("parseModelId", () => {
   it("splits at the first colon", () => {
@@ -13,7 +13,21 @@ describe("parseModelId", () => {
   });
 
   it("accepts every known provider", () => {
-    for (const provider of PROVIDER_IDS) expect(parseModelId(`${provider}:m`).provider).toBe(provider);
+    for (const provider of PROVIDER_IDS) {
+      const model = provider === "sim" ? "default" : "m";
+      expect(parseModelId(`${provider}:${model}`).provider).toBe(provider);
+    }
+  });
+
+  it("accepts only the simulator's declared models, naming them all otherwise", () => {
+    for (const name of SIM_MODEL_NAMES) expect(parseModelId(`sim:${name}`).modelName).toBe(name);
+    expect(() => parseModelId("sim:nope")).toThrow(ModelIdError);
+    expect(() => parseModelId("sim:nope")).toThrow(
+      'Unknown simulator model "sim:nope"; known simulator models: sim:default, sim:other, sim:opt, sim:judge, sim:embed, sim:paced, sim:slow',
+    );
+    // Names are exact: no case folding, no prototype keys.
+    expect(() => parseModelId("sim:Default")).toThrow(/Unknown simulator model/);
+    expect(() => parseModelId("sim:toString")).toThrow(/Unknown simulator model/);
   });
 
   it("names the id and lists the known providers for an unknown provider", () => {

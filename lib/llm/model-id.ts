@@ -12,6 +12,26 @@ export interface ModelId {
   modelName: string;
 }
 
+/**
+ * The offline simulator's models (lib/llm/sim), by name. They all answer alike (only their seeded noise
+ * differs); the names exist so that tests, demos and model configurations can tell roles apart. Any
+ * other "sim:<name>" is refused, so a typo never runs silently on the simulator.
+ */
+export const SIM_MODELS = {
+  default: "the simulator (demos, tests, the forms' default)",
+  other: "a second simulated model, for runs whose two roles differ",
+  opt: "a simulated optimizer model",
+  judge: "a simulated judge for LLM-judged metrics",
+  embed: "simulated embeddings",
+  paced: "the simulator, for configurations held to a rate limit",
+  slow: "the simulator, for configurations held to a slow rate limit",
+} as const;
+
+export type SimModelName = keyof typeof SIM_MODELS;
+export const SIM_MODEL_NAMES = Object.keys(SIM_MODELS) as SimModelName[];
+
+export const isSimModelName = (name: string): name is SimModelName => Object.hasOwn(SIM_MODELS, name);
+
 export class ModelIdError extends Error {
   constructor(message: string) {
     super(message);
@@ -39,6 +59,10 @@ export function parseModelId(id: string): ModelId {
   }
   if (modelName === "") {
     throw new ModelIdError(`Invalid model id "${id}": the model name after "${provider}:" is empty`);
+  }
+  if (provider === "sim" && !isSimModelName(modelName)) {
+    const names = SIM_MODEL_NAMES.map((name) => `sim:${name}`).join(", ");
+    throw new ModelIdError(`Unknown simulator model "${id}"; known simulator models: ${names}`);
   }
   return { id, provider, modelName };
 }

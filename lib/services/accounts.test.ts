@@ -44,6 +44,15 @@ describe.each(TEST_PROVIDERS)("accounts service on %s", (provider) => {
       projects: [{ slug: "default" }],
     });
     expect(await needsSetup(db)).toBe(false);
+    // The new owner is the actor of their own account and membership, from the setup request's address.
+    const entries = await db.auditLog.findMany({
+      where: { action: { in: ["user.created", "member.added"] } },
+      orderBy: { action: "asc" },
+    });
+    expect(entries.map((e) => [e.action, e.actorType, e.actorId, e.actorLabel, e.ip])).toEqual([
+      ["member.added", "user", result.user.id, "root@example.com", meta.ip],
+      ["user.created", "user", result.user.id, "root@example.com", meta.ip],
+    ]);
     await expect(
       setupFirstUser(db, { email: "x@example.com", password: PASSWORD }, meta),
     ).rejects.toBeInstanceOf(ConflictError);

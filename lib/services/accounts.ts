@@ -113,7 +113,8 @@ export async function setupFirstUser(
       },
       onlyIfNoUsers: true,
     },
-    actorOf(null, meta),
+    // The first owner adds themselves: they, not "anonymous", are the actor of their membership.
+    (user) => actorOf({ kind: "user", userId: user.id, email: user.email, name: user.name }, meta),
   );
   return summary(result);
 }

@@ -33,6 +33,7 @@ import {
   uploadFormat,
 } from "./dataset-upload";
 import { type FileDownload, fileDownload, safeFileName } from "./file-download";
+import { requireActiveProject } from "./projects";
 
 export const DEFAULT_SPLITS: DatasetSplits = { validation: 0.25, test: 0.25, seed: 42 };
 
@@ -138,6 +139,7 @@ async function upload(
   actor: AuditActor,
   options: UploadOptions,
 ) {
+  await requireActiveProject(db, access);
   const limit = options.maxBytes ?? maxUploadBytes();
   const declared = Number(request.contentLength ?? Number.NaN);
   if (Number.isFinite(declared) && declared > limit) throw new PayloadTooLargeError(limit);
@@ -342,6 +344,7 @@ export async function editDatasetExamples(
   actor: AuditActor,
 ) {
   const dataset = await requireDataset(db, access, ref);
+  await requireActiveProject(db, access);
   const ids = body.upsert.map((r) => r.id);
   const issues = [...duplicates(ids, "upsert"), ...duplicates(body.delete, "delete")];
   const upserted = new Set(ids);

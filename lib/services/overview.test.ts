@@ -101,6 +101,7 @@ describe.each(TEST_PROVIDERS)("overview and run reads on %s", (provider) => {
       status: "succeeded",
       bestVersionId: v2.id,
       report: optimizationReport({
+        bestOrigin: { iteration: 1, candidate: 0 },
         test: { baseline: interval(0.4), best: interval(0.9), gain: interval(0.5), complete: true },
       }),
     });
@@ -170,6 +171,15 @@ describe.each(TEST_PROVIDERS)("overview and run reads on %s", (provider) => {
       score: interval(0.5),
     });
     const test = { baseline: interval(0.4), best: interval(0.9), gain: interval(0.5), complete: false };
-    expect(runScore(optimizationReport({ test }))).toEqual({ kind: "optimize", ...test });
+    const winner = { iteration: 1, candidate: 0 };
+    expect(runScore(optimizationReport({ test, bestOrigin: winner }))).toEqual({ kind: "optimize", ...test });
+    // A baseline never beaten is one prompt: one interval, and no gain.
+    expect(runScore(optimizationReport({ test }))).toEqual({
+      kind: "optimize",
+      baseline: test.baseline,
+      best: test.baseline,
+      gain: { mean: 0, low: 0, high: 0, n: test.baseline.n },
+      complete: false,
+    });
   });
 });

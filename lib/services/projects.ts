@@ -1,29 +1,43 @@
-// Projects as the API and pages see them: mine (with my role), create (I become owner), one by slug.
+// Projects as the API and pages see them: mine (with my role), create (I become owner), one by slug,
+// rename and archive (admins). An archived project stays readable but takes no new work.
 
 import type { Principal, ProjectAccess, UserPrincipal } from "@/lib/auth/principal";
-import { NotFoundError } from "@/lib/core/errors";
-import type { Role } from "@/lib/core/roles";
+import { ConflictError, ForbiddenError, NotFoundError } from "@/lib/core/errors";
+import { hasRole, type Role } from "@/lib/core/roles";
 import {
   type AuditActor,
   createProject,
   type Db,
   getOrganizationBySlug,
+  getProjectArchivedAt,
   getProjectById,
   listOwnedOrganizations,
   listProjectsForUser,
   type OrganizationRecord,
+  type ProjectChange,
   type ProjectRecord,
+  updateProject,
 } from "@/lib/db";
 
 export interface ProjectView extends ProjectRecord {
   role: Role;
+  /** When an admin archived the project (null: active). */
+  archivedAt: Date | null;
 }
 
-/** The projects the principal can see: a user's memberships, or an API key's own project. */
-export async function listMyProjects(db: Db, principal: Principal): Promise<ProjectView[]> {
-  if (principal.kind === "user") return listProjectsForUser(db, principal.userId);
+/**
+ * The projects the principal can see: a user's memberships (archived ones only with
+ * `includeArchived`), or an API key's own project (archived or not: it is the only one it has).
+ */
+export async function listMyProjects(
+  db: Db,
+  principal: Principal,
+  options: { includeArchived?: boolean } = {},
+): Promise<ProjectView[]> {
+  if (principal.kind === "user") return listProjectsForUser(db, principal.userId, options);
   const project = await getProjectById(db, principal.projectId);
-  return project ? [{ ...project, role: principal.role }] : [];
+  if (!project) return [];
+  return [{ ...project, role: principal.role, archivedAt: await getProjectArchivedAt(db, project.id) }];
 }
 
 /** Organizations in which the user owns a project (where they may create another). */
@@ -31,8 +45,46 @@ export function listMyOrganizations(db: Db, user: UserPrincipal): Promise<Organi
   return listOwnedOrganizations(db, user.userId);
 }
 
-export function projectView(access: ProjectAccess): ProjectView {
-  return { ...access.project, role: access.role };
+/** The project of `access` with the caller's role and its archive state as stored now. */
+export async function getProjectView(db: Db, access: ProjectAccess): Promise<ProjectView> {
+  return {
+    ...access.project,
+    role: access.role,
+    archivedAt: await getProjectArchivedAt(db, access.project.id),
+  };
+}
+
+/**
+ * Refuses new work (runs, batches, dataset uploads and edits) in an archived project: a 409 that says so.
+ * Reads the state fresh, so an API key's cached access cannot outlive an archive.
+ */
+export async function requireActiveProject(db: Db, access: ProjectAccess): Promise<void> {
+  const archivedAt = await getProjectArchivedAt(db, access.project.id);
+  if (archivedAt === null) return;
+  throw new ConflictError(
+    `project "${access.project.slug}" is archived: it takes no new runs, batches or dataset changes until an admin unarchives it`,
+    { issues: [], status: "archived" },
+  );
+}
+
+/** Renames (the slug stays) and/or archives or unarchives the project: admins only, audited. */
+export async function changeProject(
+  db: Db,
+  access: ProjectAccess,
+  change: ProjectChange,
+  actor: AuditActor,
+): Promise<ProjectView> {
+  if (!hasRole(access.role, "admin")) {
+    throw new ForbiddenError(
+      `renaming or archiving a project needs the admin role (you have ${access.role})`,
+      {
+        required: "admin",
+        role: access.role,
+      },
+    );
+  }
+  const updated = await updateProject(db, access.project, change, actor);
+  return { ...updated, role: access.role };
 }
 
 async function freeOrganizationSlug(db: Db, base: string): Promise<string> {
@@ -72,5 +124,5 @@ export async function createProjectForUser(
     { slug: input.slug, name: input.name, organization, ownerUserId: user.userId },
     actor,
   );
-  return { ...project, role: "owner" };
+  return { ...project, role: "owner", archivedAt: null };
 }

@@ -11,6 +11,7 @@ import {
   getMetricConfig,
   getModelConfig,
   getProjectBySlug,
+  getProjectCostConfirmation,
   listCredentialStatuses,
   listMetricConfigs,
   listModelConfigs,
@@ -20,17 +21,21 @@ import {
   type ModelConfigRecord,
   removeMetricConfig,
   removeModelConfig,
+  setProjectCostConfirmation,
   updateMetricConfig,
   updateModelConfig,
 } from "@/lib/db";
 import { MetricConfigError } from "@/lib/metrics/errors";
 import { isMetricName, metricNames, parseMetricOptions } from "@/lib/metrics/registry";
 import type { ValidationIssue } from "@/lib/validation/common";
-import type {
-  CreateMetricConfigBody,
-  CreateModelConfigBody,
-  UpdateMetricConfigBody,
-  UpdateModelConfigBody,
+import {
+  type CostConfirmation,
+  type CostConfirmationBody,
+  type CreateMetricConfigBody,
+  type CreateModelConfigBody,
+  DEFAULT_CONFIRM_ABOVE_USD,
+  type UpdateMetricConfigBody,
+  type UpdateModelConfigBody,
 } from "@/lib/validation/ml-settings";
 import {
   isConfigRef,
@@ -325,4 +330,26 @@ export async function resolveTaskFileConfigs(
     optimizer: await model(source.models.optimizer, "models.optimizer"),
   };
   return { task: { ...source, models, metrics }, issues };
+}
+
+// ---- Cost confirmation --------------------------------------------------------------------------------
+// The amount above which a run on a paid model asks for confirmation (Project.costConfirmAboveUsd; null
+// keeps the default). Each change is audited in the same transaction.
+
+export async function getCostConfirmation(db: Db, access: ProjectAccess): Promise<CostConfirmation> {
+  const stored = await getProjectCostConfirmation(db, access.project.id);
+  return stored === null
+    ? { confirmAboveUsd: DEFAULT_CONFIRM_ABOVE_USD, isDefault: true }
+    : { confirmAboveUsd: stored, isDefault: false };
+}
+
+export async function setCostConfirmation(
+  db: Db,
+  access: ProjectAccess,
+  body: CostConfirmationBody,
+  actor: AuditActor,
+): Promise<CostConfirmation> {
+  const before = await getCostConfirmation(db, access);
+  await setProjectCostConfirmation(db, access.project, body.confirmAboveUsd, before.confirmAboveUsd, actor);
+  return { confirmAboveUsd: body.confirmAboveUsd, isDefault: false };
 }

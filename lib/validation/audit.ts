@@ -33,21 +33,3 @@ export const auditQuerySchema = paginationQuerySchema.extend({
 });
 
 export const auditPageSchema = pageSchema(auditEntrySchema);
-
-/** Actions recorded so far (others add theirs: credentials, settings, runs). */
-export const AUDIT_ACTIONS = [
-  "project.created",
-  "member.added",
-  "member.role_changed",
-  "member.removed",
-  "api_key.created",
-  "api_key.revoked",
-  "dataset.created",
-  "dataset.version_created",
-  "dataset.deleted",
-  "run.created",
-  "run.cancelled",
-  "run.winner_saved",
-  "batch.created",
-  "batch.cancelled",
-] as const;

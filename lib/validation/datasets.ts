@@ -13,7 +13,10 @@ export const datasetNameSchema = z
   .trim()
   .min(1, "enter a name")
   .max(100, "use at most 100 characters")
-  .regex(/^[^/\\?#%\p{Cc}]+$/u, "use no slashes, ?, #, % or control characters")
+  // The control characters (Unicode category Cc) spelled as ranges, not \p{Cc}: the pattern is
+  // published in the OpenAPI document, and JSON Schema validators without the u flag misread \p{…}.
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: excluding control characters is the point.
+  .regex(/^[^/\\?#%\u0000-\u001f\u007f-\u009f]+$/, "use no slashes, ?, #, % or control characters")
   .meta({ description: "Unique in the project, e.g. `support-tickets`.", example: "support-tickets" });
 
 export const datasetParamsSchema = projectParamsSchema.extend({

@@ -2,7 +2,7 @@
 // The model fields reuse the task file's pieces (lib/validation/task-file.ts), so a stored configuration
 // and an inline one in a task file are checked alike.
 import * as z from "zod";
-import { isProviderId, PROVIDER_IDS } from "@/lib/llm/model-id";
+import { isProviderId, isSimModelName, PROVIDER_IDS, SIM_MODEL_NAMES } from "@/lib/llm/model-id";
 import { timestampSchema } from "./common";
 import { projectParamsSchema } from "./projects";
 import {
@@ -21,9 +21,13 @@ export const configNameSchema = z
   .max(100, "use at most 100 characters")
   .regex(/^[A-Za-z0-9][\w.-]*$/, "use letters, digits, '-', '_' or '.' (starting with a letter or digit)");
 
-const modelIdSchema = modelConfigSchema.shape.id.refine((id) => isProviderId(id.slice(0, id.indexOf(":"))), {
-  message: `unknown provider; known providers: ${PROVIDER_IDS.join(", ")}`,
-});
+const modelIdSchema = modelConfigSchema.shape.id
+  .refine((id) => isProviderId(id.slice(0, id.indexOf(":"))), {
+    message: `unknown provider; known providers: ${PROVIDER_IDS.join(", ")}`,
+  })
+  .refine((id) => !id.startsWith("sim:") || isSimModelName(id.slice(4)), {
+    message: `unknown simulator model; known simulator models: ${SIM_MODEL_NAMES.map((n) => `sim:${n}`).join(", ")}`,
+  });
 
 /** The fields of a model configuration a client sends (create: with `name`; update: without). */
 const modelConfigFields = {
@@ -281,3 +285,30 @@ export const testConnectionResultSchema = z
     error: z.string().nullable().meta({ description: "What failed (secrets removed)." }),
   })
   .meta({ id: "ProviderConnectionTest" });
+
+// ---- Cost confirmation (runs on paid models) ---------------------------------------------------------
+
+/** Without a setting: a run on a paid model that may cost more than this asks for confirmation. */
+export const DEFAULT_CONFIRM_ABOVE_USD = 1;
+
+export const costConfirmationBodySchema = z
+  .object({
+    confirmAboveUsd: z
+      .number({ error: "enter an amount in USD" })
+      .min(0, "enter 0 or more (0: always ask on a paid model)")
+      .max(1_000_000, "enter at most 1,000,000")
+      .meta({
+        description:
+          "A run on a paid model whose estimated cost may exceed this many USD asks for confirmation " +
+          "before it starts (0: always ask).",
+      }),
+  })
+  .strict();
+export type CostConfirmationBody = z.output<typeof costConfirmationBodySchema>;
+
+export const costConfirmationSchema = costConfirmationBodySchema
+  .extend({
+    isDefault: z.boolean().meta({ description: "No one has set it: the built-in default applies." }),
+  })
+  .meta({ id: "CostConfirmation" });
+export type CostConfirmation = z.output<typeof costConfirmationSchema>;

@@ -168,6 +168,10 @@ export const runSummarySchema = z
     inputTokens: z.number().int(),
     outputTokens: z.number().int(),
     costUsd: z.number(),
+    models: z
+      .object({ task: z.string(), optimizer: z.string() })
+      .nullable()
+      .meta({ description: "The task and optimizer model ids the run used." }),
     progress: runProgressSchema.nullable(),
     score: runScoreSchema.nullable(),
     createdAt: timestampSchema,
@@ -328,6 +332,42 @@ export const runResultPageSchema = z
       .meta({ description: "Pass as `cursor` for the next page; null on the last." }),
   })
   .meta({ id: "RunResultPage" });
+
+const spendSchema = z
+  .object({
+    calls: z.number().int(),
+    inputTokens: z.number().int(),
+    outputTokens: z.number().int(),
+    costUsd: z.number().nullable().meta({ description: "USD; null when a model's price is unknown." }),
+  })
+  .meta({ id: "EstimatedSpend" });
+
+export const runEstimateSchema = z
+  .object({
+    kind: z.enum(["optimize", "eval", "batch"]),
+    examples: z.number().int().meta({ description: "Examples (or rows) the estimate is for." }),
+    splits: z
+      .object({
+        train: z.number().int(),
+        validation: z.number().int(),
+        test: z.number().int(),
+        minibatch: z.number().int(),
+      })
+      .nullable(),
+    iterations: z.object({ upper: z.number().int(), expected: z.number().int() }).nullable(),
+    upper: spendSchema.meta({ description: "At most (every iteration runs, nothing is reused)." }),
+    expected: spendSchema.meta({ description: "Likely (the stop rules end the loop, results are reused)." }),
+    cappedBy: z
+      .array(z.enum(["calls", "tokens", "costUsd"]))
+      .meta({ description: "Budgets that cap the upper bound: the run stops when one is spent." }),
+    paid: z.boolean().meta({ description: "A model of the run has a price (or an unknown one)." }),
+    confirmAboveUsd: z.number().meta({ description: "The project's confirmation threshold (USD)." }),
+    needsConfirmation: z.boolean().meta({
+      description: "Paid, and the upper bound of the cost is above the threshold (or unknown).",
+    }),
+  })
+  .meta({ id: "RunEstimate" });
+export type RunEstimateView = z.output<typeof runEstimateSchema>;
 
 export type RunScore = z.output<typeof runScoreSchema>;
 export type RunSummary = z.output<typeof runSummarySchema>;

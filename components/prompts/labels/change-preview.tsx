@@ -23,10 +23,7 @@ export function EvaluationText({
       <span className="text-slate-600">
         on {evaluation.dataset.name} v{evaluation.dataset.version} (
         {evaluation.split === "test" ? "held-out test split" : "all rows"}, {evaluation.score.n} examples) ·{" "}
-        <Link
-          href={`/projects/${project}/runs/${evaluation.runId}`}
-          className="text-indigo-700 hover:underline"
-        >
+        <Link href={`/projects/${project}/runs/${evaluation.runId}`} className="text-indigo-700 underline">
           {evaluation.kind === "eval" ? "evaluation" : `optimization (${evaluation.role})`}{" "}
           {evaluation.runId.slice(0, 8)}
         </Link>

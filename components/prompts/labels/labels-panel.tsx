@@ -231,7 +231,7 @@ export function LabelsPanel({
         <p className="text-sm text-slate-600">
           No labels yet. Point <code>production</code> at the version applications should get: they fetch it
           with{" "}
-          <code>
+          <code className="break-all">
             GET /api/v1/projects/{project}/prompts/{task}
           </code>
           .

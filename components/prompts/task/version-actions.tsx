@@ -4,6 +4,7 @@
 // (the run form, preselected), export it as a task file for the CLI.
 import Link from "next/link";
 import { useRouter } from "next/navigation";
+import { SaveAsTemplate } from "@/components/templates/save-as-template";
 import { Button } from "@/components/ui/button";
 import { errorMessage } from "@/lib/http/client";
 import { taskApiPath, useTaskCall } from "../task-api";
@@ -52,6 +53,13 @@ export function VersionActions({
             </Link>
             <Link href={runForm} className={LINK}>
               Optimize
+            </Link>
+            <SaveAsTemplate project={project} task={task} version={version} />
+            <Link
+              href={`/projects/${project}/playground?task=${encodeURIComponent(task)}&version=${version}`}
+              className={LINK}
+            >
+              Open in playground
             </Link>
           </>
         ) : null}

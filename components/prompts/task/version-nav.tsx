@@ -60,7 +60,7 @@ export function VersionNav({
               {v.message ? (
                 <span className="mt-0.5 block truncate text-xs text-slate-700">{v.message}</span>
               ) : null}
-              <span className="mt-0.5 block text-xs text-slate-500">
+              <span className="mt-0.5 block text-xs text-slate-600">
                 <Time value={v.createdAt} />
               </span>
             </Link>

@@ -3,7 +3,9 @@ import type { Progress } from "@/lib/core/ports";
 import { getDb } from "@/lib/services/database";
 import { evaluateTaskFile, optimizeTaskFile } from "@/lib/services/runs/task-files";
 import { intFlag, type ParsedArgs, projectFlag } from "../args";
-import { evaluationSummary, optimizationSummary, progressLine } from "../report";
+import { evaluationSummary, optimizationSummary, progressLines } from "../report";
+
+const FINAL_TEST = /^final test: /;
 
 /** A live progress line on stderr: rewritten in place on a terminal, a line per step otherwise. */
 function progressPrinter(args: ParsedArgs) {
@@ -12,16 +14,19 @@ function progressPrinter(args: ParsedArgs) {
   if (args.flags.json && !tty) return { sink: undefined, done: () => {} };
   let lastStep = "";
   let lastWrite = 0;
+  const progressLine = progressLines();
   return {
     sink: (p: Progress) => {
       const key = `${p.iteration}/${p.step}`;
+      // Every snapshot goes through progressLine (it counts the final test's finished chunks).
+      const line = progressLine(p);
       if (tty) {
         if (Date.now() - lastWrite < 80 && p.done !== p.total) return;
         lastWrite = Date.now();
-        process.stderr.write(`\r\x1b[2K${progressLine(p)}`);
-      } else if (key !== lastStep && p.done === p.total) {
+        process.stderr.write(`\r\x1b[2K${line}`);
+      } else if ((key !== lastStep || FINAL_TEST.test(p.step)) && p.done === p.total) {
         lastStep = key;
-        process.stderr.write(`${progressLine(p)}\n`);
+        process.stderr.write(`${line}\n`);
       }
     },
     done: () => {

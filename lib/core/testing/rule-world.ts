@@ -3,8 +3,27 @@
 // broken in the failures. Deterministic and fast; its wire format is the real one.
 import type { LlmPort, LlmRequest, LlmResponse } from "../ports";
 import type { Example } from "../types";
+import type { OptimizationSettings } from "../workflow";
 
 export const GROUPS = ["alpha", "beta", "gamma", "delta"] as const;
+
+/** Settings of a run in the rule world (items, fake model ids, small batches), with overrides. */
+export function ruleWorldSettings(overrides: Partial<OptimizationSettings> = {}): OptimizationSettings {
+  return {
+    prompt: { systemPrompt: "Answer.", outputPrompt: "Item: {{item}}", demos: [], params: {} },
+    taskModel: { id: "fake:task", concurrency: 4 },
+    optimizerModel: { id: "fake:optimizer" },
+    candidates: 2,
+    failures: 8,
+    splits: { validation: 0.3, test: 0.3 },
+    acceptance: { confidence: 0.95, minGain: 0, bootstrapSamples: 500, validateTop: 2 },
+    stop: { maxIterations: 6, patience: 2 },
+    budget: {},
+    seed: 7,
+    batchSize: 10,
+    ...overrides,
+  };
+}
 
 /** Examples whose correct answer needs the rule of their group; `easy` ones are right anyway. */
 export function ruleExamples(count: number): Example[] {

@@ -18,6 +18,11 @@ export interface ExampleInput {
 export interface DatasetVersionInput {
   /** Dataset name, unique per project. */
   name: string;
+  /**
+   * Names this dataset had before (e.g. "reviews.csv" of earlier CLI releases): when no dataset is named
+   * `name`, one with a former name is taken and renamed to `name` rather than a look-alike created.
+   */
+  formerNames?: string[];
   sourceName: string;
   expectedColumn: string;
   columns: string[];

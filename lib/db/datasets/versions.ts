@@ -3,7 +3,7 @@
 import { randomUUID } from "node:crypto";
 import { readStored } from "@/lib/validation/stored-document";
 import { storedVariablesSchema } from "@/lib/validation/stored-state";
-import type { Db } from "../client";
+import type { Db, Tx } from "../client";
 import { Prisma } from "../generated/sqlite/client";
 import { json, retryOnUniqueViolation } from "../util";
 import {
@@ -14,6 +14,26 @@ import {
   type ExampleRecord,
   toRecord,
 } from "./records";
+
+/**
+ * The dataset stored under one of `input.formerNames` (the oldest first), renamed to `input.name`, when
+ * no dataset has that name yet; null otherwise. A dataset already named `name` always wins.
+ */
+async function renameFormer(tx: Tx, projectId: string, input: DatasetVersionInput) {
+  if (!input.formerNames?.length) return null;
+  const current = await tx.dataset.findUnique({
+    where: { projectId_name: { projectId, name: input.name } },
+    select: { id: true },
+  });
+  if (current) return null;
+  const former = await tx.dataset.findFirst({
+    where: { projectId, name: { in: input.formerNames } },
+    orderBy: { createdAt: "asc" },
+    select: { id: true },
+  });
+  if (!former) return null;
+  return tx.dataset.update({ where: { id: former.id }, data: { name: input.name, updatedAt: new Date() } });
+}
 
 /**
  * The version of dataset `name` with this contentHash, or a new version (max + 1) with all its
@@ -33,11 +53,13 @@ export async function findOrCreateDatasetVersion(
     db.$transaction(
       async (tx) => {
         // Writing the dataset row locks it: concurrent writers of the same dataset queue here.
-        const dataset = await tx.dataset.upsert({
-          where: { projectId_name: { projectId, name: input.name } },
-          create: { projectId, name: input.name },
-          update: { updatedAt: new Date() },
-        });
+        const dataset =
+          (await renameFormer(tx, projectId, input)) ??
+          (await tx.dataset.upsert({
+            where: { projectId_name: { projectId, name: input.name } },
+            create: { projectId, name: input.name },
+            update: { updatedAt: new Date() },
+          }));
         const same = await tx.datasetVersion.findFirst({
           where: { datasetId: dataset.id, contentHash: input.contentHash },
           orderBy: { version: "desc" },

@@ -1,5 +1,6 @@
 // Reading runs: one run with everything it recorded, a project's runs (newest first, or page by page),
 // what the live events stream polls, and the prompt and dataset versions a run refers to.
+import { z } from "zod";
 import type { PromptSource } from "@/lib/validation/prompts";
 import type { RunProgress, RunReport } from "@/lib/validation/run-state";
 import type { Db } from "../client";
@@ -161,9 +162,22 @@ export interface RunListItem {
   inputTokens: number;
   outputTokens: number;
   costUsd: number;
+  /** The task and optimizer model ids of the run's config; null when its config cannot say. */
+  models: { task: string; optimizer: string } | null;
   createdAt: Date;
   startedAt: Date | null;
   finishedAt: Date | null;
+}
+
+/** Only the model ids of a stored run config (the list shows them; the rest is parsed when a run is read). */
+const configModelsSchema = z.object({
+  models: z.object({ task: z.object({ id: z.string() }), optimizer: z.object({ id: z.string() }) }),
+});
+
+function configModels(config: unknown): RunListItem["models"] {
+  const parsed = configModelsSchema.safeParse(config);
+  if (!parsed.success) return null;
+  return { task: parsed.data.models.task.id, optimizer: parsed.data.models.optimizer.id };
 }
 
 export interface RunListFilter {
@@ -200,16 +214,18 @@ export function pageProjectRuns(
         inputTokens: true,
         outputTokens: true,
         costUsd: true,
+        config: true,
         createdAt: true,
         startedAt: true,
         finishedAt: true,
         task: { select: { name: true } },
       },
     });
-    return rows.map(({ task, ...row }) => {
+    return rows.map(({ task, config, ...row }) => {
       const kind = readRunKind(row.kind, row.id);
       return {
         ...row,
+        models: configModels(config),
         taskName: task.name,
         kind,
         status: readRunStatus(row.status, row.id),

@@ -6,7 +6,7 @@
 // checked the same way; credential headers never follow a redirect to another origin. Other 3xx are
 // returned as they are. Nothing falls back to globalThis.fetch: unusual bodies are read into bytes here.
 // Leaner than undici too (~0.5 ms of CPU less per call, docs/benchmarks.md): a buffered request body,
-// a buffered response (exposed as a one-chunk stream), abort signals, gzip/deflate/br bodies decoded,
+// a buffered response (exposed as a one-chunk stream; server-sent events stream: ./http-stream.ts), abort signals, gzip/deflate/br bodies decoded,
 // and undici's error shape for connection failures (TypeError "fetch failed" with the cause), so the
 // AI SDK classifies them the same way.
 import dns from "node:dns";
@@ -15,6 +15,7 @@ import https from "node:https";
 import net from "node:net";
 import { brotliDecompressSync, gunzipSync, inflateSync } from "node:zlib";
 import { checkEgress, type EgressPolicy, EgressRefusedError } from "../egress";
+import { headersOf, isEventStream, streamedResponse } from "./http-stream";
 
 /** Every address a host name has (the system resolver by default; tests inject their own). */
 export type HostResolver = (hostname: string) => Promise<{ address: string; family: number }[]>;
@@ -127,13 +128,7 @@ function decoded(encoding: string | undefined, body: Buffer): Buffer {
 function bufferedResponse(res: http.IncomingMessage, raw: Buffer, url: string): Response {
   const encoding = res.headers["content-encoding"];
   const body = raw.length > 0 ? decoded(encoding, raw) : raw;
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(res.headers)) {
-    if (value === undefined) continue;
-    if (body !== raw && (name === "content-encoding" || name === "content-length")) continue;
-    if (Array.isArray(value)) for (const v of value) headers.append(name, v);
-    else headers.set(name, value);
-  }
+  const headers = headersOf(res, body !== raw);
   const status = res.statusCode ?? 0;
   // Statuses that must not carry a body cannot be constructed with one.
   const bytes = new Uint8Array(body.buffer as ArrayBuffer, body.byteOffset, body.byteLength);
@@ -240,6 +235,12 @@ function exchange(request: OutgoingRequest, agents: Agents, options: Required<Ht
       fail(error instanceof EgressRefusedError ? error : new TypeError("fetch failed", { cause: error }));
     req.on("error", failed);
     req.on("response", (res) => {
+      // A streamed answer is handed over as it arrives (./http-stream.ts); abort still ends it.
+      if (isEventStream(res) && !settled) {
+        settled = true;
+        resolve(streamedResponse(res, url.href, () => signal?.removeEventListener("abort", onAbort)));
+        return;
+      }
       const chunks: Buffer[] = [];
       res.on("data", (chunk: Buffer) => chunks.push(chunk));
       res.on("error", failed);

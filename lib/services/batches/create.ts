@@ -24,6 +24,7 @@ import type { ConfigAuthor } from "../credentials/for-models";
 import { maxUploadBytes, spoolUpload, uploadFormat } from "../dataset-upload";
 import { batchJob, handOverJob } from "../jobs";
 import { withinInngestBatchLimit } from "../jobs/batch-plan";
+import { requireActiveProject } from "../projects";
 import { type BatchRowsSource, datasetItems, fileItems } from "./rows-in";
 import { type Location, parseSpec, relabel, resolveSpec } from "./spec";
 
@@ -185,6 +186,7 @@ export async function createBatch(
   actor?: AuditActor,
   options: BatchServiceOptions = {},
 ): Promise<CreatedBatch> {
+  await requireActiveProject(db, access);
   const location: Location = upload ? "query" : "body";
   const store = { ...options, actor, location };
   if (upload && spec.datasetVersionId !== undefined)

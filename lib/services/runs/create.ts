@@ -28,14 +28,16 @@ import {
   type CreatedRun as CreatedRunView,
   type RunSpecInput,
   runSpecSchema,
+  type StoredRunConfig,
   storedRunConfigSchema,
 } from "@/lib/validation/runs";
 import type { MetricConfig } from "@/lib/validation/task-file";
 import { checkModelsBuild, resolveProviderCredentials, runModels } from "../credentials/for-models";
 import { handOverJob, optimizationRunJob, refuseUnfitJob, runLimitProblem } from "../jobs";
-import { findProjectTask, modelFromRef, SpecRefProblem } from "../spec-refs";
+import { requireActiveProject } from "../projects";
+import { checkModelId, findProjectTask, modelFromRef, SpecRefProblem } from "../spec-refs";
 import { describeIssues } from "../task-file";
-import { buildRunContext } from "./context";
+import { buildRunContext, type RunContext } from "./context";
 
 export interface RunServiceOptions {
   /** Default: `activeRunner()` (STROP_RUNNER, INNGEST_EVENT_KEY, INNGEST_DEV). */
@@ -115,6 +117,14 @@ async function resolveMetric(db: Db, projectId: string, ref: unknown, field: str
   throw fieldError(field, `no metric configuration named "${ref}" and no registered metric "${ref}"`);
 }
 
+/** A model reference resolved, its id checked too when it is an inline configuration ("sim:nope" is refused). */
+async function knownModel(db: Db, projectId: string, ref: unknown): Promise<unknown> {
+  const model = await modelFromRef(db, projectId, ref);
+  const id = (model as { id?: unknown } | null)?.id;
+  if (typeof id === "string") checkModelId(id);
+  return model;
+}
+
 const MAX_PROBLEMS = 5;
 
 /** Every example must give every template variable a non-empty value. */
@@ -149,20 +159,28 @@ function checkExamples(
 /** The queued run (the API answers 202 { id, status, runner }). */
 export type CreatedRun = Omit<CreatedRunView, "status">;
 
+/** A run spec with every reference resolved and every setting checked (nothing stored yet). */
+export interface ResolvedRunSpec {
+  task: { id: string; name: string };
+  versionId: string;
+  datasetVersionId: string;
+  prompt: PromptState;
+  config: StoredRunConfig;
+  /** The run's settings and strategy (its gateway is closed: nothing is called through it). */
+  context: RunContext;
+  examples: Awaited<ReturnType<typeof listExamples>>;
+}
+
 /**
- * Checks a run spec completely (task, prompt version, dataset version and its examples against the
- * template, models and their credentials, metrics, strategy, settings), stores a queued run holding the
- * resolved config, and hands it to the active runner. Bad input throws `InputError` naming the field
- * before anything is written. When Inngest cannot be reached, the run is marked failed and an
- * `AppError` (503, "runner_unavailable") is thrown.
+ * Checks a run spec completely — task, prompt version, dataset version and its examples against the
+ * template, models, metrics, strategy, settings — without credentials (what starting a run and the cost
+ * estimate share). Bad input throws `InputError` naming every bad field.
  */
-export async function createOptimizationRun(
+export async function resolveRunSpec(
   db: Db,
   projectId: string,
   spec: RunSpecInput,
-  options: RunServiceOptions = {},
-): Promise<CreatedRun> {
-  const env = options.env ?? process.env;
+): Promise<ResolvedRunSpec> {
   const parsed = runSpecSchema.safeParse(spec);
   if (!parsed.success) throw specError(parsed.error.issues);
   const s = parsed.data;
@@ -188,9 +206,9 @@ export async function createOptimizationRun(
     if (dataset) return dataset;
     throw fieldError("datasetVersionId", `no dataset version "${s.datasetVersionId}" in this project`);
   });
-  const taskModel = await refs.take("models.task", () => modelFromRef(db, projectId, s.models.task));
+  const taskModel = await refs.take("models.task", () => knownModel(db, projectId, s.models.task));
   const optimizerModel = await refs.take("models.optimizer", () =>
-    modelFromRef(db, projectId, s.models.optimizer),
+    knownModel(db, projectId, s.models.optimizer),
   );
   const metrics: unknown[] = [];
   for (const [i, ref] of s.metrics.entries())
@@ -236,15 +254,44 @@ export async function createOptimizationRun(
   // Providers, metrics and their options, the strategy, demos: the same checks a task file gets.
   const context = buildRunContext("run spec", config, prompt);
   await context.llm.close();
+  const label = `dataset "${dataset.datasetName}" version ${dataset.version}`;
+  const examples = await listExamples(db, dataset.id);
+  checkExamples(examples, promptVariables(prompt), label);
+  return {
+    task: { id: task.id, name: task.name },
+    versionId: version.id,
+    datasetVersionId: dataset.id,
+    prompt,
+    config,
+    context,
+    examples,
+  };
+}
+
+/**
+ * Checks a run spec completely (`resolveRunSpec`, then the models' credentials), stores a queued run
+ * holding the resolved config, and hands it to the active runner. Bad input throws `InputError` naming
+ * the field before anything is written. When Inngest cannot be reached, the run is marked failed and an
+ * `AppError` (503, "runner_unavailable") is thrown.
+ */
+export async function createOptimizationRun(
+  db: Db,
+  projectId: string,
+  spec: RunSpecInput,
+  options: RunServiceOptions = {},
+): Promise<CreatedRun> {
+  const env = options.env ?? process.env;
+  const { task, versionId, datasetVersionId, config, context, examples } = await resolveRunSpec(
+    db,
+    projectId,
+    spec,
+  );
   // The project's credentials (and the server's standard provider variables): a missing one is a 400 now.
   const models = runModels(config);
   checkModelsBuild(
     models,
     await resolveProviderCredentials(db, projectId, models, { author: "project", env }),
   );
-  const label = `dataset "${dataset.datasetName}" version ${dataset.version}`;
-  const examples = await listExamples(db, dataset.id);
-  checkExamples(examples, promptVariables(prompt), label);
   // On Inngest, a run that cannot fit one function run (steps, step and state sizes) is refused now.
   refuseUnfitJob(runLimitProblem("optimize", context, examples.length), options.runner ?? activeRunner(env));
 
@@ -254,8 +301,8 @@ export async function createOptimizationRun(
       projectId,
       taskId: task.id,
       kind: "optimize",
-      baselineVersionId: version.id,
-      datasetVersionId: dataset.id,
+      baselineVersionId: versionId,
+      datasetVersionId,
       config,
       seed: config.seed,
     },
@@ -271,13 +318,14 @@ export const auditOf = (access: ProjectAccess, actor: AuditActor): RunAudit => (
   organizationId: access.project.organization.id,
 });
 
-/** POST …/runs: `createOptimizationRun` in the caller's project, audited as "run.created". */
-export function startProjectRun(
+/** POST …/runs: `createOptimizationRun` in the caller's project (409 when archived), audited as "run.created". */
+export async function startProjectRun(
   db: Db,
   access: ProjectAccess,
   spec: RunSpecInput,
   actor: AuditActor,
   options: RunServiceOptions = {},
 ): Promise<CreatedRun> {
+  await requireActiveProject(db, access);
   return createOptimizationRun(db, access.project.id, spec, { ...options, audit: auditOf(access, actor) });
 }

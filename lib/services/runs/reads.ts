@@ -5,6 +5,7 @@
 // the API's (lib/validation/runs.ts); lib/db hands out the stored state already typed.
 import type { ProjectAccess } from "@/lib/auth/principal";
 import { NotFoundError } from "@/lib/core/errors";
+import { heldOutTest } from "@/lib/core/report";
 import {
   type Db,
   getRun,
@@ -24,11 +25,15 @@ import { type RunDetailView, type RunScore, type RunSummary, runOrigin } from "@
 
 export type { RunListFilter, RunScore, RunSummary };
 
-/** A run's headline score: held-out baseline vs final (optimize) or the evaluated score (eval). */
+/**
+ * A run's headline score: held-out baseline vs final (optimize) or the evaluated score (eval). When the
+ * baseline was never beaten, the final prompt is the baseline: one prompt, one interval, no gain (the
+ * final test scored it twice, and two bootstrap draws would show two intervals for the same prompt).
+ */
 export function runScore(report: RunReport | null): RunScore | null {
   if (!report) return null;
   if (report.kind === "eval") return { kind: "eval", score: report.score };
-  const { baseline, best, gain, complete } = report.test;
+  const { baseline, best, gain, complete } = heldOutTest(report);
   return { kind: "optimize", baseline, best, gain, complete };
 }
 

@@ -118,6 +118,18 @@ describe("createOptimizationRun checks everything before queueing", () => {
       'Unknown provider "foo"',
     ],
     [
+      "an unknown simulator model",
+      { models: { task: "sim:nope", optimizer: "sim:default" } },
+      "models.task",
+      'Unknown simulator model "sim:nope"; known simulator models: sim:default',
+    ],
+    [
+      "an unknown simulator model in an inline configuration",
+      { models: { task: "sim:default", optimizer: { id: "sim:nope" } } },
+      "models.optimizer",
+      "known simulator models: sim:default",
+    ],
+    [
       "an unknown model configuration",
       { models: { task: "fast", optimizer: "sim:default" } },
       "models.task",

@@ -1,8 +1,9 @@
 // The optimization service on the bundled examples with the offline sim, against real SQLite files.
-import { mkdtempSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { InputError } from "@/lib/core/errors";
 import { type Db, getRun, listExampleResults, openDb } from "@/lib/db";
 import { optimizeTaskFile } from "./task-files";
 
@@ -49,4 +50,22 @@ describe("optimizeTaskFile", () => {
     expect(testRows).toHaveLength(outcome.report.splits.test);
     expect(testRows.every((r) => r.split === "test" && r.inputTokens > 0)).toBe(true);
   }, 120_000);
+});
+
+describe("a task file naming an unknown simulator model", () => {
+  it("is refused before anything runs, naming the field and the known models", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "strop-sim-nope-"));
+    const example = path.join(root, "examples/intent");
+    const yaml = readFileSync(path.join(example, "task.yaml"), "utf8");
+    expect(yaml).toContain("sim:default");
+    writeFileSync(path.join(dir, "task.yaml"), yaml.replaceAll("sim:default", "sim:nope"));
+    copyFileSync(path.join(example, "tickets.csv"), path.join(dir, "tickets.csv"));
+    const db = await freshDb();
+    const error = await optimizeTaskFile(path.join(dir, "task.yaml"), { db }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as Error).message).toMatch(
+      /models\.(task|optimizer)\.id: Unknown simulator model "sim:nope"; known simulator models: sim:default, /,
+    );
+    expect(await db.optimizationRun.count()).toBe(0);
+  });
 });

@@ -23,6 +23,7 @@ import {
 import { createDbStepRunner } from "@/lib/runner/db-step-runner";
 import type { RunReport } from "@/lib/validation/run-state";
 import { loadDataset } from "../dataset-file";
+import { taskFileDatasetNames } from "../dataset-names";
 import { operatorAccess } from "../operator";
 import { executeRun, type RunOutcome } from "../run-execution";
 import { loadTaskFile } from "../task-file";
@@ -80,7 +81,7 @@ async function storeInputs(db: Db, prepared: Prepared, projectSlug: string) {
     source: "file",
   });
   const { datasetVersion } = await findOrCreateDatasetVersion(db, project.id, {
-    name: path.basename(loaded.datasetPath),
+    ...taskFileDatasetNames(loaded.datasetPath),
     sourceName: loaded.datasetPath,
     expectedColumn: loaded.task.dataset.expected,
     columns: dataset.columns,

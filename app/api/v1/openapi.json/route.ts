@@ -9,6 +9,10 @@ export const GET = defineRoute({
   method: "GET",
   path: "/api/v1/openapi.json",
   summary: "This API as an OpenAPI 3.1 document",
+  description:
+    "The document the API reference page renders: every operation with its parameters, bodies, " +
+    "responses, tags and who may call it (`x-strop-auth`, `x-strop-role`). Public and cacheable " +
+    "for five minutes; generate a typed client from it (e.g. with openapi-typescript).",
   tags: ["meta"],
   auth: "public",
   response: z.record(z.string(), z.unknown()),

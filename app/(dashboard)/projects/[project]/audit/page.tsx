@@ -1,25 +1,21 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { AuditEntryList } from "@/components/audit/audit-entry-list";
 import { Alert } from "@/components/ui/alert";
-import { AccessDenied, EmptyState, PageHeader, Section, Time } from "@/components/ui/page";
+import { AccessDenied, EmptyState, PageHeader, Section } from "@/components/ui/page";
 import { requireProjectPage } from "@/lib/auth/pages";
 import { AppError } from "@/lib/core/errors";
 import { hasRole } from "@/lib/core/roles";
 import { decodeCursor, toPageResponse } from "@/lib/http/pagination";
 import { type AuditEntryView, auditEntryView, listProjectAudit } from "@/lib/services/audit-log";
-import { AUDIT_ACTIONS } from "@/lib/validation/audit";
+import { auditFilterGroups } from "@/lib/validation/audit-actions";
 
 export const metadata: Metadata = { title: "Audit log" };
 
 const PAGE_SIZE = 50;
-const FILTERS = ["member.", "api_key.", "project.", ...AUDIT_ACTIONS];
-
-function summary(value: Record<string, unknown> | null): string {
-  if (!value) return "";
-  return Object.entries(value)
-    .map(([k, v]) => `${k}: ${typeof v === "string" ? v : JSON.stringify(v)}`)
-    .join(", ");
-}
+// Every action the code can write (one declared list), grouped by what it is about.
+const FILTER_GROUPS = auditFilterGroups();
+const FILTERS: string[] = FILTER_GROUPS.flatMap((g) => [g.prefix, ...g.actions.map((a) => a.value)]);
 
 export default async function AuditPage({
   params,
@@ -70,7 +66,7 @@ export default async function AuditPage({
     <>
       {header}
       <form method="get" action={base} className="mb-4 flex flex-wrap items-end gap-2">
-        <div>
+        <div className="min-w-0 max-w-full">
           <label htmlFor="action" className="block text-sm font-medium">
             Action
           </label>
@@ -78,13 +74,18 @@ export default async function AuditPage({
             id="action"
             name="action"
             defaultValue={action ?? ""}
-            className="rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm"
+            className="max-w-full rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm"
           >
             <option value="">All actions</option>
-            {FILTERS.map((f) => (
-              <option key={f} value={f}>
-                {f.endsWith(".") ? `${f}*` : f}
-              </option>
+            {FILTER_GROUPS.map((group) => (
+              <optgroup key={group.prefix} label={group.label}>
+                <option value={group.prefix}>{`${group.label}: all`}</option>
+                {group.actions.map((a) => (
+                  <option key={a.value} value={a.value}>
+                    {a.label}
+                  </option>
+                ))}
+              </optgroup>
             ))}
           </select>
         </div>
@@ -97,56 +98,13 @@ export default async function AuditPage({
       </form>
       <Section title="Entries">
         {page.items.length === 0 ? (
-          <EmptyState title="No entries" />
+          <EmptyState title={action ? "No entries for this action" : "No entries yet"}>
+            {action
+              ? "Choose another action, or all actions."
+              : "Changes to members, keys, settings, datasets, prompts and runs show up here."}
+          </EmptyState>
         ) : (
-          <div className="relative overflow-x-auto">
-            <table className="w-full text-left text-sm">
-              <thead className="border-b border-slate-200 text-xs uppercase text-slate-500">
-                <tr>
-                  <th scope="col" className="py-2 pr-4">
-                    Time
-                  </th>
-                  <th scope="col" className="py-2 pr-4">
-                    Action
-                  </th>
-                  <th scope="col" className="py-2 pr-4">
-                    Actor
-                  </th>
-                  <th scope="col" className="py-2 pr-4">
-                    Target
-                  </th>
-                  <th scope="col" className="py-2 pr-4">
-                    Change
-                  </th>
-                  <th scope="col" className="py-2">
-                    From
-                  </th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100 align-top">
-                {page.items.map((e) => (
-                  <tr key={e.id}>
-                    <td className="whitespace-nowrap py-2 pr-4 text-slate-600">
-                      <Time value={e.createdAt} />
-                    </td>
-                    <td className="py-2 pr-4 font-mono text-xs">{e.action}</td>
-                    <td className="py-2 pr-4">
-                      {e.actor.label}
-                      {e.actor.type === "api_key" ? (
-                        <span className="text-xs text-slate-500"> (API key)</span>
-                      ) : null}
-                    </td>
-                    <td className="py-2 pr-4">{e.target.label ?? ""}</td>
-                    <td className="py-2 pr-4 text-xs text-slate-700">
-                      {e.before ? <div>before — {summary(e.before)}</div> : null}
-                      {e.after ? <div>after — {summary(e.after)}</div> : null}
-                    </td>
-                    <td className="py-2 text-xs text-slate-500">{e.ip ?? ""}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <AuditEntryList entries={page.items} />
         )}
         <nav aria-label="Audit log pages" className="mt-4 flex gap-4 text-sm">
           {query.cursor ? (

@@ -4,15 +4,18 @@ import { UploadDatasetForm } from "@/components/datasets/upload-dataset-form";
 import { EmptyState, PageHeader, Section, Time } from "@/components/ui/page";
 import { requireProjectPage } from "@/lib/auth/pages";
 import { hasRole } from "@/lib/core/roles";
+import { maxUploadBytes } from "@/lib/services/dataset-upload";
 import { listProjectDatasets } from "@/lib/services/datasets";
+import { getProjectView } from "@/lib/services/projects";
 
 export const metadata: Metadata = { title: "Datasets" };
 
 export default async function DatasetsPage({ params }: { params: Promise<{ project: string }> }) {
   const { project: slug } = await params;
   const { db, access } = await requireProjectPage(slug, `/projects/${slug}/datasets`);
-  const datasets = await listProjectDatasets(db, access);
-  const canWrite = hasRole(access.role, "editor");
+  const [datasets, view] = await Promise.all([listProjectDatasets(db, access), getProjectView(db, access)]);
+  const archived = view.archivedAt !== null;
+  const canWrite = hasRole(access.role, "editor") && !archived;
   return (
     <>
       <PageHeader
@@ -22,7 +25,13 @@ export default async function DatasetsPage({ params }: { params: Promise<{ proje
       <Section title="Datasets">
         {datasets.length === 0 ? (
           <EmptyState title="No datasets yet">
-            {canWrite ? <p>Upload a CSV, JSONL or JSON file below.</p> : <p>Editors can upload one.</p>}
+            {canWrite ? (
+              <p>Upload a CSV, JSONL or JSON file below.</p>
+            ) : archived ? (
+              <p>This project is archived: an admin can unarchive it in Settings to add datasets.</p>
+            ) : (
+              <p>Editors can upload one.</p>
+            )}
           </EmptyState>
         ) : (
           <div className="relative overflow-x-auto">
@@ -84,7 +93,7 @@ export default async function DatasetsPage({ params }: { params: Promise<{ proje
       </Section>
       {canWrite ? (
         <Section title="Upload a dataset">
-          <UploadDatasetForm project={slug} />
+          <UploadDatasetForm project={slug} maxBytes={maxUploadBytes()} />
         </Section>
       ) : null}
     </>

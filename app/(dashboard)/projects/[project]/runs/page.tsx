@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { RunFilters, runFilterQuery, runFiltersFrom } from "@/components/runs/run-filters";
 import { RunsTable } from "@/components/runs/runs-table";
 import { Alert } from "@/components/ui/alert";
 import { EmptyState, PageHeader, Section } from "@/components/ui/page";
@@ -8,6 +9,7 @@ import { AppError } from "@/lib/core/errors";
 import { hasRole } from "@/lib/core/roles";
 import { decodeCursor, encodeCursor } from "@/lib/http/pagination";
 import type { Page } from "@/lib/services/pagination";
+import { listPromptTasks } from "@/lib/services/prompts";
 import { listProjectRuns, type RunSummary } from "@/lib/services/runs/reads";
 
 export const metadata: Metadata = { title: "Runs" };
@@ -19,10 +21,12 @@ export default async function RunsPage({
   searchParams,
 }: {
   params: Promise<{ project: string }>;
-  searchParams: Promise<{ cursor?: string | string[] }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   const { project: slug } = await params;
   const query = await searchParams;
+  const filters = runFiltersFrom(query);
+  const filterQuery = runFilterQuery(filters);
   const { db, access } = await requireProjectPage(slug, `/projects/${slug}/runs`);
   const canStart = hasRole(access.role, "editor");
   const header = (
@@ -47,6 +51,7 @@ export default async function RunsPage({
     page = await listProjectRuns(db, access, {
       cursor: decodeCursor(paged ? (query.cursor as string) : null),
       limit: PAGE_SIZE,
+      ...filters,
     });
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
@@ -58,10 +63,21 @@ export default async function RunsPage({
     );
   }
   const base = `/projects/${slug}/runs`;
+  const tasks = (await listPromptTasks(db, access)).map((t) => t.name);
+  const withFilters = (extra: string) => `${base}?${[filterQuery, extra].filter(Boolean).join("&")}`;
   return (
     <>
       {header}
-      {page.items.length === 0 && !paged ? (
+      {page.items.length === 0 && !paged && filterQuery !== "" ? (
+        <Section title="All runs">
+          <RunFilters base={base} filters={filters} tasks={tasks} />
+          <EmptyState title="No runs match these filters">
+            <Link href={base} className="text-indigo-700 hover:underline">
+              Show all runs
+            </Link>
+          </EmptyState>
+        </Section>
+      ) : page.items.length === 0 && !paged ? (
         <EmptyState title="No runs yet">
           <p>
             {canStart ? (
@@ -79,16 +95,39 @@ export default async function RunsPage({
         </EmptyState>
       ) : (
         <Section title="All runs">
-          <RunsTable project={slug} runs={page.items} caption="Runs of this project, newest first" />
+          <RunFilters base={base} filters={filters} tasks={tasks} />
+          <form
+            id="compare-runs"
+            method="get"
+            action={`${base}/compare`}
+            className="mb-3 flex flex-wrap items-center gap-3 text-sm text-slate-600"
+          >
+            <p>Select two or more runs to compare their scores, cost and prompts side by side.</p>
+            <button
+              type="submit"
+              className="rounded-md border border-slate-300 bg-white px-3 py-1.5 font-medium text-slate-800 hover:bg-slate-100"
+            >
+              Compare selected runs
+            </button>
+          </form>
+          <RunsTable
+            project={slug}
+            runs={page.items}
+            caption="Runs of this project, newest first"
+            compareForm="compare-runs"
+          />
           <nav aria-label="Pages" className="mt-4 flex gap-4 text-sm">
             {paged ? (
-              <Link href={base} className="text-indigo-700 hover:underline">
+              <Link
+                href={filterQuery ? `${base}?${filterQuery}` : base}
+                className="text-indigo-700 hover:underline"
+              >
                 Newest runs
               </Link>
             ) : null}
             {page.next ? (
               <Link
-                href={`${base}?cursor=${encodeCursor(page.next)}`}
+                href={withFilters(`cursor=${encodeCursor(page.next)}`)}
                 className="text-indigo-700 hover:underline"
               >
                 Older runs

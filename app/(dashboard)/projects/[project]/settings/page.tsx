@@ -1,5 +1,8 @@
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
+import { ArchiveProjectControl, RenameProjectForm } from "@/components/projects/project-settings";
+import { CostConfirmationForm } from "@/components/runs/cost-confirmation-form";
+import { usd } from "@/components/runs/format";
 import { CredentialActions } from "@/components/settings/credential-actions";
 import { CredentialForm } from "@/components/settings/credential-form";
 import { DeleteConfigButton } from "@/components/settings/delete-config-button";
@@ -10,7 +13,12 @@ import { requireProjectPage } from "@/lib/auth/pages";
 import { hasRole } from "@/lib/core/roles";
 import { listMetrics } from "@/lib/metrics/registry";
 import { listProjectCredentials } from "@/lib/services/credentials/manage";
-import { listProjectMetricConfigs, listProjectModelConfigs } from "@/lib/services/settings";
+import { getProjectView } from "@/lib/services/projects";
+import {
+  getCostConfirmation,
+  listProjectMetricConfigs,
+  listProjectModelConfigs,
+} from "@/lib/services/settings";
 
 export const metadata: Metadata = { title: "Settings" };
 
@@ -44,6 +52,9 @@ export default async function SettingsPage({ params }: { params: Promise<{ proje
     .filter((c) => c.set)
     .map(({ name, provider, endpoint }) => ({ name, provider, endpoint }));
   const metricChoices = listMetrics().map(({ name, description }) => ({ name, description }));
+  const projectView = await getProjectView(db, access);
+  const costConfirmation = await getCostConfirmation(db, access);
+  const canManageProject = hasRole(access.role, "admin");
 
   return (
     <>
@@ -193,6 +204,15 @@ export default async function SettingsPage({ params }: { params: Promise<{ proje
         ) : null}
       </Section>
 
+      <Section title="Cost confirmation" id="cost-confirmation">
+        <p className="mb-4 text-sm text-slate-600">
+          The start-run form estimates a run&apos;s calls, tokens and cost before it starts. A run on a paid
+          model that may cost more than {usd(costConfirmation.confirmAboveUsd)} asks for confirmation first.
+          {canManageProject ? "" : " Only admins can change the limit."}
+        </p>
+        {canManageProject ? <CostConfirmationForm project={slug} current={costConfirmation} /> : null}
+      </Section>
+
       <Section title="Metric configurations" id="metric-configs">
         {metricConfigs.length === 0 ? (
           <EmptyState title="No metric configurations yet">
@@ -241,6 +261,27 @@ export default async function SettingsPage({ params }: { params: Promise<{ proje
             <MetricConfigForm project={slug} metrics={metricChoices} />
           </Details>
         ) : null}
+      </Section>
+      <Section title="Project" id="project">
+        {projectView.archivedAt ? (
+          <p className="mb-3 rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900">
+            Archived <Time value={projectView.archivedAt} />: it is out of the project list and takes no new
+            runs, batches or dataset changes; everything in it stays readable.
+          </p>
+        ) : null}
+        {canManageProject ? (
+          <div className="space-y-6">
+            <RenameProjectForm project={slug} name={projectView.name} />
+            <div>
+              <h3 className="mb-2 font-medium">Archive</h3>
+              <ArchiveProjectControl project={slug} archived={projectView.archivedAt !== null} />
+            </div>
+          </div>
+        ) : (
+          <p className="text-sm text-slate-600">
+            {projectView.name} (<code>{slug}</code>). Only admins can rename or archive the project.
+          </p>
+        )}
       </Section>
     </>
   );

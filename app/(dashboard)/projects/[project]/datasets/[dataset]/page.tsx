@@ -9,7 +9,9 @@ import { EmptyState, PageHeader, Section, Time } from "@/components/ui/page";
 import { requireProjectPage } from "@/lib/auth/pages";
 import { NotFoundError } from "@/lib/core/errors";
 import { hasRole } from "@/lib/core/roles";
+import { maxUploadBytes } from "@/lib/services/dataset-upload";
 import { type DatasetVersionView, getProjectDataset } from "@/lib/services/datasets";
+import { getProjectView } from "@/lib/services/projects";
 
 export const metadata: Metadata = { title: "Dataset" };
 
@@ -49,7 +51,8 @@ export default async function DatasetPage({
     if (error instanceof NotFoundError) notFound();
     throw error;
   }
-  const canWrite = hasRole(access.role, "editor");
+  const archived = (await getProjectView(db, access)).archivedAt !== null;
+  const canWrite = hasRole(access.role, "editor") && !archived;
   const latest = dataset.versions[0];
   const selected = dataset.versions.find((v) => String(v.version) === asked) ?? latest;
   const base = `/projects/${slug}/datasets/${dataset.id}`;
@@ -153,6 +156,23 @@ export default async function DatasetPage({
 
       {selected ? (
         <Section title={`Version ${selected.version}`} id="preview">
+          {canWrite && latest && selected.id !== latest.id ? (
+            <p className="mb-3 text-sm text-slate-600">
+              Rows are edited on the latest version:{" "}
+              <Link
+                href={`${base}?version=${latest.version}#preview-heading`}
+                className="text-indigo-700 underline"
+              >
+                open version {latest.version}
+              </Link>
+              .
+            </p>
+          ) : null}
+          {archived ? (
+            <p className="mb-3 text-sm text-slate-600">
+              This project is archived: its datasets can be read and downloaded, not changed.
+            </p>
+          ) : null}
           <dl className="mb-4 grid gap-x-6 gap-y-2 text-sm sm:grid-cols-2">
             <div>
               <dt className="text-xs uppercase text-slate-500">Input variables</dt>
@@ -187,6 +207,19 @@ export default async function DatasetPage({
                 c !== selected.idColumn &&
                 !selected.inputColumns.includes(c),
             )}
+            editing={
+              canWrite && latest && selected.id === latest.id
+                ? {
+                    project: slug,
+                    dataset: dataset.id,
+                    baseVersion: latest.version,
+                    rowCount: latest.rowCount,
+                    idColumn: latest.idColumn,
+                    inputColumns: latest.inputColumns,
+                    expectedColumn: latest.expectedColumn,
+                  }
+                : undefined
+            }
           />
         </Section>
       ) : (
@@ -206,6 +239,7 @@ export default async function DatasetPage({
           <Section title="Upload a new version">
             <UploadDatasetForm
               project={slug}
+              maxBytes={maxUploadBytes()}
               target={{
                 id: dataset.id,
                 name: dataset.name,

@@ -7,6 +7,9 @@ export const GET = defineRoute({
   method: "GET",
   path: "/api/v1/projects/{project}/api-keys",
   summary: "List the project's API keys (prefixes only, never secrets)",
+  description:
+    "Each key's name, role and prefix. The secret is stored only as a hash, so it cannot be read " +
+    "again: create a new key if it is lost.",
   tags: ["api-keys"],
   auth: { role: "admin" },
   params: projectParamsSchema,
@@ -18,6 +21,10 @@ export const POST = defineRoute({
   method: "POST",
   path: "/api/v1/projects/{project}/api-keys",
   summary: "Create an API key; the response holds the secret, shown only this once",
+  description:
+    "The key acts with the given role inside this project only. Copy `secret` from the response: " +
+    "it is shown once; later calls show only its prefix. Send it as `Authorization: Bearer " +
+    "strop_…`.",
   tags: ["api-keys"],
   auth: { role: "admin" },
   params: projectParamsSchema,

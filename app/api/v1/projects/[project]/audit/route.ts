@@ -8,6 +8,10 @@ export const GET = defineRoute({
   method: "GET",
   path: "/api/v1/projects/{project}/audit",
   summary: "Read the project's audit log, newest first",
+  description:
+    "Who changed what in the project and when, with the values before and after, and refused " +
+    "attempts on sensitive operations such as moving labels. Filter by `action`; page with " +
+    "`cursor`.",
   tags: ["audit"],
   auth: { role: "admin" },
   params: projectParamsSchema,

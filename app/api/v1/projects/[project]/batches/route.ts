@@ -18,6 +18,9 @@ export const GET = defineRoute({
   method: "GET",
   path: "/api/v1/projects/{project}/batches",
   summary: "List the project's batches, newest first",
+  description:
+    "Each batch with its status and row counters. Filter by `status`; page with `cursor`. Start a " +
+    "batch with POST on this path.",
   tags: ["batches"],
   auth: { role: "viewer" },
   params: projectParamsSchema,
@@ -68,6 +71,7 @@ export const POST = defineRoute({
     description:
       "application/json: the batch spec (rows of a dataset version). text/csv or application/x-ndjson: " +
       "the rows themselves, with the spec in the query string.",
+    schema: batchSpecSchema,
   },
   response: batchCreatedSchema,
   status: 202,

@@ -7,6 +7,9 @@ export const GET = defineRoute({
   method: "GET",
   path: "/api/v1/projects/{project}/credentials",
   summary: "Provider credentials: set or not, fingerprint, who and when (never a value)",
+  description:
+    "One entry per provider credential of the project: whether a value is set, its fingerprint, " +
+    "its endpoint, and who set it when. Values never leave the server.",
   tags: ["ml-settings"],
   auth: { role: "viewer" },
   params: projectParamsSchema,

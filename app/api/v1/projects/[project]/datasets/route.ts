@@ -13,6 +13,9 @@ export const GET = defineRoute({
   method: "GET",
   path: "/api/v1/projects/{project}/datasets",
   summary: "List the project's datasets, each with its latest version",
+  description:
+    "Each dataset with its name, its newest version's number, row count and columns. Upload a new " +
+    "one with POST on this path.",
   tags: ["datasets"],
   auth: { role: "viewer" },
   params: projectParamsSchema,

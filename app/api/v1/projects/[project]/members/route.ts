@@ -7,6 +7,9 @@ export const GET = defineRoute({
   method: "GET",
   path: "/api/v1/projects/{project}/members",
   summary: "List the members of a project",
+  description:
+    "Every member with name, email and role (viewer, editor, admin, owner). Any member can see " +
+    "who else is in the project.",
   tags: ["members"],
   auth: { role: "viewer" },
   params: projectParamsSchema,

@@ -8,6 +8,9 @@ export const GET = defineRoute({
   method: "GET",
   path: "/api/v1/projects/{project}/prompts",
   summary: "List the project's tasks, each with its latest prompt version",
+  description:
+    "A task is a prompt with its history of versions: each entry has the task and its newest " +
+    "version. Create a task with POST on this path.",
   tags: ["prompts"],
   auth: { role: "viewer" },
   params: projectParamsSchema,

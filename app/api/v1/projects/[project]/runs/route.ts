@@ -9,6 +9,9 @@ export const GET = defineRoute({
   method: "GET",
   path: "/api/v1/projects/{project}/runs",
   summary: "List the project's runs, newest first, with score and progress",
+  description:
+    "Filter by `status`, `kind` (optimize or eval) and `task`; page with `cursor`. Start a run " +
+    "with POST on this path.",
   tags: ["runs"],
   auth: { role: "viewer" },
   params: projectParamsSchema,

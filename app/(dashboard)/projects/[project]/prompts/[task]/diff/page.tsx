@@ -38,10 +38,7 @@ function VersionCard({ project, task, version }: { project: string; task: string
         {version.runId ? (
           <>
             {" · "}
-            <Link
-              href={`/projects/${project}/runs/${version.runId}`}
-              className="text-indigo-700 hover:underline"
-            >
+            <Link href={`/projects/${project}/runs/${version.runId}`} className="text-indigo-700 underline">
               from run {version.runId.slice(0, 10)}
             </Link>
           </>

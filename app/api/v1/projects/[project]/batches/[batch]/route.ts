@@ -10,6 +10,9 @@ export const GET = defineRoute({
   method: "GET",
   path: "/api/v1/projects/{project}/batches/{batch}",
   summary: "Get a batch: spec, status, counters and progress, skipped rows",
+  description:
+    "Poll it to follow a running batch: the counters and the progress change as rows finish; rows " +
+    "that could not be run are listed as skipped.",
   tags: ["batches"],
   auth: { role: "viewer" },
   params: batchParamsSchema,

@@ -14,6 +14,8 @@ export const GET = defineRoute({
   method: "GET",
   path: "/api/v1/projects/{project}/credentials/{credential}",
   summary: "A provider credential's status: provider, endpoint, fingerprint (never its value)",
+  description:
+    "The stored value is encrypted and never returned; compare fingerprints to tell two keys apart.",
   tags: ["ml-settings"],
   auth: { role: "viewer" },
   params: credentialParamsSchema,
@@ -44,6 +46,9 @@ export const DELETE = defineRoute({
   method: "DELETE",
   path: "/api/v1/projects/{project}/credentials/{credential}",
   summary: "Remove a provider credential (409 while a model configuration names it)",
+  description:
+    "Model configurations that name the credential must be changed first: while one does, the " +
+    "answer is 409 naming it.",
   tags: ["ml-settings"],
   auth: { role: "admin" },
   params: credentialParamsSchema,

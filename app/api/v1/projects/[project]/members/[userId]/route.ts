@@ -6,6 +6,9 @@ export const PATCH = defineRoute({
   method: "PATCH",
   path: "/api/v1/projects/{project}/members/{userId}",
   summary: "Change a member's role (the last owner cannot be demoted)",
+  description:
+    "Admins manage every member but owners. The last owner of a project cannot be demoted, so a " +
+    "project never loses its owner.",
   tags: ["members"],
   auth: { role: "admin" },
   params: memberParamsSchema,
@@ -19,6 +22,9 @@ export const DELETE = defineRoute({
   method: "DELETE",
   path: "/api/v1/projects/{project}/members/{userId}",
   summary: "Remove a member (the last owner cannot be removed)",
+  description:
+    "The user loses access to the project at once. The last owner cannot be removed, so a project " +
+    "never loses its owner.",
   tags: ["members"],
   auth: { role: "admin" },
   params: memberParamsSchema,

@@ -14,6 +14,9 @@ export const GET = defineRoute({
   method: "GET",
   path: "/api/v1/projects/{project}/metric-configs/{name}",
   summary: "Read a metric configuration",
+  description:
+    "The metric, its options, weight and target, and `updatedAt` (send it back with a later PUT " +
+    "to detect concurrent changes).",
   tags: ["ml-settings"],
   auth: { role: "viewer" },
   params: configParamsSchema,
@@ -25,6 +28,9 @@ export const PUT = defineRoute({
   method: "PUT",
   path: "/api/v1/projects/{project}/metric-configs/{name}",
   summary: "Replace a metric configuration (with expectedUpdatedAt: 409 if it changed since)",
+  description:
+    "Send the whole configuration. With `expectedUpdatedAt` set to the `updatedAt` you read, a " +
+    "change someone made in between is a 409 instead of being overwritten.",
   tags: ["ml-settings"],
   auth: { role: "editor" },
   params: configParamsSchema,
@@ -38,6 +44,7 @@ export const DELETE = defineRoute({
   method: "DELETE",
   path: "/api/v1/projects/{project}/metric-configs/{name}",
   summary: "Delete a metric configuration",
+  description: "Removes the named configuration: new runs can no longer refer to it.",
   tags: ["ml-settings"],
   auth: { role: "editor" },
   params: configParamsSchema,

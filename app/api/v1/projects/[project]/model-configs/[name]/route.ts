@@ -14,6 +14,9 @@ export const GET = defineRoute({
   method: "GET",
   path: "/api/v1/projects/{project}/model-configs/{name}",
   summary: "Read a model configuration",
+  description:
+    "The model, credential name, parameters, price and limits, and `updatedAt` (send it back with " +
+    "a later PUT to detect concurrent changes). Never a secret.",
   tags: ["ml-settings"],
   auth: { role: "viewer" },
   params: configParamsSchema,
@@ -25,6 +28,9 @@ export const PUT = defineRoute({
   method: "PUT",
   path: "/api/v1/projects/{project}/model-configs/{name}",
   summary: "Replace a model configuration (with expectedUpdatedAt: 409 if it changed since)",
+  description:
+    "Send the whole configuration. With `expectedUpdatedAt` set to the `updatedAt` you read, a " +
+    "change someone made in between is a 409 instead of being overwritten.",
   tags: ["ml-settings"],
   auth: { role: "editor" },
   params: configParamsSchema,
@@ -38,6 +44,7 @@ export const DELETE = defineRoute({
   method: "DELETE",
   path: "/api/v1/projects/{project}/model-configs/{name}",
   summary: "Delete a model configuration",
+  description: "Removes the named configuration: new runs and batches can no longer refer to it.",
   tags: ["ml-settings"],
   auth: { role: "editor" },
   params: configParamsSchema,

@@ -6,6 +6,9 @@ export const GET = defineRoute({
   method: "GET",
   path: "/api/v1/projects/{project}/runs/{run}",
   summary: "One run: status, progress, iterations, candidates, report, versions and its winner",
+  description:
+    "The full record of a run: its configuration, each iteration with the candidates tried and " +
+    "their scores, the final report with confidence intervals, and the prompt version it saved.",
   tags: ["runs"],
   auth: { role: "viewer" },
   params: runParamsSchema,

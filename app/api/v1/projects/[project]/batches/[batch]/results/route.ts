@@ -10,6 +10,10 @@ export const GET = defineRoute({
   method: "GET",
   path: "/api/v1/projects/{project}/batches/{batch}/results",
   summary: "Download a batch's results as JSONL or CSV (streamed)",
+  description:
+    "One line per row in source order, with its input, output or error and token usage. Streamed, " +
+    "so large batches download without being held in memory; CSV cells are safe to open in a " +
+    "spreadsheet.",
   tags: ["batches"],
   auth: { role: "viewer" },
   params: batchParamsSchema,

@@ -10,6 +10,8 @@ export const GET = defineRoute({
   method: "GET",
   path: "/api/v1/projects/{project}/batches/{batch}/rows",
   summary: "Page through a batch's rows in source order: input, output or error, usage",
+  description:
+    "`view` picks all rows, finished ones or failed ones. Page with `cursor` (up to 500 rows a page).",
   tags: ["batches"],
   auth: { role: "viewer" },
   params: batchParamsSchema,

@@ -10,6 +10,10 @@ export const POST = defineRoute({
   method: "POST",
   path: "/api/v1/projects/{project}/credentials/{credential}/test",
   summary: "Test the stored credential with one minimal real call; a provider error is reported, not thrown",
+  description:
+    "Sends one short request to the provider with the stored credential and the given `model`. " +
+    "The answer says whether it worked and, if not, the provider's status and a short message; " +
+    "the call itself answers 200 either way.",
   tags: ["ml-settings"],
   auth: { role: "admin" },
   params: credentialParamsSchema,

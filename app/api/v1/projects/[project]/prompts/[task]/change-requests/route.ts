@@ -13,6 +13,9 @@ export const GET = defineRoute({
   method: "GET",
   path: "/api/v1/projects/{project}/prompts/{task}/change-requests",
   summary: "The task's label change requests, newest first (optionally of one status)",
+  description:
+    "Requests to move a protected label, with requester, versions, status and reviews. Filter by " +
+    "`status`; page with `cursor`.",
   tags: ["prompts"],
   auth: { role: "viewer" },
   params: taskParamsSchema,

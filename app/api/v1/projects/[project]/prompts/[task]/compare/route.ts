@@ -7,6 +7,9 @@ export const GET = defineRoute({
   method: "GET",
   path: "/api/v1/projects/{project}/prompts/{task}/compare",
   summary: "Compare two versions: text diff, parameter, model and variable changes, scores on the same data",
+  description:
+    "Pass two version numbers as `from` and `to`. The answer lists what changed between them and " +
+    "how each scored where both were evaluated on the same data.",
   tags: ["prompts"],
   auth: { role: "viewer" },
   params: taskParamsSchema,

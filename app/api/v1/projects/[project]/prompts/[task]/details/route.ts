@@ -8,6 +8,8 @@ export const GET = defineRoute({
   method: "GET",
   path: "/api/v1/projects/{project}/prompts/{task}/details",
   summary: "A task's page: description, labels, newest versions and pending change requests",
+  description:
+    "What the task page shows, in one call: `limit` sets how many of the newest versions come with it.",
   tags: ["prompts"],
   auth: { role: "viewer" },
   params: taskParamsSchema,

@@ -6,6 +6,9 @@ export const GET = defineRoute({
   method: "GET",
   path: "/api/v1/projects/{project}/prompts/{task}/diff",
   summary: "Line diff of two prompt versions of a task, field by field",
+  description:
+    "For each field of the two versions, the lines removed and added going from version `from` to " +
+    "version `to`.",
   tags: ["prompts"],
   auth: { role: "viewer" },
   params: taskParamsSchema,

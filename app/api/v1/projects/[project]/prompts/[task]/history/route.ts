@@ -8,6 +8,8 @@ export const GET = defineRoute({
   method: "GET",
   path: "/api/v1/projects/{project}/prompts/{task}/history",
   summary: "The label history: every add, move, rollback, removal and protection change, newest first",
+  description:
+    "Who moved which label from which version to which, and when. Filter by `label`; page with `cursor`.",
   tags: ["prompts"],
   auth: { role: "viewer" },
   params: taskParamsSchema,

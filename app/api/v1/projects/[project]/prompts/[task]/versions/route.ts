@@ -13,6 +13,7 @@ export const GET = defineRoute({
   method: "GET",
   path: "/api/v1/projects/{project}/prompts/{task}/versions",
   summary: "A task's prompt versions, newest first (cursor pagination)",
+  description: "A task's versions, newest first; page with `cursor`. Read one version for its full content.",
   tags: ["prompts"],
   auth: { role: "viewer" },
   params: taskParamsSchema,

@@ -7,6 +7,9 @@ export const GET = defineRoute({
   method: "GET",
   path: "/api/v1/projects/{project}/runs/{run}/events",
   summary: "Follow a run live (Server-Sent Events)",
+  description:
+    "A `text/event-stream` of progress events until the run ends. Reconnecting with " +
+    "`Last-Event-ID` (or `lastEventId`) resumes after the last event received.",
   tags: ["runs"],
   auth: { role: "viewer" },
   params: runParamsSchema,

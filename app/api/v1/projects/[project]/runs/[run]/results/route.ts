@@ -6,6 +6,9 @@ export const GET = defineRoute({
   method: "GET",
   path: "/api/v1/projects/{project}/runs/{run}/results",
   summary: "Per-example results on the held-out test: baseline vs winner, in dataset row order",
+  description:
+    "One row per test example: inputs, expected output, the baseline's and the winner's outputs " +
+    "and scores. `view` shows only regressed or improved examples; page with `cursor`.",
   tags: ["runs"],
   auth: { role: "viewer" },
   params: runParamsSchema,

@@ -6,6 +6,9 @@ export const GET = defineRoute({
   method: "GET",
   path: "/api/v1/projects/{project}/datasets/{dataset}/versions/{version}",
   summary: "Get a dataset version: columns, mapping, split configuration, row count",
+  description:
+    "The columns, which ones are input variables and which one holds the expected output, the " +
+    "validation/test split fractions and seed, and the number of rows.",
   tags: ["datasets"],
   auth: { role: "viewer" },
   params: datasetVersionParamsSchema,

@@ -30,6 +30,9 @@ export const DELETE = defineRoute({
   method: "DELETE",
   path: "/api/v1/projects/{project}/prompts/{task}/labels/{label}",
   summary: "Remove a label (409 protected_label while it is protected)",
+  description:
+    "A protected label cannot be removed until it is unprotected (409 protected_label). The " +
+    "removal is recorded in the label history.",
   tags: ["prompts"],
   auth: { role: "editor" },
   auditRefusals: true,

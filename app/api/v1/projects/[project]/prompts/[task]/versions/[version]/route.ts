@@ -6,6 +6,8 @@ export const GET = defineRoute({
   method: "GET",
   path: "/api/v1/projects/{project}/prompts/{task}/versions/{version}",
   summary: "One prompt version: prompts, variables, model parameters, demos, source and run",
+  description:
+    "Versions are immutable: what you read is exactly what was served and evaluated under this number.",
   tags: ["prompts"],
   auth: { role: "viewer" },
   params: promptVersionParamsSchema,

@@ -6,6 +6,9 @@ export const GET = defineRoute({
   method: "GET",
   path: "/api/v1/projects/{project}/runs/{run}/results/download",
   summary: "Download the per-example results as CSV or JSONL (streamed)",
+  description:
+    "The same rows as …/results, streamed as a file; `view` applies here too. CSV cells are safe " +
+    "to open in a spreadsheet.",
   tags: ["runs"],
   auth: { role: "viewer" },
   params: runParamsSchema,

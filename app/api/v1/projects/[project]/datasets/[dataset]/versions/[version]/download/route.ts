@@ -6,6 +6,7 @@ export const GET = defineRoute({
   method: "GET",
   path: "/api/v1/projects/{project}/datasets/{dataset}/versions/{version}/download",
   summary: "Download a version as CSV or JSONL (streamed)",
+  description: "The rows exactly as stored, streamed. CSV cells are safe to open in a spreadsheet.",
   tags: ["datasets"],
   auth: { role: "viewer" },
   params: datasetVersionParamsSchema,

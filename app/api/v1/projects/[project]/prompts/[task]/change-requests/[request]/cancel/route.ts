@@ -6,6 +6,9 @@ export const POST = defineRoute({
   method: "POST",
   path: "/api/v1/projects/{project}/prompts/{task}/change-requests/{request}/cancel",
   summary: "Withdraw an open or approved change request (its requester, or an admin)",
+  description:
+    "The request is closed without moving the label. Only its requester or an admin may withdraw " +
+    "it; an applied or rejected request answers 409.",
   tags: ["prompts"],
   auth: { role: "editor" },
   auditRefusals: true,

@@ -6,6 +6,9 @@ export const PUT = defineRoute({
   method: "PUT",
   path: "/api/v1/projects/{project}/prompts/{task}/labels/{label}/protection",
   summary: "Protect or unprotect a label (admins): a protected label moves only through change requests",
+  description:
+    "While a label is protected, editors cannot move it directly: they open a change request that " +
+    "another admin approves.",
   tags: ["prompts"],
   auth: { role: "admin" },
   auditRefusals: true,

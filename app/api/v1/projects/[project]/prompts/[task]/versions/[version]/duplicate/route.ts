@@ -7,6 +7,9 @@ export const POST = defineRoute({
   method: "POST",
   path: "/api/v1/projects/{project}/prompts/{task}/versions/{version}/duplicate",
   summary: "Copy a version (prompts, demos, parameters, variables, model) into a new version",
+  description:
+    "A quick way back to an older prompt: the copy becomes the newest version, with an optional " +
+    "`message`. Labels do not move.",
   tags: ["prompts"],
   auth: { role: "editor" },
   auditRefusals: true,
