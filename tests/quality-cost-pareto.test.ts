@@ -75,3 +75,21 @@ describe("quality against cost on the run page", () => {
     expect(render(report(20))).toBe("");
   });
 });
+
+describe("picking a trade-off", () => {
+  it("offers editors to save each candidate of the set as a version, never the baseline", async () => {
+    const { QueryClient, QueryClientProvider } = await import("@tanstack/react-query");
+    const withSave = renderToString(
+      createElement(
+        QueryClientProvider,
+        { client: new QueryClient() },
+        createElement(QualityCostPareto, {
+          report: report(2),
+          save: { project: "p", task: "t", runId: "r1" },
+        }),
+      ),
+    );
+    expect(withSave.match(/Save as a version/g)).toHaveLength(2);
+    expect(render(report(2))).not.toContain("Save as a version");
+  });
+});

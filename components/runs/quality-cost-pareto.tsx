@@ -3,10 +3,18 @@
 import { qualityCostPareto } from "@/lib/core/report";
 import type { RunReport } from "@/lib/validation/run-state";
 import { pct } from "./format";
+import { SaveCandidateButton } from "./save-candidate-button";
 
 const MAX_ROWS = 12;
 
-export function QualityCostPareto({ report }: { report: RunReport | null }) {
+/** With `save` (an editor's view), each candidate of the set can be saved as a version. */
+export function QualityCostPareto({
+  report,
+  save,
+}: {
+  report: RunReport | null;
+  save?: { project: string; task: string; runId: string } | null;
+}) {
   if (report?.kind !== "optimize") return null;
   const { unit, points } = qualityCostPareto(report);
   if (points.length === 0 || points.length > MAX_ROWS) return null;
@@ -39,6 +47,11 @@ export function QualityCostPareto({ report }: { report: RunReport | null }) {
             <th scope="col" className="py-1 pr-4">
               Latency
             </th>
+            {save ? (
+              <th scope="col" className="py-1 pr-4">
+                <span className="sr-only">Save</span>
+              </th>
+            ) : null}
           </tr>
         </thead>
         <tbody>
@@ -52,10 +65,29 @@ export function QualityCostPareto({ report }: { report: RunReport | null }) {
               <td className="py-1 pr-4">{cost(p)}</td>
               <td className="py-1 pr-4">{p.measures.promptChars} characters</td>
               <td className="py-1 pr-4">{Math.round(p.measures.latencyMs)} ms</td>
+              {save ? (
+                <td className="py-1 pr-4">
+                  {p.candidate === null ? null : (
+                    <SaveCandidateButton
+                      project={save.project}
+                      task={save.task}
+                      prompt={candidatePrompt(report, p.iteration, p.candidate)}
+                      message={`Iteration ${p.iteration}, candidate ${p.candidate} of run ${save.runId}: a quality-cost trade-off`}
+                    />
+                  )}
+                </td>
+              ) : null}
             </tr>
           ))}
         </tbody>
       </table>
     </div>
   );
+}
+
+/** The prompt of candidate `index` of iteration `iteration`, as the report recorded it. */
+function candidatePrompt(report: RunReport & { kind: "optimize" }, iteration: number, index: number) {
+  const it = report.iterations.find((i) => i.index === iteration);
+  const candidate = it?.candidates.find((c) => c.index === index);
+  return candidate?.prompt ?? report.best;
 }

@@ -88,7 +88,10 @@ export function RunDetail({
                 : (bestVersion?.version ?? null)
           }
         />
-        <QualityCostPareto report={run.report} />
+        <QualityCostPareto
+          report={run.report}
+          save={canEdit ? { project, task: run.taskName, runId: run.id } : null}
+        />
         {run.report ? (
           <p className="mt-4 text-sm">
             <Link
