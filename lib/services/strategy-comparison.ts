@@ -138,7 +138,8 @@ export async function compareStrategiesOnWorlds(
 // On a task file: the user's own task, dataset and models (`strop compare`).
 
 export interface TaskFileComparisonOptions {
-  strategies: readonly string[];
+  /** Default: every registered strategy. */
+  strategies?: readonly string[];
   /** The matched budget: replaces the task file's budget for every strategy. */
   budget: { calls?: number; tokens?: number; costUsd?: number };
   db?: Db;
@@ -165,7 +166,7 @@ export async function compareStrategiesOnTaskFile(
     options.db ? { db: options.db, project: options.project } : undefined,
   );
   const out: TaskFileComparison[] = [];
-  for (const strategy of options.strategies) {
+  for (const strategy of options.strategies ?? optimizerNames) {
     if (!isOptimizerName(strategy))
       throw new InputError(`unknown strategy "${strategy}" (known: ${optimizerNames.join(", ")})`);
     const task = {

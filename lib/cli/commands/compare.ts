@@ -1,7 +1,6 @@
 // `strop compare <task-file>`: every strategy (or the ones named) on the task file's prompt, dataset,
 // splits, seed and models, each with the same budget; prints held-out score, gain and spend per strategy.
 import { InputError } from "@/lib/core/errors";
-import { optimizerNames } from "@/lib/optimizers/registry";
 import { getDb } from "@/lib/services/database";
 import { compareStrategiesOnTaskFile } from "@/lib/services/strategy-comparison";
 import { intFlag, type ParsedArgs, projectFlag } from "../args";
@@ -31,7 +30,7 @@ export async function compareCommand(args: ParsedArgs): Promise<number> {
   const strategies =
     typeof args.flags.strategies === "string"
       ? args.flags.strategies.split(",").map((s) => s.trim())
-      : optimizerNames;
+      : undefined; // every registered strategy
   const budget = {
     calls: intFlag(args, "budget-calls"),
     tokens: intFlag(args, "budget-tokens"),
