@@ -51,6 +51,7 @@ export const BACKUP_TABLES: BackupTable[] = [
   { model: "ExperimentAnalysis", key: ["id"] },
   { model: "Generation", key: ["id"] },
   { model: "Feedback", key: ["id"] },
+  { model: "FeedbackProposal", key: ["id"] },
   { model: "LlmCacheEntry", key: ["key"] },
 ];
 
