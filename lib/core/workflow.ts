@@ -63,24 +63,27 @@ export async function runOptimization(
   const totals = emptyUsage();
   const progress = new ProgressTracker(deps.clock, startedAt, totals, deps.progress);
   const callsPerExample = 1 + (settings.scoringCallsPerExample ?? 0);
-  // The loop stops early enough to leave budget for scoring baseline and best on the test split.
+  const strategyOptions = deps.optimizer.options.parse(settings.optimizerOptions ?? {});
+  const batchSize =
+    settings.batchSize ??
+    planOptimizationSteps(settings, examples.length, { search: deps.optimizer.plan?.(strategyOptions) })
+      .batchSize;
+  // The loop stops early enough to leave budget for scoring baseline and best on the test split. The
+  // guard lets one batch start past what it counts, so the reserve holds that batch too: otherwise a
+  // loop stopped by the budget leaves the test a batch short, and no test example is scored.
   const guard = createBudgetGuard(settings.budget, {
     totals,
     elapsedMs: elapsed,
-    reservedCalls: 2 * splits.test.length * callsPerExample,
+    reservedCalls: (2 * splits.test.length + batchSize) * callsPerExample,
     signal: deps.signal,
   });
-  const strategyOptions = deps.optimizer.options.parse(settings.optimizerOptions ?? {});
   const evaluation: EvaluationContext = {
     llm: deps.llm,
     steps: deps.steps,
     recorder: deps.recorder,
     model: settings.taskModel,
     scorer: deps.scorer,
-    batchSize:
-      settings.batchSize ??
-      planOptimizationSteps(settings, examples.length, { search: deps.optimizer.plan?.(strategyOptions) })
-        .batchSize,
+    batchSize,
     window: settings.pipelineWindow,
     callsPerExample,
     known: new ResultIndex(),

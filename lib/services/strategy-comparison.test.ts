@@ -17,6 +17,16 @@ describe("strategy comparison on task worlds", () => {
     }
   });
 
+  it("a run the call budget stops still scores the whole held-out test, inside the budget", async () => {
+    // mipro on this world spends the whole budget in its loop; the reserve must hold the final test and
+    // the one batch the guard lets start past it (before, no test example was scored here).
+    const world = generateWorld(9002);
+    const result = await runStrategyOnWorld(world, "mipro");
+    expect(result.stopReason).toBe("budget_calls");
+    expect(result.calls).toBeLessThanOrEqual(1500);
+    expect(result.testExamples).toBe(Math.round(world.examples.length * 0.25));
+  });
+
   it("summarizes per strategy with intervals across worlds", async () => {
     const { results, summaries } = await compareStrategiesOnWorlds(
       ["critique-rewrite", "few-shot"],

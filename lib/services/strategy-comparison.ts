@@ -28,6 +28,8 @@ export interface WorldResult {
   rulesDiscovered: number;
   calls: number;
   stopReason: string;
+  /** Held-out examples both prompts were scored on (fewer than the split when the budget ran out). */
+  testExamples: number;
 }
 
 export interface ComparisonSettings {
@@ -81,6 +83,7 @@ export async function runStrategyOnWorld(
     rulesDiscovered: rulesDiscovered(world, report.best.systemPrompt),
     calls: llm.calls(),
     stopReason: report.stopReason,
+    testExamples: report.test.best.n,
   };
 }
 
