@@ -68,8 +68,9 @@ export async function register(): Promise<void> {
     } catch (error) {
       console.error("[strop runner] could not start the lease poller:", (error as Error).message);
     }
-    // Running experiments are analyzed on a schedule (STROP_EXPERIMENT_ANALYSIS_MINUTES); Inngest has a cron.
-    const { startExperimentAnalysisTimer } = await import("./lib/services/experiments");
-    startExperimentAnalysisTimer();
+    // Every schedule (lib/services/schedules/registry.ts: experiment analyses, the negative-feedback
+    // check) ticks here as a timer with the embedded runner; with Inngest, its cron function ticks.
+    const { startScheduleTimers } = await import("./lib/services/schedules");
+    startScheduleTimers();
   }
 }

@@ -1,8 +1,9 @@
 // Accessibility: axe-core (@axe-core/playwright) on every page of the app at laptop size finds no serious
 // or critical violation. Signed out: sign-in. Signed in as the owner: the project list, every project page,
 // and the detail pages of the seeded data (the CLI's run, task and dataset in project "default", a batch
-// this spec starts over the seeded dataset), and the API reference. The `test` of fixtures.ts also fails on
-// any browser console error.
+// this spec starts over the seeded dataset; a project with a running experiment, a generation and its
+// feedback that `seedFeedback` makes), and the API reference. The `test` of fixtures.ts also fails on any
+// browser console error.
 import AxeBuilder from "@axe-core/playwright";
 import { expect, type Page, test } from "./fixtures";
 
@@ -20,6 +21,76 @@ async function blockingViolations(page: Page): Promise<string[]> {
           .map((node) => `${node.target.join(" ")} ${node.html.slice(0, 160)}`)
           .join(" | ")}`,
     );
+}
+
+/**
+ * A project whose prompt has two versions, a running experiment on `production`, and a generation served
+ * under it with feedback: the paths of the task page, its generations, the generation and the experiment.
+ */
+async function seedFeedback(page: Page): Promise<string[]> {
+  const request = page.request;
+  const ok = async (
+    res: Awaited<ReturnType<typeof request.post>>,
+    status = 201,
+  ): Promise<Record<string, string>> => {
+    expect(res.status(), await res.text()).toBe(status);
+    return (await res.json()) as Record<string, string>;
+  };
+  const slug = (
+    await ok(
+      await request.post("/api/v1/projects", {
+        data: { slug: `a11y-${Date.now().toString(36)}`, name: "A11y feedback" },
+      }),
+    )
+  ).slug as string;
+  const api = `/api/v1/projects/${slug}`;
+  await ok(
+    await request.post(`${api}/prompts`, {
+      data: { name: "reply", version: { outputPrompt: "Reply to: {{ticket}}" } },
+    }),
+  );
+  await ok(
+    await request.post(`${api}/prompts/reply/versions`, {
+      data: { outputPrompt: "Reply briefly to: {{ticket}}", message: "Shorter" },
+    }),
+  );
+  await ok(await request.put(`${api}/prompts/reply/labels/production`, { data: { version: 1 } }), 200);
+  const experiment = await ok(
+    await request.post(`${api}/experiments`, {
+      data: {
+        name: "Brevity",
+        task: "reply",
+        variants: [{ version: 1 }, { version: 2 }],
+        metric: { source: "feedback", name: "thumbs_up", kind: "proportion" },
+        baseline: 0.5,
+        minimumDetectableEffect: 0.2,
+      },
+    }),
+  );
+  await ok(await request.post(`${api}/experiments/${experiment.id}/start`), 200);
+  const generated = await ok(
+    await request.post(`${api}/prompts/reply/generate`, {
+      data: { variables: { ticket: "Late parcel" }, subject: "user-1" },
+    }),
+    200,
+  );
+  await ok(
+    await request.post("/api/v1/feedback", {
+      data: {
+        generationId: generated.generationId,
+        name: "thumbs_up",
+        value: false,
+        correction: "It ships today.",
+      },
+    }),
+  );
+  const task = `/projects/${slug}/prompts/reply`;
+  return [
+    task,
+    `${task}/generations`,
+    `${task}/generations/${generated.generationId}`,
+    `/projects/${slug}/experiments/${experiment.id}`,
+  ];
 }
 
 /** Opens `path`, waits until it has settled (or 5 s of open connections), and checks it with axe. */
@@ -91,6 +162,7 @@ test("every page of a project has no serious or critical accessibility violation
     const details = page.locator(`main a[href^="${list}"]`);
     if (await details.count()) paths.add((await details.first().getAttribute("href"))!);
   }
+  for (const path of await seedFeedback(page)) paths.add(path);
   for (const path of paths) await checkPage(page, path);
 });
 

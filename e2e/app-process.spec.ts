@@ -16,8 +16,11 @@ import { expect, test } from "./fixtures";
 
 const root = path.resolve(import.meta.dirname, "..");
 const MODEL = "openai-compatible:sim-default";
-/** The functions inngest/functions/index.ts registers: runs, batches, experiment analyses and their schedule. */
-const INNGEST_FUNCTIONS = 4;
+/**
+ * The functions inngest/functions/index.ts registers: one per job kind (runs, batches, experiment
+ * analyses, promotions) and one per schedule (experiment analyses, the negative-feedback check).
+ */
+const INNGEST_FUNCTIONS = 6;
 
 test.describe.configure({ mode: "serial", timeout: 300_000 });
 
@@ -46,7 +49,8 @@ async function startApp(dataDir: string, extraEnv: Record<string, string>): Prom
   const env: Record<string, string | undefined> = {
     ...process.env,
     STROP_DATA_DIR: dataDir,
-    STROP_NEXT_DIST_DIR: ".next-e2e",
+    // The build e2e/server.mjs made (STROP_E2E_DIST_DIR, as there).
+    STROP_NEXT_DIST_DIR: process.env.STROP_E2E_DIST_DIR || ".next-e2e",
     NEXTAUTH_URL: url,
     NEXT_TELEMETRY_DISABLED: "1",
     ...extraEnv,

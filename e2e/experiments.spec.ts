@@ -1,11 +1,12 @@
 // A/B test on live traffic, end to end on the built app: an editor creates an experiment between two
 // versions of a prompt in the browser (the planned sample size shows as the effect is typed) and starts
-// it; a browser without any key sends feedback with an answer's signed token (a forged one is refused);
+// it — after 60 subjects generated and rated answers before the start, so the analysis uses CUPED; a
+// browser without any key sends feedback with an answer's signed token (a forged one is refused);
 // scripts/traffic.ts serves 200 subjects through the API (GET by label with a subject, generate with the
 // subject header) and sends their feedback (tokens and the API key, replays counted once); "Analyze now"
 // concludes the experiment, which moves `production` to the better version — the label history shows
 // the experiment as the actor. Screenshots of the list, the draft and the concluded experiment.
-import { analyzeNow, sendExperimentTraffic } from "../scripts/traffic";
+import { analyzeNow, sendExperimentTraffic, sendPrePeriodTraffic } from "../scripts/traffic";
 import { capture, createProject, expect, test } from "./fixtures";
 
 const TASK = "support-reply";
@@ -77,6 +78,9 @@ test("experiments: create and start in the browser, live traffic and feedback, t
   const experimentId = page.url().split("/").at(-1) as string;
   await expect(page.getByText("Start the experiment to split the label's traffic")).toBeVisible();
   await capture(page, "experiment-draft");
+  // Before the start: subjects' own generations and thumbs-up, which CUPED reads as pre-period values.
+  const before = { url: baseURL as string, project: slug, prompt: TASK, editorKey };
+  await sendPrePeriodTraffic({ ...before, variables: { ticket: "Where is my order?" } }, 60);
   await page.getByRole("button", { name: "Start", exact: true }).click();
   await expect(page.getByRole("button", { name: "Analyze now" })).toBeVisible();
 
@@ -143,6 +147,10 @@ test("experiments: create and start in the browser, live traffic and feedback, t
   await page.reload();
   await expect(page.getByTestId("decision")).toContainText("A variant won: version 2");
   await expect(page.getByTestId("promotion")).toContainText("moved to version 2");
+  // 200 subjects of the traffic and the browser's; 60 of them rated answers before the start.
+  await expect(page.getByTestId("cuped-summary")).toContainText(
+    /^CUPED: intervals narrowed by \d+\.\d% \(60 of 201 subjects had a value of thumbs_up in the 28 days before the start\)\.$/,
+  );
   await expect(page.getByRole("img", { name: /Chance to beat control: 1 analysis/ })).toBeVisible();
   // The newest 20 of 201 feedback rows (the browser's and the traffic's, by token and by key).
   const stream = page.getByRole("list", { name: "Feedback, newest first" });

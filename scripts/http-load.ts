@@ -1,6 +1,7 @@
 // A small keep-alive HTTP load generator for `npm run bench` (autocannon is not installed): `connections`
-// workers, each with its own kept-alive socket, send GET requests back to back for `durationMs` after a
-// warm-up; latency is measured per request from send to the end of the body.
+// workers, each with its own kept-alive socket, send requests back to back for `durationMs` after a
+// warm-up; latency is measured per request from send to the end of the body. GET by default; `next`
+// varies each request (its path, headers or a POST body).
 import http from "node:http";
 
 export interface LoadOptions {
@@ -11,6 +12,8 @@ export interface LoadOptions {
   warmupMs?: number;
   /** The status every answer must have (default 200); others count as errors. */
   expectStatus?: number;
+  /** The n-th request (from 0, warm-up included): a path (with query) replacing the URL's, more headers, a JSON body (POST). */
+  next?: (n: number) => { path?: string; headers?: Record<string, string>; body?: string };
 }
 
 export interface LoadResult {
@@ -30,14 +33,37 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
 }
 
-function get(agent: http.Agent, url: URL, headers: Record<string, string>): Promise<number> {
+function send(
+  agent: http.Agent,
+  url: URL,
+  headers: Record<string, string>,
+  path?: string,
+  body?: string,
+): Promise<number> {
   return new Promise((resolve, reject) => {
-    const request = http.get(url, { agent, headers }, (response) => {
-      response.on("data", () => {});
-      response.on("end", () => resolve(response.statusCode ?? 0));
-      response.on("error", reject);
-    });
+    const request = http.request(
+      url,
+      {
+        agent,
+        method: body === undefined ? "GET" : "POST",
+        headers:
+          body === undefined
+            ? headers
+            : {
+                ...headers,
+                "content-type": "application/json",
+                "content-length": String(Buffer.byteLength(body)),
+              },
+        ...(path ? { path } : {}),
+      },
+      (response) => {
+        response.on("data", () => {});
+        response.on("end", () => resolve(response.statusCode ?? 0));
+        response.on("error", reject);
+      },
+    );
     request.on("error", reject);
+    request.end(body);
   });
 }
 
@@ -51,13 +77,16 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const ends = warmupEnds + options.durationMs;
   const latencies: number[] = [];
   let errors = 0;
+  let sent = 0;
   const worker = async () => {
     for (;;) {
       const started = performance.now();
       if (started >= ends) return;
+      const varied = options.next?.(sent++);
       let status = 0;
       try {
-        status = await get(agent, url, headers);
+        const all = varied?.headers ? { ...headers, ...varied.headers } : headers;
+        status = await send(agent, url, all, varied?.path, varied?.body);
       } catch {
         status = 0;
       }

@@ -106,16 +106,60 @@ export async function sendExperimentTraffic(options: TrafficOptions): Promise<Tr
   return { exposures, feedbackSent, replays };
 }
 
+/**
+ * Traffic before an experiment starts, for its CUPED: the first `subjects` subjects each generate once
+ * with the subject header and answer thumbs_up by key — 1 when their own propensity (the draw the
+ * experiment's traffic uses too) is below `rate` — so each has a pre-period value that predicts part of
+ * its feedback in the experiment.
+ */
+export async function sendPrePeriodTraffic(
+  options: Pick<TrafficOptions, "url" | "project" | "prompt" | "editorKey" | "variables" | "fetch">,
+  subjects: number,
+  rate = 0.5,
+): Promise<number> {
+  const f = options.fetch ?? fetch;
+  const api = `${options.url}/api/v1`;
+  const prompt = `${api}/projects/${options.project}/prompts/${encodeURIComponent(options.prompt)}`;
+  const headers = { authorization: `Bearer ${options.editorKey}`, "content-type": "application/json" };
+  for (let i = 0; i < subjects; i++) {
+    const subject = `subject-${i}`;
+    const served = await json<Served>(
+      await send(f, `${prompt}/generate`, {
+        method: "POST",
+        headers: { ...headers, "x-strop-subject": subject },
+        body: JSON.stringify({ variables: options.variables ?? {} }),
+      }),
+      `generate for ${subject} before the start`,
+    );
+    const liked = assignmentPoint("thumbs", subject) < rate;
+    const body = {
+      generationId: served.generationId,
+      name: "thumbs_up",
+      value: liked,
+      idempotencyKey: `pre-${subject}`,
+    };
+    await json(
+      await send(f, `${api}/feedback`, { method: "POST", headers, body: JSON.stringify(body) }),
+      `feedback of ${subject} before the start`,
+    );
+  }
+  return subjects;
+}
+
 export interface ExperimentState {
   status: string;
   decision: string | null;
   decisionReason: string | null;
   promotion: string | null;
+  promotionStatus: string | null;
   winnerVariant: number | null;
   analyses: unknown[];
 }
 
-/** "Analyze now", then waits until that analysis is stored; returns the experiment. */
+/**
+ * "Analyze now", then waits until that analysis is stored and the promotion it handed over (a job of its
+ * own) has finished; returns the experiment.
+ */
 export async function analyzeNow(
   options: Pick<TrafficOptions, "url" | "project" | "experimentId" | "editorKey" | "fetch">,
 ): Promise<ExperimentState> {
@@ -127,7 +171,8 @@ export async function analyzeNow(
   await json(await send(f, `${base}/analyze`, { method: "POST", headers }), "analyze");
   for (let i = 0; i < 120; i++) {
     const state = await json<ExperimentState>(await send(f, base, { headers }), "experiment");
-    if (state.analyses.length > before) return state;
+    const promoting = state.promotionStatus === "queued" || state.promotionStatus === "running";
+    if (state.analyses.length > before && !promoting) return state;
     await new Promise((r) => setTimeout(r, 500));
   }
   throw new Error("the analysis did not finish within 60 s");

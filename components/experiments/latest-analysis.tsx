@@ -1,5 +1,6 @@
 // The latest analysis as a table: per variant the subjects, the metric with its interval, the
-// difference to control with its always-valid p-value, the chance to beat control and the traffic share.
+// difference to control with its always-valid p-value, the chance to beat control and the traffic share;
+// above it, whether CUPED narrowed the intervals and on how many subjects' pre-period values.
 import type { ExperimentDetail } from "@/lib/validation/experiments";
 import { metricKind } from "@/lib/validation/experiments";
 import { metricFormat, percent, variantName } from "./variant-names";
@@ -21,6 +22,13 @@ export function LatestAnalysis({
         {analysis.reason}
         {analysis.sampleRatio.mismatch ? " The observed split does not match the weights." : ""}
       </p>
+      {analysis.cuped ? (
+        <p className="text-sm text-slate-700" data-testid="cuped-summary">
+          {analysis.cuped.applied && analysis.cuped.intervalNarrowing !== null
+            ? `CUPED: intervals narrowed by ${percent(analysis.cuped.intervalNarrowing)} (${analysis.cuped.reason}).`
+            : `No CUPED: ${analysis.cuped.reason}.`}
+        </p>
+      ) : null}
       <div className="overflow-x-auto">
         <table className="w-full text-left text-sm">
           <caption className="sr-only">Per variant, at the latest analysis</caption>

@@ -16,7 +16,7 @@ export function PromptText({ text }: { text: string }) {
   return (
     <pre className="max-h-[32rem] overflow-auto whitespace-pre-wrap break-words rounded-md border border-slate-200 bg-slate-50 p-3 font-mono text-sm leading-relaxed">
       {text === "" ? (
-        <span className="text-slate-400">(empty)</span>
+        <span className="text-slate-500">(empty)</span>
       ) : (
         pieces(text).map((piece) =>
           piece.variable ? (

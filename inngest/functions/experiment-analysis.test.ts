@@ -8,6 +8,8 @@ import { Inngest } from "inngest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Db, getExperiment, openDb, queueAnalysis } from "@/lib/db";
 import type { JobTarget } from "@/lib/runner/job-kind";
+import { embeddedRunner } from "@/lib/runner/runner-choice";
+import { scheduleCron } from "@/lib/runner/schedule";
 import { ANALYSIS_STEPS } from "@/lib/services/experiments/analysis-job";
 import {
   exposeWithFeedback,
@@ -15,9 +17,19 @@ import {
   startedExperiment,
 } from "@/lib/services/experiments/testing";
 import { experimentAnalysisJob } from "@/lib/services/jobs/experiment-analysis";
+import { experimentAnalysisSchedule } from "@/lib/services/schedules/experiment-analysis";
 import { functions } from ".";
-import { analysisCron, createExperimentAnalysisSchedule, QUEUE_STEP } from "./experiment-analysis-schedule";
 import { createJobFunction } from "./job-function";
+import { createScheduleFunction } from "./schedule-function";
+
+// The analysis schedule as the app derives it (lib/services/schedules).
+const analysisCron = (env: Record<string, string | undefined>) =>
+  scheduleCron(experimentAnalysisSchedule, env);
+const createExperimentAnalysisSchedule = (
+  inngest: Inngest,
+  options: Parameters<typeof createScheduleFunction>[2],
+) => createScheduleFunction(inngest, experimentAnalysisSchedule, options);
+const QUEUE_STEP = experimentAnalysisSchedule.stepId;
 
 let db: Db;
 let projectId: string;
@@ -66,7 +78,7 @@ describe("the experiment-analysis function", () => {
     expect(configOf(tuned)).toMatchObject({ concurrency: [{ key: "event.data.projectId", limit: 5 }] });
   });
 
-  it("runs analyze, stop and promote as memoized steps and returns a small result", async () => {
+  it("runs analyze, stop and the promotion's hand-over as memoized steps, with a small result", async () => {
     const access = (await seedExperimentWorld(db, { slug: "steps" })).access;
     const id = await startedExperiment(db, access);
     const record = (await getExperiment(db, access.project.id, id))!;
@@ -80,9 +92,12 @@ describe("the experiment-analysis function", () => {
       ANALYSIS_STEPS.stop,
       ANALYSIS_STEPS.promote,
     ]);
-    expect((await getExperiment(db, access.project.id, id))?.promotion).toBe(
-      'label "production" moved to version 2',
-    );
+    // The promotion is a job of its own, handed to the active runner (the embedded one here).
+    await embeddedRunner().idle();
+    expect(await getExperiment(db, access.project.id, id)).toMatchObject({
+      promotion: 'label "production" moved to version 2',
+      promotionStatus: "succeeded",
+    });
   });
 
   it("does nothing for an analysis cancelled before it started", async () => {

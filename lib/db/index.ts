@@ -18,6 +18,8 @@ export {
 } from "./client";
 export * from "./datasets";
 export * from "./experiments";
+export * from "./feedback-alerts";
+export * from "./generations";
 export * from "./instance-secrets";
 export * from "./job-resume";
 export * from "./latency";

@@ -131,6 +131,8 @@ export interface NewGeneration {
   userId: string | null;
   /** The experiment exposure the version was served under, if any. */
   exposureId?: string | null;
+  /** The subject the request named (kept with or without an experiment: later experiments' CUPED reads it). */
+  subjectId?: string | null;
 }
 
 /** Stores one generation of the serving API (its output or its error) and returns its id. */

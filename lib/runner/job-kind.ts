@@ -40,6 +40,8 @@ export interface JobTarget {
   projectId: string;
   /** Concurrency (and throttle) key: the provider the job calls, "none" when it calls none. */
   provider: string;
+  /** A narrower concurrency key a kind may declare (e.g. a promotion's task and label). */
+  scope?: string;
 }
 
 /** Who started a job: the app (its API and pages), or the CLI, which executes its jobs itself. */
@@ -82,7 +84,7 @@ export interface JobFlowControl {
 }
 
 /**
- * The job's two events on Inngest. Their data is `{ [idField]: id, projectId, provider }` and
+ * The job's two events on Inngest. Their data is `{ [idField]: id, projectId, provider, scope? }` and
  * `{ [idField]: id }`; a cancel event matches the run whose triggering event has the same id.
  */
 export interface JobEvents {
@@ -172,7 +174,12 @@ export type AnyJobKind = JobKind<any, any, any>;
 export function jobEventSchemas(events: JobEvents) {
   const id = z.string().min(1);
   return {
-    requested: z.object({ [events.idField]: id, projectId: z.string().min(1), provider: z.string().min(1) }),
+    requested: z.object({
+      [events.idField]: id,
+      projectId: z.string().min(1),
+      provider: z.string().min(1),
+      scope: z.string().min(1).optional(),
+    }),
     cancel: z.object({ [events.idField]: id }),
   };
 }
@@ -183,6 +190,7 @@ export function requestedEventData(kind: AnyJobKind, target: JobTarget): Record<
     [kind.inngest.events.idField]: target.id,
     projectId: target.projectId,
     provider: target.provider,
+    ...(target.scope === undefined ? {} : { scope: target.scope }),
   };
 }
 

@@ -55,6 +55,10 @@ export const PROJECT_AUDIT_ACTIONS = [
   "experiment.paused",
   "experiment.resumed",
   "experiment.stopped",
+  "project.feedback_alert_set",
+  "feedback.proposal_created",
+  "feedback.proposal_started",
+  "feedback.proposal_dismissed",
   "access.refused",
 ] as const;
 
@@ -89,6 +93,7 @@ export const PROJECT_AUDIT_FAMILIES: Record<ProjectAuditFamily, string> = {
   batch: "Batches",
   template: "Templates",
   experiment: "Experiments",
+  feedback: "Feedback",
   access: "Refused requests",
 };
 

@@ -109,6 +109,10 @@ export const errorDetailsSchema = z
       .int()
       .optional()
       .meta({ description: "provider_error: the provider's HTTP status." }),
+    generationsPath: z.string().optional().meta({
+      description:
+        "conflict, no corrections yet: the page of the version's generations with negative feedback.",
+    }),
   })
   .meta({ id: "ErrorDetails" });
 

@@ -2,6 +2,7 @@
 // its variants, an assignment of a subject, and the analysis snapshots the charts are drawn from.
 import * as z from "zod";
 import { idSchema, timestampSchema } from "./common";
+import { PROMOTION_STATUSES } from "./experiment-promotion";
 import { projectParamsSchema } from "./projects";
 import { labelNameSchema } from "./prompt-labels";
 import { runSpecSchema } from "./runs";
@@ -141,6 +142,30 @@ export const experimentListQuerySchema = z.object({
 /** An interval's bounds; null where it is unbounded (no data yet). */
 const intervalSchema = z.tuple([z.number().nullable(), z.number().nullable()]);
 
+/** Whether an analysis used CUPED (docs/experiment-statistics.md), on how many subjects, and what it gained. */
+export const cupedSnapshotSchema = z
+  .object({
+    applied: z.boolean(),
+    subjects: z.number().int().meta({ description: "Subjects measured on the primary metric." }),
+    withPreValue: z
+      .number()
+      .int()
+      .meta({ description: "Of them, those with a value of the metric in the window before the start." }),
+    windowDays: z.number().int(),
+    theta: z.number().nullable(),
+    varianceReduction: z
+      .number()
+      .nullable()
+      .meta({ description: "1 − adjusted / raw variance, pooled over the variants (null: not applied)." }),
+    intervalNarrowing: z
+      .number()
+      .nullable()
+      .meta({ description: "How much narrower the intervals are: 1 − √(1 − varianceReduction)." }),
+    reason: z.string(),
+  })
+  .meta({ id: "ExperimentCuped" });
+export type CupedSnapshot = z.output<typeof cupedSnapshotSchema>;
+
 /** One analysis, as stored and as the API answers it. Numbers only: the charts are drawn from a list of these. */
 export const experimentSnapshotSchema = z
   .object({
@@ -165,6 +190,10 @@ export const experimentSnapshotSchema = z
     decision: z.enum(["continue", "winner", "control", "inconclusive", "invalid"]),
     winner: z.number().int().nullable().default(null).meta({ description: "The winning variant's index." }),
     reason: z.string(),
+    cuped: cupedSnapshotSchema
+      .nullable()
+      .default(null)
+      .meta({ description: "CUPED variance reduction; null in analyses stored before it existed." }),
   })
   .meta({ id: "ExperimentSnapshot" });
 export type ExperimentSnapshot = z.output<typeof experimentSnapshotSchema>;
@@ -206,6 +235,10 @@ export const experimentSchema = z
     decisionReason: z.string().nullable(),
     winnerVariant: z.number().int().nullable().meta({ description: "The winning variant's index." }),
     promotion: z.string().nullable().meta({ description: "What happened to the label at the decision." }),
+    promotionStatus: z.enum(PROMOTION_STATUSES).nullable().meta({
+      description:
+        "The promotion job's status (kind `experiment-promotion`) when the decision named a winner; null otherwise.",
+    }),
     createdBy: z.string().nullable(),
     createdAt: timestampSchema,
     startedAt: timestampSchema.nullable(),

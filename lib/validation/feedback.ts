@@ -73,6 +73,21 @@ export const feedbackResultSchema = feedbackSchema
   })
   .meta({ id: "FeedbackResult" });
 
+/** At most this many items in one `POST /api/v1/feedback/batch`. */
+export const FEEDBACK_BATCH_MAX = 100;
+
+export const feedbackBatchBodySchema = z
+  .array(feedbackBodySchema)
+  .min(1, "send at least one feedback item")
+  .max(FEEDBACK_BATCH_MAX, `send at most ${FEEDBACK_BATCH_MAX} feedback items per request`)
+  .meta({ description: "Feedback items, each as the body of `POST /api/v1/feedback`." });
+
+export const feedbackBatchResultSchema = z
+  .object({
+    items: z.array(feedbackResultSchema).meta({ description: "One answer per item, in the items' order." }),
+  })
+  .meta({ id: "FeedbackBatchResult" });
+
 export const feedbackListSchema = z.object({ items: z.array(feedbackSchema) });
 export const feedbackListQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(100),

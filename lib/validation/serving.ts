@@ -31,7 +31,8 @@ const subjectField = z
   .meta({
     description:
       "A user, session or request id: while an experiment runs on the label, the subject gets its variant " +
-      "(sticky). The `X-Strop-Subject` header does the same.",
+      "(sticky); `generate` stores it with the generation, so a later experiment can use the subject's " +
+      "earlier feedback to narrow its intervals (CUPED). The `X-Strop-Subject` header does the same.",
   });
 
 /** Which experiment and variant answered (present only when one did). */

@@ -24,7 +24,9 @@ describe("GET /api/inngest", () => {
       "optimize-run",
       "batch-run",
       "experiment-analysis",
+      "experiment-promotion",
       "experiment-analysis-schedule",
+      "feedback-proposals",
     ]);
   });
 });

@@ -2,6 +2,7 @@
 // route file under app/api/v1 (npm run build and npm run dev do it too).
 
 export const routeModules: Record<string, () => Promise<Record<string, unknown>>> = {
+  "feedback/batch/route.ts": () => import("./feedback/batch/route"),
   "feedback/route.ts": () => import("./feedback/route"),
   "me/password/route.ts": () => import("./me/password/route"),
   "me/route.ts": () => import("./me/route"),
@@ -40,6 +41,11 @@ export const routeModules: Record<string, () => Promise<Record<string, unknown>>
   "projects/[project]/experiments/[experiment]/start/route.ts": () => import("./projects/[project]/experiments/[experiment]/start/route"),
   "projects/[project]/experiments/[experiment]/stop/route.ts": () => import("./projects/[project]/experiments/[experiment]/stop/route"),
   "projects/[project]/experiments/route.ts": () => import("./projects/[project]/experiments/route"),
+  "projects/[project]/feedback-alert/route.ts": () => import("./projects/[project]/feedback-alert/route"),
+  "projects/[project]/feedback-proposals/[proposal]/dismiss/route.ts": () => import("./projects/[project]/feedback-proposals/[proposal]/dismiss/route"),
+  "projects/[project]/feedback-proposals/[proposal]/start/route.ts": () => import("./projects/[project]/feedback-proposals/[proposal]/start/route"),
+  "projects/[project]/feedback-proposals/check/route.ts": () => import("./projects/[project]/feedback-proposals/check/route"),
+  "projects/[project]/feedback-proposals/route.ts": () => import("./projects/[project]/feedback-proposals/route"),
   "projects/[project]/members/[userId]/route.ts": () => import("./projects/[project]/members/[userId]/route"),
   "projects/[project]/members/route.ts": () => import("./projects/[project]/members/route"),
   "projects/[project]/metric-configs/[name]/route.ts": () => import("./projects/[project]/metric-configs/[name]/route"),
@@ -57,6 +63,9 @@ export const routeModules: Record<string, () => Promise<Record<string, unknown>>
   "projects/[project]/prompts/[task]/details/route.ts": () => import("./projects/[project]/prompts/[task]/details/route"),
   "projects/[project]/prompts/[task]/diff/route.ts": () => import("./projects/[project]/prompts/[task]/diff/route"),
   "projects/[project]/prompts/[task]/generate/route.ts": () => import("./projects/[project]/prompts/[task]/generate/route"),
+  "projects/[project]/prompts/[task]/generations/[generation]/feedback/route.ts": () => import("./projects/[project]/prompts/[task]/generations/[generation]/feedback/route"),
+  "projects/[project]/prompts/[task]/generations/[generation]/route.ts": () => import("./projects/[project]/prompts/[task]/generations/[generation]/route"),
+  "projects/[project]/prompts/[task]/generations/route.ts": () => import("./projects/[project]/prompts/[task]/generations/route"),
   "projects/[project]/prompts/[task]/history/route.ts": () => import("./projects/[project]/prompts/[task]/history/route"),
   "projects/[project]/prompts/[task]/labels/[label]/protection/route.ts": () => import("./projects/[project]/prompts/[task]/labels/[label]/protection/route"),
   "projects/[project]/prompts/[task]/labels/[label]/rollback/route.ts": () => import("./projects/[project]/prompts/[task]/labels/[label]/rollback/route"),
@@ -65,6 +74,7 @@ export const routeModules: Record<string, () => Promise<Record<string, unknown>>
   "projects/[project]/prompts/[task]/render/route.ts": () => import("./projects/[project]/prompts/[task]/render/route"),
   "projects/[project]/prompts/[task]/route.ts": () => import("./projects/[project]/prompts/[task]/route"),
   "projects/[project]/prompts/[task]/versions/[version]/duplicate/route.ts": () => import("./projects/[project]/prompts/[task]/versions/[version]/duplicate/route"),
+  "projects/[project]/prompts/[task]/versions/[version]/feedback/route.ts": () => import("./projects/[project]/prompts/[task]/versions/[version]/feedback/route"),
   "projects/[project]/prompts/[task]/versions/[version]/route.ts": () => import("./projects/[project]/prompts/[task]/versions/[version]/route"),
   "projects/[project]/prompts/[task]/versions/[version]/task-file/route.ts": () => import("./projects/[project]/prompts/[task]/versions/[version]/task-file/route"),
   "projects/[project]/prompts/[task]/versions/route.ts": () => import("./projects/[project]/prompts/[task]/versions/route"),

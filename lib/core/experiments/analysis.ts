@@ -54,7 +54,8 @@ export interface ExperimentAnalysis {
   variants: VariantResult[];
   sampleRatio: SampleRatioCheck;
   comparisonAlpha: number;
-  cupedVarianceReduction: number | null;
+  /** With covariates: CUPED's θ and how much it cut the pooled variance (1 − adjusted / raw). */
+  cuped: { theta: number; varianceReduction: number } | null;
 }
 
 function hasCovariates(stats: VariantStats[] | CovariateStats[]): stats is CovariateStats[] {
@@ -96,7 +97,7 @@ export function analyzeExperiment(input: ExperimentInput): ExperimentAnalysis {
     variants,
     sampleRatio: sampleRatioMismatch(input.exposures, input.weights, input.srmThreshold),
     comparisonAlpha: alpha,
-    cupedVarianceReduction: cuped?.varianceReduction ?? null,
+    cuped: cuped && { theta: cuped.theta, varianceReduction: cuped.varianceReduction },
   };
 }
 

@@ -60,3 +60,35 @@ export function cupedAdjust(variants: readonly CovariateStats[]): CupedResult {
     varianceReduction: rawVariance > 0 ? Math.max(0, 1 - adjustedVariance / rawVariance) : 0,
   };
 }
+
+/** A variant's metric over all its subjects, and the sums over those of them with a pre-experiment value. */
+export interface PartialCovariateStats extends VariantStats {
+  covered: {
+    n: number;
+    /** Σ y over the covered subjects. */
+    sum: number;
+    covariateSum: number;
+    covariateSquares: number;
+    productSum: number;
+  };
+}
+
+/**
+ * Gives every subject without a pre-experiment value the pooled mean of the values that exist (the
+ * standard imputation): such a subject sits at x̄, adds nothing to θ's covariance and keeps its own y, so
+ * the estimate stays unbiased and only the covered subjects narrow the interval. Done on the sums:
+ * n₀ subjects at x̄ add n₀·x̄ to Σx, n₀·x̄² to Σx², and x̄·Σy (over those subjects) to Σxy.
+ */
+export function imputeCovariates(variants: readonly PartialCovariateStats[]): CovariateStats[] {
+  const coveredN = variants.reduce((a, v) => a + v.covered.n, 0);
+  const mean = coveredN > 0 ? variants.reduce((a, v) => a + v.covered.covariateSum, 0) / coveredN : 0;
+  return variants.map(({ covered, ...stats }) => {
+    const missing = stats.n - covered.n;
+    return {
+      ...stats,
+      covariateSum: covered.covariateSum + missing * mean,
+      covariateSquares: covered.covariateSquares + missing * mean * mean,
+      productSum: covered.productSum + mean * (stats.sum - covered.sum),
+    };
+  });
+}

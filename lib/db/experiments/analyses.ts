@@ -1,5 +1,5 @@
-// The data an analysis job reads (per exposed subject: its variant and its feedback values or generations'
-// automatic metrics) and what it writes: its job row (status), and once its
+// The data an analysis job reads (the automatic metrics of the experiment's generations; a feedback
+// metric's sums come from pre-period.ts) and what it writes: its job row (status), and once its
 // snapshot with the bandit weights and the time of the analysis, in one transaction.
 import type { AutomaticMetric, ExperimentSnapshot } from "@/lib/validation/experiments";
 import { experimentSnapshotSchema } from "@/lib/validation/experiments";
@@ -8,35 +8,6 @@ import type { Db } from "../client";
 import { json } from "../util";
 
 const PAGE = 5000;
-
-/** Per exposure id: the mean of the subject's values of feedback `name` (a subject counts once). */
-export async function feedbackBySubject(
-  db: Db,
-  experimentId: string,
-  name: string,
-): Promise<Map<string, { variantId: string; mean: number }>> {
-  const sums = new Map<string, { variantId: string; sum: number; n: number }>();
-  let cursor: string | undefined;
-  for (;;) {
-    const rows = await db.feedback.findMany({
-      where: { experimentId, name, value: { not: null }, exposureId: { not: null } },
-      select: { id: true, exposureId: true, value: true, exposure: { select: { variantId: true } } },
-      orderBy: { id: "asc" },
-      take: PAGE,
-      ...(cursor ? { skip: 1, cursor: { id: cursor } } : {}),
-    });
-    for (const row of rows) {
-      if (!row.exposureId || !row.exposure || row.value === null) continue;
-      const entry = sums.get(row.exposureId) ?? { variantId: row.exposure.variantId, sum: 0, n: 0 };
-      entry.sum += row.value;
-      entry.n += 1;
-      sums.set(row.exposureId, entry);
-    }
-    if (rows.length < PAGE) break;
-    cursor = rows.at(-1)?.id;
-  }
-  return new Map([...sums].map(([id, e]) => [id, { variantId: e.variantId, mean: e.sum / e.n }]));
-}
 
 export interface GenerationMetrics {
   variantId: string;

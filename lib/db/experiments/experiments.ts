@@ -2,6 +2,7 @@
 // one transaction with its audit entry. "At most one active (running or paused) experiment per task and
 // label" is the unique `activeKey`, so two concurrent starts cannot both win.
 import { ConflictError, NotFoundError } from "@/lib/core/errors";
+import { type PromotionStatus, promotionText } from "@/lib/validation/experiment-promotion";
 import {
   type ExperimentMetric,
   type ExperimentStatus,
@@ -13,6 +14,7 @@ import { readStored } from "@/lib/validation/stored-document";
 import { type AuditActor, type AuditEntryInput, audited } from "../audit";
 import type { Db, Tx } from "../client";
 import { isUniqueViolation, json } from "../util";
+import { queuedPromotion, readPromotion } from "./promotions";
 
 export interface ExperimentScope {
   projectId: string;
@@ -48,7 +50,9 @@ export interface ExperimentRecord {
   decision: string | null;
   decisionReason: string | null;
   winnerVariantId: string | null;
+  /** What happened to the label at the decision, for people (the promotion job's state or outcome). */
   promotion: string | null;
+  promotionStatus: PromotionStatus | null;
   createdBy: string | null;
   createdAt: Date;
   startedAt: Date | null;
@@ -70,6 +74,7 @@ function findRow(db: Db | Tx, id: string) {
 
 export function experimentRecord(row: ExperimentRow): ExperimentRecord {
   const where = `experiment ${row.id}`;
+  const promotion = readPromotion(row.promotion, row.winnerVariantId, `${where}: promotion`);
   return {
     id: row.id,
     projectId: row.projectId,
@@ -90,7 +95,8 @@ export function experimentRecord(row: ExperimentRow): ExperimentRecord {
     decision: row.decision,
     decisionReason: row.decisionReason,
     winnerVariantId: row.winnerVariantId,
-    promotion: row.promotion,
+    promotion: promotion && promotionText(promotion),
+    promotionStatus: promotion?.status ?? null,
     createdBy: row.createdBy,
     createdAt: row.createdAt,
     startedAt: row.startedAt,
@@ -214,7 +220,8 @@ export interface StopOutcome {
   decision: string;
   reason: string;
   winnerVariantId?: string | null;
-  promotion?: string | null;
+  /** Queue the promotion of the winner (the `experiment-promotion` job) with the stop, atomically. */
+  promote?: boolean;
 }
 
 /** Starts, pauses, resumes or stops the experiment (409 from a status the change cannot leave). */
@@ -251,7 +258,10 @@ export async function changeExperimentStatus(
                 decision: outcome?.decision ?? "stopped",
                 decisionReason: outcome?.reason ?? "stopped by hand",
                 winnerVariantId: outcome?.winnerVariantId ?? null,
-                promotion: outcome?.promotion ?? null,
+                promotion:
+                  outcome?.promote && outcome.winnerVariantId
+                    ? queuedPromotion(outcome.winnerVariantId)
+                    : null,
               }
             : {}),
         },
@@ -273,9 +283,4 @@ export async function changeExperimentStatus(
       });
     throw error;
   }
-}
-
-/** The promotion's result, written after the label moved (or a change request was opened). */
-export async function setExperimentPromotion(db: Db, id: string, promotion: string): Promise<void> {
-  await db.experiment.update({ where: { id }, data: { promotion } });
 }

@@ -3,3 +3,6 @@ export * from "./analyses";
 export * from "./experiments";
 export * from "./exposures";
 export * from "./feedback";
+export * from "./feedback-batch";
+export * from "./pre-period";
+export * from "./promotions";

@@ -1,7 +1,9 @@
 // One experiment analysis as a durable job: step "analyze" computes and stores the snapshot (and the
-// bandit weights), step "decide/stop" ends the experiment when the rule decided, step
-// "decide/promote" moves the label to the winner (or requests it). Every step is safe to replay: the
-// snapshot is stored once, a stop of a stopped experiment and a second promotion do nothing.
+// bandit weights), step "decide/stop" ends the experiment when the rule decided — on a winner queuing its
+// promotion in the same transaction — and step "decide/promote" hands that promotion to the active
+// runner as a job of its own (`experiment-promotion`, promotion-job.ts). Every step is safe to replay:
+// the snapshot is stored once, a stop of a stopped experiment does nothing, and a promotion that is no
+// longer queued is not handed over again.
 import { ConflictError } from "@/lib/core/errors";
 import type { StepRunner } from "@/lib/core/ports";
 import {
@@ -10,11 +12,12 @@ import {
   getAnalysisJob,
   getExperiment,
   getProjectById,
+  getPromotionJob,
   listUnfinishedAnalyses,
   moveAnalysis,
-  setExperimentPromotion,
   storeAnalysisResult,
 } from "@/lib/db";
+import { dispatchJob } from "@/lib/runner/engine";
 import type { GuardedStepRunner } from "@/lib/runner/guard";
 import { executeJob } from "@/lib/runner/job-execution";
 import {
@@ -23,9 +26,12 @@ import {
   type JobOutcome,
   type JobStore,
 } from "@/lib/runner/job-kind";
+import { activeRunner } from "@/lib/runner/runner-choice";
+import { experimentPromotionJob } from "../jobs/experiment-promotion";
 import { runningExperimentsChanged } from "./active-cache";
 import { changeProjectExperiment } from "./manage";
-import { experimentActor, promoteWinner, systemAccess } from "./promotion";
+import { experimentActor, systemAccess } from "./promotion";
+import { promotionTarget } from "./promotion-job";
 import { computeAnalysis } from "./statistics";
 
 export const ANALYSIS_STEPS = { analyze: "analyze", stop: "decide/stop", promote: "decide/promote" } as const;
@@ -108,7 +114,12 @@ async function runAnalysis(
         record.id,
         "stopped",
         experimentActor(record),
-        { decision: snapshot.decision, reason: snapshot.reason, winnerVariantId: winner?.id ?? null },
+        {
+          decision: snapshot.decision,
+          reason: snapshot.reason,
+          winnerVariantId: winner?.id ?? null,
+          promote: winner !== null && winner !== undefined,
+        },
       );
     } catch (error) {
       if (error instanceof ConflictError) return { stopped: false };
@@ -116,16 +127,15 @@ async function runAnalysis(
     }
     return { stopped: true };
   });
-  const winner = result.winner;
-  if (winner !== null) {
+  if (result.winner !== null) {
     await steps.run(ANALYSIS_STEPS.promote, async () => {
-      const record = await getExperiment(db, job.projectId, job.experimentId);
-      // Promoted once, and only what this decision stopped the experiment for (not a stop by hand).
-      const decided = record?.status === "stopped" && record.winnerVariantId === record.variants[winner]?.id;
-      if (!record || !decided || record.promotion !== null) return { promotion: record?.promotion ?? null };
-      const promotion = await promoteWinner(db, record, winner, record.decisionReason ?? "");
-      await setExperimentPromotion(db, record.id, promotion);
-      return { promotion };
+      // Queued by this decision's stop (a stop by hand queues none); handed over while still queued.
+      const promotion = await getPromotionJob(db, job.experimentId);
+      if (promotion?.promotion.status !== "queued") return { handedOver: false };
+      // Not handOverJob: a runner that cannot be reached fails this step (retried, resumable) and
+      // leaves the promotion queued, where the embedded runner's poller also finds it.
+      await dispatchJob(experimentPromotionJob, db, promotionTarget(promotion), activeRunner());
+      return { handedOver: true };
     });
   }
   await moveAnalysis(db, job.id, [...ACTIVE], { status: "succeeded" });

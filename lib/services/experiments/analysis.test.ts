@@ -1,11 +1,13 @@
 // The experiment-analysis job on both databases, with the in-memory step runner: snapshots from stored
-// exposures and feedback, the decision rule ending the experiment and moving the label to the winner
-// (in the label history, as the experiment), a change request instead for a protected label, bandit
-// weights moving toward the better variant, and replays that change nothing.
+// exposures and feedback, the decision rule ending the experiment and handing its promotion to the
+// embedded runner, which moves the label to the winner (in the label history, as the experiment) or
+// opens a change request for a protected label, bandit weights moving toward the better variant, and
+// replays that change nothing.
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createMemoryStepRunner } from "@/lib/core/memory-steps";
 import { type Db, getExperiment, listAnalyses, openDb, queueAnalysis } from "@/lib/db";
 import { createTestDatabase, TEST_PROVIDERS, type TestDatabase } from "@/lib/db/test-databases";
+import { embeddedRunner } from "@/lib/runner/runner-choice";
 import { setActiveExperimentCache } from "./active-cache";
 import { ANALYSIS_STEPS, analysisStore, executeExperimentAnalysis } from "./analysis-job";
 import { exposeWithFeedback, seedExperimentWorld, startedExperiment } from "./testing";
@@ -29,6 +31,8 @@ describe.each(TEST_PROVIDERS)("experiment analysis on %s", (provider) => {
     const { id } = await queueAnalysis(db, experimentId, "manual");
     const steps = createMemoryStepRunner();
     const outcome = await executeExperimentAnalysis(db, id, steps);
+    // The promotion it handed over runs on this process's embedded runner.
+    await embeddedRunner().idle();
     return { id, outcome, steps };
   }
 
@@ -47,6 +51,7 @@ describe.each(TEST_PROVIDERS)("experiment analysis on %s", (provider) => {
       decision: "winner",
       winnerVariantId: record.variants[1]!.id,
       promotion: 'label "production" moved to version 2',
+      promotionStatus: "succeeded",
     });
     const label = await db.promptLabel.findFirstOrThrow({ where: { name: "production" } });
     expect(label.versionId).toBe(versionIds[1]);
@@ -70,7 +75,7 @@ describe.each(TEST_PROVIDERS)("experiment analysis on %s", (provider) => {
     ]);
   });
 
-  it("a job that failed before promoting promotes once when resumed (its steps run again)", async () => {
+  it("a job that failed before handing over its promotion promotes once when resumed", async () => {
     const { access, versionIds } = await seedExperimentWorld(db);
     const id = await startedExperiment(db, access);
     const record = (await getExperiment(db, access.project.id, id))!;
@@ -87,14 +92,17 @@ describe.each(TEST_PROVIDERS)("experiment analysis on %s", (provider) => {
     };
     const failed = await executeExperimentAnalysis(db, analysisId, failing);
     expect(failed).toMatchObject({ status: "failed", failedStep: ANALYSIS_STEPS.promote });
+    // The stop queued the promotion in its own transaction: it is not lost.
     expect(await getExperiment(db, access.project.id, id)).toMatchObject({
       status: "stopped",
-      promotion: null,
+      promotion: "promotion queued",
+      promotionStatus: "queued",
     });
     expect(await analysisStore.reopen(db, analysisId)).toMatchObject({ outcome: "reopened" });
     // The embedded runner keeps no step results for this kind: every step body runs again.
     const resumed = await executeExperimentAnalysis(db, analysisId, createMemoryStepRunner());
     expect(resumed.status).toBe("succeeded");
+    await embeddedRunner().idle();
     expect((await getExperiment(db, access.project.id, id))?.promotion).toBe(
       'label "production" moved to version 2',
     );

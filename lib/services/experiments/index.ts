@@ -11,8 +11,8 @@ export {
   plannedSampleSize,
 } from "./manage";
 export {
+  ANALYSIS_INTERVAL,
   analysisIntervalMinutes,
   analyzeExperimentNow,
   scheduleExperimentAnalyses,
-  startExperimentAnalysisTimer,
 } from "./schedule";

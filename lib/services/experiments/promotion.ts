@@ -1,9 +1,16 @@
 // Promoting an experiment's winner: the label moves to the winning version through the label service
 // (audited, in the label's history, the serving caches told), acted by the experiment itself. A
-// protected label is not moved: a change request is opened for an admin to approve instead.
+// protected label is not moved: a change request is opened for an admin to approve instead. Safe to run
+// again (the promotion job's step may): a label already on the winner stays, an open request is found.
 import { OPERATOR, type ProjectAccess } from "@/lib/auth/principal";
 import { AppError } from "@/lib/core/errors";
-import { type AuditActor, type Db, type ExperimentRecord, getProjectById } from "@/lib/db";
+import {
+  type AuditActor,
+  type Db,
+  type ExperimentRecord,
+  findRequestedLabelChange,
+  getProjectById,
+} from "@/lib/db";
 import { requestLabelChange } from "../prompts/change-requests";
 import { moveTaskLabel } from "../prompts/labels";
 
@@ -49,12 +56,21 @@ export async function promoteWinner(
     if (!(error instanceof AppError) || error.status !== 409) throw error;
     if (error.code !== "protected_label") return `not promoted: ${error.message}`;
   }
-  const request = await requestLabelChange(
-    db,
-    access,
-    record.taskName,
-    { label: record.label, version: winner.version, reason: why, confirmVariableChange: false },
-    actor,
-  );
+  const opened = await findRequestedLabelChange(db, {
+    taskId: record.taskId,
+    label: record.label,
+    toVersionId: winner.versionId,
+    requestedBy: actor.label,
+    since: record.stoppedAt ?? record.createdAt,
+  });
+  const request = opened
+    ? { id: opened }
+    : await requestLabelChange(
+        db,
+        access,
+        record.taskName,
+        { label: record.label, version: winner.version, reason: why, confirmVariableChange: false },
+        actor,
+      );
   return `label "${record.label}" is protected: change request ${request.id} asks to move it to version ${winner.version}`;
 }

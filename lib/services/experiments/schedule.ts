@@ -1,18 +1,18 @@
-// When analyses happen: "Analyze now" (a person), and on a schedule — an Inngest cron function, or on
-// the embedded runner a timer in the app process — every STROP_EXPERIMENT_ANALYSIS_MINUTES (default 15)
-// for each running experiment that has no analysis in flight and none finished within the interval
-// (so several app instances on one database do not analyze twice).
+// When analyses happen: "Analyze now" (a person), and on a schedule (lib/services/schedules: an Inngest
+// cron function, or on the embedded runner a timer in the app process) every
+// STROP_EXPERIMENT_ANALYSIS_MINUTES (default 15) for each running experiment that has no analysis in
+// flight and none finished within the interval (so several app instances on one database do not analyze
+// twice).
 import type { ProjectAccess } from "@/lib/auth/principal";
 import { ConflictError } from "@/lib/core/errors";
 import {
   type AuditActor,
   type Db,
-  getDb,
   hasRecentAnalysis,
   listRunningExperimentIds,
   queueAnalysis,
 } from "@/lib/db";
-import { activeRunner } from "@/lib/runner/runner-choice";
+import { intervalMinutes, type ScheduleInterval } from "@/lib/runner/schedule";
 import { type HandOverOptions, handOverJob } from "../jobs";
 import { experimentAnalysisJob } from "../jobs/experiment-analysis";
 import { requireRole } from "../prompts/access";
@@ -20,11 +20,13 @@ import { requireExperiment } from "./manage";
 
 type Env = Record<string, string | undefined>;
 
-export const ANALYSIS_INTERVAL_ENV = "STROP_EXPERIMENT_ANALYSIS_MINUTES";
+export const ANALYSIS_INTERVAL: ScheduleInterval = {
+  env: "STROP_EXPERIMENT_ANALYSIS_MINUTES",
+  defaultMinutes: 15,
+};
 
 export function analysisIntervalMinutes(env: Env = process.env): number {
-  const n = Number(env[ANALYSIS_INTERVAL_ENV]);
-  return Number.isInteger(n) && n >= 1 && n <= 1440 ? n : 15;
+  return intervalMinutes(ANALYSIS_INTERVAL, env);
 }
 
 async function queueAndHandOver(
@@ -73,36 +75,4 @@ export async function scheduleExperimentAnalyses(
     );
   }
   return queued;
-}
-
-const TIMER = Symbol.for("strop.experiment-analysis-timer");
-type WithTimer = typeof globalThis & { [TIMER]?: ReturnType<typeof setInterval> };
-
-/**
- * With the embedded runner (instrumentation.ts): the schedule as a timer in this process. Null with
- * Inngest, whose cron function (inngest/functions/experiment-analysis-schedule.ts) does it.
- */
-export function startExperimentAnalysisTimer(
-  options: { env?: Env; db?: () => Promise<Db> } = {},
-): { stop(): void } | null {
-  const env = options.env ?? process.env;
-  if (activeRunner(env) !== "embedded") return null;
-  const global = globalThis as WithTimer;
-  if (global[TIMER]) clearInterval(global[TIMER]);
-  const openDb = options.db ?? getDb;
-  const timer = setInterval(() => {
-    openDb()
-      .then((db) => scheduleExperimentAnalyses(db, env))
-      .catch((error) =>
-        console.error("[strop experiments] scheduled analysis failed:", (error as Error).message),
-      );
-  }, analysisIntervalMinutes(env) * 60_000);
-  timer.unref?.();
-  global[TIMER] = timer;
-  return {
-    stop() {
-      clearInterval(timer);
-      if (global[TIMER] === timer) global[TIMER] = undefined;
-    },
-  };
 }

@@ -8,7 +8,6 @@ import {
   countExposures,
   type Db,
   type ExperimentRecord,
-  feedbackBySubject,
   type GenerationMetrics,
   generationMetrics,
 } from "@/lib/db";
@@ -19,6 +18,7 @@ import {
   metricKind,
 } from "@/lib/validation/experiments";
 import { currentWeights } from "./assign";
+import { automaticCoverage, type FeedbackPrimary, feedbackPrimary } from "./cuped";
 
 /** No decision on evidence before every variant has this many measured subjects (or the plan, if less). */
 export const MINIMUM_SAMPLE_PER_VARIANT = 30;
@@ -43,22 +43,19 @@ function automaticStats(record: ExperimentRecord, generations: GenerationMetrics
   );
 }
 
+/** Feedback: one value per subject (with its pre-period value for CUPED); automatic: one per generation. */
 async function primaryStats(
   db: Db,
   record: ExperimentRecord,
-  exposures: Map<string, number>,
   generations: () => Promise<GenerationMetrics[]>,
-): Promise<VariantStats[]> {
+): Promise<FeedbackPrimary> {
   const metric = record.metric;
-  if (metric.source === "automatic") return automaticStats(record, await generations(), metric.name);
-  const subjects = [...(await feedbackBySubject(db, record.id, metric.name)).values()];
-  const stats = perVariant(
-    record,
-    subjects.map((s) => ({ variantId: s.variantId, value: s.mean })),
-  );
-  if (metric.missing === "skip") return stats;
-  // A subject without the feedback counts as 0 (a conversion that did not happen).
-  return stats.map((s, i) => ({ ...s, n: Math.max(s.n, exposures.get(record.variants[i]?.id ?? "") ?? 0) }));
+  if (metric.source === "automatic")
+    return {
+      primary: automaticStats(record, await generations(), metric.name),
+      cuped: automaticCoverage(metric.name),
+    };
+  return feedbackPrimary(db, record, metric);
 }
 
 export interface ComputedAnalysis {
@@ -83,7 +80,7 @@ export async function computeAnalysis(
   };
   const kind = metricKind(record.metric);
   const better = record.metric.better;
-  const primary = await primaryStats(db, record, exposures, generations);
+  const { primary, cuped } = await primaryStats(db, record, generations);
   const guardrails = [];
   for (const g of record.guardrails)
     guardrails.push({
@@ -140,6 +137,13 @@ export async function computeAnalysis(
     decision: decision.action === "continue" ? "continue" : decision.outcome,
     winner: decision.action === "stop" && decision.outcome === "winner" ? decision.variant : null,
     reason: decision.reason,
+    cuped: {
+      ...cuped,
+      theta: analysis.cuped?.theta ?? null,
+      varianceReduction: analysis.cuped?.varianceReduction ?? null,
+      // Intervals scale with the standard error, the square root of the variance.
+      intervalNarrowing: analysis.cuped ? 1 - Math.sqrt(1 - analysis.cuped.varianceReduction) : null,
+    },
   };
   const banditWeights =
     record.mode === "bandit" && decision.action === "continue"

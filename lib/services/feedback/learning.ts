@@ -46,10 +46,30 @@ export async function datasetFromFeedback(
     target: experimentId,
   });
   const experiment = await requireExperiment(db, access, experimentId);
-  const corrections = await listCorrections(db, access.project.id, experiment.taskId);
+  return taskDatasetFromFeedback(
+    db,
+    access,
+    { id: experiment.taskId, name: experiment.taskName },
+    `experiment "${experiment.name}"`,
+    actor,
+  );
+}
+
+/**
+ * A new version of `feedback-<task>` with every correction sent about the task's generations (409 when
+ * there is none). `origin` says in the version's note what asked for it. The caller checks the role.
+ */
+export async function taskDatasetFromFeedback(
+  db: Db,
+  access: ProjectAccess,
+  task: { id: string; name: string },
+  origin: string,
+  actor: AuditActor,
+): Promise<FeedbackDatasetVersion> {
+  const corrections = await listCorrections(db, access.project.id, task.id);
   if (corrections.length === 0)
     throw new ConflictError(
-      `no corrections yet for prompt "${experiment.taskName}": send feedback with a "correction" about its generations`,
+      `no corrections yet for prompt "${task.name}": send feedback with a "correction" about its generations`,
     );
   const inputColumns = [...new Set(corrections.flatMap((c) => Object.keys(c.variables)))].sort();
   const rows = corrections.map((c, i) => ({
@@ -68,19 +88,19 @@ export async function datasetFromFeedback(
     idColumn: null,
     splits: SPLITS,
   });
-  const name = feedbackDatasetName(experiment.taskName);
+  const name = feedbackDatasetName(task.name);
   const existing = await findDataset(db, access.project.id, name);
   const written = await writeDatasetVersion(db, actor, {
     projectId: access.project.id,
     organizationId: access.project.organization.id,
     dataset: existing ? { id: existing.id } : { create: name },
-    sourceName: `feedback on ${experiment.taskName}`,
+    sourceName: `feedback on ${task.name}`,
     columns,
     expectedColumn: EXPECTED,
     inputColumns,
     idColumn: null,
     splits: SPLITS,
-    note: `${rows.length} correction${rows.length === 1 ? "" : "s"} from feedback (experiment "${experiment.name}")`,
+    note: `${rows.length} correction${rows.length === 1 ? "" : "s"} from feedback (${origin})`,
     contentHash: createHash("sha256").update(contentHash).digest("hex"),
     rows: async function* () {
       yield* rows;

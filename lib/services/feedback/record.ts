@@ -1,9 +1,10 @@
 // Recording feedback: with the answer's signed token (a browser: no key, feedback about exactly what the
 // token names, as a "user"), or as a principal with access to the project of the generation or
 // exposure — an unknown one is a 404, another project's a 403. A replayed idempotency key answers the
-// first feedback and counts once.
+// first feedback and counts once. Rows are written in batches with concurrent submissions
+// (./batcher.ts); a request is answered once its row is committed.
 import type { Principal } from "@/lib/auth/principal";
-import { ForbiddenError, NotFoundError, UnauthorizedError } from "@/lib/core/errors";
+import { AppError, ForbiddenError, NotFoundError, UnauthorizedError } from "@/lib/core/errors";
 import {
   type Db,
   type FeedbackRecord,
@@ -11,10 +12,11 @@ import {
   findExposureTarget,
   findGenerationTarget,
   getMembershipRole,
-  recordFeedback,
+  type NewFeedback,
 } from "@/lib/db";
 import type { FeedbackInput, FeedbackView } from "@/lib/validation/feedback";
 import { fieldError } from "@/lib/validation/parse";
+import { feedbackWriter } from "./batcher";
 import { verifyFeedbackToken } from "./token";
 
 export function feedbackView(record: FeedbackRecord): FeedbackView {
@@ -75,19 +77,15 @@ function labelOf(principal: Principal | null): string {
   return principal.kind === "api_key" ? principal.prefix : principal.email;
 }
 
-/** Stores the feedback (or answers the first one with the same key). */
-export async function submitFeedback(
-  db: Db,
-  principal: Principal | null,
-  input: FeedbackInput,
-): Promise<FeedbackView & { replayed: boolean }> {
-  let target: FeedbackTarget;
-  if (input.token !== undefined) target = await targetOfToken(db, input.token, input);
-  else if (principal) target = await targetOfPrincipal(db, principal, input);
-  else
-    throw new UnauthorizedError("Send an API key, sign in, or send the answer's feedback token as `token`.");
+async function targetOf(db: Db, principal: Principal | null, input: FeedbackInput): Promise<FeedbackTarget> {
+  if (input.token !== undefined) return targetOfToken(db, input.token, input);
+  if (principal) return targetOfPrincipal(db, principal, input);
+  throw new UnauthorizedError("Send an API key, sign in, or send the answer's feedback token as `token`.");
+}
+
+function newFeedback(principal: Principal | null, input: FeedbackInput): NewFeedback {
   const { value } = input;
-  const { feedback, replayed } = await recordFeedback(db, target, {
+  return {
     name: input.name,
     value: typeof value === "boolean" ? Number(value) : typeof value === "number" ? value : null,
     category: typeof value === "string" ? value : null,
@@ -97,6 +95,42 @@ export async function submitFeedback(
     source: input.token !== undefined ? "user" : input.source,
     idempotencyKey: input.idempotencyKey ?? null,
     actorLabel: input.token !== undefined ? "feedback token" : labelOf(principal),
-  });
+  };
+}
+
+/** Stores the feedback (or answers the first one with the same key). */
+export async function submitFeedback(
+  db: Db,
+  principal: Principal | null,
+  input: FeedbackInput,
+): Promise<FeedbackView & { replayed: boolean }> {
+  const target = await targetOf(db, principal, input);
+  const { feedback, replayed } = await feedbackWriter(db).write(target, newFeedback(principal, input));
   return { ...feedbackView(feedback), replayed };
+}
+
+/**
+ * Many feedback items at once (server-side senders): every item's target is found and checked first —
+ * an unknown or foreign one refuses the whole request naming the item's index, with nothing written —
+ * then the items are written together. The answers are in the order of the items.
+ */
+export async function submitFeedbackItems(
+  db: Db,
+  principal: Principal | null,
+  inputs: FeedbackInput[],
+): Promise<{ items: (FeedbackView & { replayed: boolean })[] }> {
+  const targets: FeedbackTarget[] = [];
+  for (const [index, input] of inputs.entries()) {
+    try {
+      targets.push(await targetOf(db, principal, input));
+    } catch (error) {
+      if (error instanceof AppError) error.message = `item ${index}: ${error.message}`;
+      throw error;
+    }
+  }
+  const writer = feedbackWriter(db);
+  const written = await Promise.all(
+    inputs.map((input, i) => writer.write(targets[i] as FeedbackTarget, newFeedback(principal, input))),
+  );
+  return { items: written.map(({ feedback, replayed }) => ({ ...feedbackView(feedback), replayed })) };
 }

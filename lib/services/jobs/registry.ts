@@ -3,9 +3,15 @@
 import type { AnyJobKind } from "@/lib/runner/job-kind";
 import { batchJob } from "./batch";
 import { experimentAnalysisJob } from "./experiment-analysis";
+import { experimentPromotionJob } from "./experiment-promotion";
 import { optimizationRunJob } from "./optimization-run";
 
-export const jobKinds: readonly AnyJobKind[] = [optimizationRunJob, batchJob, experimentAnalysisJob];
+export const jobKinds: readonly AnyJobKind[] = [
+  optimizationRunJob,
+  batchJob,
+  experimentAnalysisJob,
+  experimentPromotionJob,
+];
 
 /** The registered kind with id `id`. */
 export function jobKind(id: string): AnyJobKind {

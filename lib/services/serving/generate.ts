@@ -122,6 +122,8 @@ export async function generateFromServedPrompt(
     apiKeyId: principal.kind === "api_key" ? principal.keyId : null,
     userId: principal.kind === "user" ? principal.userId : null,
     exposureId: rendered.experiment?.exposureId ?? null,
+    // Recorded even without an experiment: a later experiment's CUPED reads this subject's feedback.
+    subjectId: request.subject ?? null,
   };
   const started = performance.now();
   try {

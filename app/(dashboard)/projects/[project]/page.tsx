@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { FeedbackProposals } from "@/components/feedback/feedback-proposals";
 import { DatasetList } from "@/components/overview/dataset-list";
 import { GetStarted } from "@/components/overview/get-started";
 import { RecentPromptVersions } from "@/components/overview/recent-prompt-versions";
@@ -8,6 +9,7 @@ import { RunsTable } from "@/components/runs/runs-table";
 import { PageHeader, RoleBadge, Section } from "@/components/ui/page";
 import { requireProjectPage } from "@/lib/auth/pages";
 import { hasRole } from "@/lib/core/roles";
+import { listProjectFeedbackProposals } from "@/lib/services/feedback-proposals";
 import { getProjectOverview } from "@/lib/services/overview";
 
 export const metadata: Metadata = { title: "Overview" };
@@ -16,7 +18,10 @@ export default async function OverviewPage({ params }: { params: Promise<{ proje
   const { project: slug } = await params;
   const { db, access } = await requireProjectPage(slug, `/projects/${slug}`);
   const { project, role } = access;
-  const overview = await getProjectOverview(db, access);
+  const [overview, proposals] = await Promise.all([
+    getProjectOverview(db, access),
+    listProjectFeedbackProposals(db, access, { limit: 10 }),
+  ]);
   // Until the project has a task, a dataset and a run: the steps to a first prompt in production.
   const empty = overview.counts.runs === 0 || overview.counts.tasks === 0 || overview.counts.datasets === 0;
   return (
@@ -30,6 +35,17 @@ export default async function OverviewPage({ params }: { params: Promise<{ proje
         }
       />
       <StatCards project={project.slug} counts={overview.counts} />
+      {proposals.items.length > 0 ? (
+        <Section title="Negative feedback" id="feedback-proposals">
+          <FeedbackProposals
+            project={project.slug}
+            proposals={proposals.items}
+            windowDays={proposals.windowDays}
+            canEdit={hasRole(role, "editor")}
+            showTask
+          />
+        </Section>
+      ) : null}
       {empty ? (
         <Section title="Get started">
           <GetStarted

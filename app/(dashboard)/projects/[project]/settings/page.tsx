@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
+import { FeedbackAlertForm } from "@/components/feedback/feedback-alert-form";
 import { ArchiveProjectControl, RenameProjectForm } from "@/components/projects/project-settings";
 import { CostConfirmationForm } from "@/components/runs/cost-confirmation-form";
 import { usd } from "@/components/runs/format";
@@ -13,6 +14,7 @@ import { requireProjectPage } from "@/lib/auth/pages";
 import { hasRole } from "@/lib/core/roles";
 import { listMetrics } from "@/lib/metrics/registry";
 import { listProjectCredentials } from "@/lib/services/credentials/manage";
+import { feedbackCheckMinutes, getFeedbackAlertSettings } from "@/lib/services/feedback-proposals";
 import { getProjectView } from "@/lib/services/projects";
 import {
   getCostConfirmation,
@@ -54,6 +56,7 @@ export default async function SettingsPage({ params }: { params: Promise<{ proje
   const metricChoices = listMetrics().map(({ name, description }) => ({ name, description }));
   const projectView = await getProjectView(db, access);
   const costConfirmation = await getCostConfirmation(db, access);
+  const feedbackAlert = await getFeedbackAlertSettings(db, access);
   const canManageProject = hasRole(access.role, "admin");
 
   return (
@@ -211,6 +214,16 @@ export default async function SettingsPage({ params }: { params: Promise<{ proje
           {canManageProject ? "" : " Only admins can change the limit."}
         </p>
         {canManageProject ? <CostConfirmationForm project={slug} current={costConfirmation} /> : null}
+      </Section>
+
+      <Section title="Feedback alerts" id="feedback-alerts">
+        <p className="mb-4 text-sm text-slate-600">
+          {feedbackAlert.enabled
+            ? `Every ${feedbackCheckMinutes()} minutes (STROP_FEEDBACK_CHECK_MINUTES), a prompt version that still serves traffic and got ${feedbackAlert.minimumJudgments} or more judgments of one name in the last ${feedbackAlert.windowDays} days, at least ${Math.round(feedbackAlert.rate * 100)}% of them negative (a value of ${feedbackAlert.negativeAtMost} or below), gets a proposal to optimize it from feedback on its prompt's page.`
+            : "Off: the scheduled check skips this project."}
+          {canManageProject ? "" : " Only admins can change these settings."}
+        </p>
+        {canManageProject ? <FeedbackAlertForm project={slug} current={feedbackAlert} /> : null}
       </Section>
 
       <Section title="Metric configurations" id="metric-configs">

@@ -105,7 +105,12 @@ export default async function ExperimentPage({
             </p>
           </EmptyState>
         ) : (
-          <FeedbackStream items={feedback.items} />
+          <FeedbackStream
+            items={feedback.items}
+            generationHref={(generation) =>
+              `/projects/${slug}/prompts/${encodeURIComponent(experiment.task)}/generations/${generation}`
+            }
+          />
         )}
       </Section>
       {hasRole(access.role, "editor") ? (

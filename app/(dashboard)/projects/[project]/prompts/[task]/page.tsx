@@ -1,6 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { FeedbackProposals } from "@/components/feedback/feedback-proposals";
+import { VersionFeedbackSummaryView } from "@/components/generations/version-feedback-summary";
 import { ChangeRequestsPanel } from "@/components/prompts/labels/change-requests-panel";
 import { LabelHistory } from "@/components/prompts/labels/label-history";
 import { LabelsPanel } from "@/components/prompts/labels/labels-panel";
@@ -15,6 +17,8 @@ import { EmptyState, PageHeader, Section } from "@/components/ui/page";
 import { requireProjectPage } from "@/lib/auth/pages";
 import { NotFoundError } from "@/lib/core/errors";
 import { hasRole } from "@/lib/core/roles";
+import { listProjectFeedbackProposals } from "@/lib/services/feedback-proposals";
+import { getVersionFeedbackSummary, taskGenerationCounts } from "@/lib/services/generations";
 import { listTaskChangeRequests } from "@/lib/services/prompts/change-requests";
 import { pageTaskLabelHistory } from "@/lib/services/prompts/labels";
 import {
@@ -73,6 +77,10 @@ export default async function TaskPromptsPage({
   const asked = positiveInt(query.version);
   const selected = asked !== null && numbers.includes(asked) ? asked : latest;
   const version = selected !== null ? await getTaskVersion(db, access, name, selected) : null;
+  const [versionFeedback, generationCounts] = await Promise.all([
+    selected !== null ? getVersionFeedbackSummary(db, access, name, selected) : null,
+    taskGenerationCounts(db, access, name),
+  ]);
   const previous = selected !== null ? (numbers.find((n) => n < selected) ?? selected) : null;
   const labelsByVersion = new Map<number, string[]>();
   for (const label of details.labels)
@@ -83,6 +91,7 @@ export default async function TaskPromptsPage({
       Number(a.status === "open" || a.status === "approved"),
   );
   const { task } = details;
+  const proposals = await listProjectFeedbackProposals(db, access, { task: task.name, limit: 20 });
 
   return (
     <>
@@ -98,6 +107,16 @@ export default async function TaskPromptsPage({
           ) : null
         }
       />
+      {proposals.items.length > 0 ? (
+        <Section title="Negative feedback" id="feedback-proposals">
+          <FeedbackProposals
+            project={slug}
+            proposals={proposals.items}
+            windowDays={proposals.windowDays}
+            canEdit={canEdit}
+          />
+        </Section>
+      ) : null}
       {version === null || selected === null ? (
         <EmptyState title="This task has no prompt version yet">
           {canEdit ? (
@@ -155,9 +174,28 @@ export default async function TaskPromptsPage({
                   />
                 </div>
                 <PromptVersionView project={slug} version={version} />
+                {versionFeedback ? (
+                  <div id="version-feedback" className="mt-6 border-t border-slate-100 pt-4">
+                    <h3 className="mb-2 text-sm font-semibold">Feedback</h3>
+                    <VersionFeedbackSummaryView
+                      summary={versionFeedback}
+                      generationsPath={`${base}/generations`}
+                    />
+                  </div>
+                ) : null}
               </Section>
             </div>
           </div>
+          <Section title="Generations" id="generations">
+            <p className="text-sm text-slate-700" data-testid="generation-counts">
+              {generationCounts.total.toLocaleString("en-US")} generation
+              {generationCounts.total === 1 ? "" : "s"} through the serving API,{" "}
+              {generationCounts.withFeedback.toLocaleString("en-US")} with feedback.{" "}
+              <Link href={`${base}/generations`} className="text-indigo-700 underline">
+                View generations
+              </Link>
+            </p>
+          </Section>
           {numbers.length > 1 ? (
             <Section title="Compare versions">
               <VersionPicker

@@ -1,0 +1,102 @@
+// Feedback written in batches (a group commit): the rows of many submissions inserted by one multi-row
+// statement, i.e. one write transaction. Idempotency holds as for one row (feedback.ts): a key seen
+// before answers its first row; a key twice in the batch is written once and answers the first; a key
+// another process wrote meanwhile makes the multi-row insert fail on the unique index, and the batch
+// then falls back to one insert per row — which also isolates a row that fails on its own, so the
+// others are still written.
+import { randomUUID } from "node:crypto";
+import type { Db } from "../client";
+import { type FeedbackRecord, type FeedbackTarget, type NewFeedback, recordFeedback } from "./feedback";
+
+export interface FeedbackWrite {
+  target: FeedbackTarget;
+  input: NewFeedback;
+}
+
+export type FeedbackWriteResult =
+  | { ok: true; feedback: FeedbackRecord; replayed: boolean }
+  | { ok: false; error: unknown };
+
+export interface FeedbackBatchResult {
+  results: FeedbackWriteResult[];
+  /** Write transactions issued: 1 for a batch, one per row after a fallback (0: all replays). */
+  transactions: number;
+}
+
+const keyOf = (w: FeedbackWrite) =>
+  w.input.idempotencyKey === null ? null : `${w.target.projectId}\u0000${w.input.idempotencyKey}`;
+
+const asRecord = (row: Omit<FeedbackRecord, "source"> & { source: string }): FeedbackRecord => ({
+  ...row,
+  source: row.source as FeedbackRecord["source"],
+});
+
+/** Writes `writes` (see the file's comment); the results are in the order of `writes`. */
+export async function recordFeedbackBatch(db: Db, writes: FeedbackWrite[]): Promise<FeedbackBatchResult> {
+  const results: FeedbackWriteResult[] = new Array(writes.length);
+  // The first write of each key leads; later ones in the batch answer its row.
+  const leaderOf = new Map<string, number>();
+  const followers: [number, number][] = [];
+  writes.forEach((w, i) => {
+    const key = keyOf(w);
+    if (key === null) return;
+    const leader = leaderOf.get(key);
+    if (leader === undefined) leaderOf.set(key, i);
+    else followers.push([i, leader]);
+  });
+  const keyed = writes.filter((w, i) => keyOf(w) !== null && leaderOf.get(keyOf(w) as string) === i);
+  const seen = keyed.length
+    ? await db.feedback.findMany({
+        where: {
+          OR: keyed.map((w) => ({ projectId: w.target.projectId, idempotencyKey: w.input.idempotencyKey })),
+        },
+      })
+    : [];
+  const firstByKey = new Map(seen.map((row) => [`${row.projectId}\u0000${row.idempotencyKey}`, row]));
+  const fresh: { index: number; id: string }[] = [];
+  writes.forEach((w, i) => {
+    const key = keyOf(w);
+    if (key !== null && leaderOf.get(key) !== i) return;
+    const first = key === null ? undefined : firstByKey.get(key);
+    if (first) results[i] = { ok: true, feedback: asRecord(first), replayed: true };
+    else fresh.push({ index: i, id: randomUUID() });
+  });
+
+  let transactions = 0;
+  if (fresh.length > 0) {
+    try {
+      transactions += 1;
+      const rows = await db.feedback.createManyAndReturn({
+        data: fresh.map(({ index, id }) => {
+          const { target, input } = writes[index] as FeedbackWrite;
+          return { id, ...target, ...input };
+        }),
+      });
+      const byId = new Map(rows.map((row) => [row.id, row]));
+      for (const { index, id } of fresh) {
+        const row = byId.get(id);
+        results[index] = row
+          ? { ok: true, feedback: asRecord(row), replayed: false }
+          : { ok: false, error: new Error("the batch insert did not return the row") };
+      }
+    } catch {
+      // One row (a key taken meanwhile, a value the database refuses) must not fail the others.
+      for (const { index } of fresh) {
+        const w = writes[index] as FeedbackWrite;
+        transactions += 1;
+        try {
+          results[index] = { ok: true, ...(await recordFeedback(db, w.target, w.input)) };
+        } catch (error) {
+          results[index] = { ok: false, error };
+        }
+      }
+    }
+  }
+  for (const [i, leader] of followers) {
+    const first = results[leader];
+    results[i] = first?.ok
+      ? { ok: true, feedback: first.feedback, replayed: true }
+      : (first as FeedbackWriteResult);
+  }
+  return { results, transactions };
+}
