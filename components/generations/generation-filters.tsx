@@ -1,7 +1,8 @@
 // The generations list's filters (the list API's own: version, label, subject, experiment, feedback) as
 // a plain GET form, so a filtered list is a link; and the query string they make, which the pager keeps.
-import Link from "next/link";
+
 import { SelectField, TextField } from "@/components/ui/field";
+import { FilterActions } from "@/components/ui/filter-actions";
 import { GENERATION_FEEDBACK_FILTERS, type GenerationFilters } from "@/lib/validation/generations";
 
 const one = (value: string | string[] | undefined) =>
@@ -114,17 +115,7 @@ export function GenerationFiltersForm({
         </div>
       ) : null}
       <div className="col-span-2 flex items-center gap-3">
-        <button
-          type="submit"
-          className="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm font-medium text-slate-800 hover:bg-slate-100"
-        >
-          Filter
-        </button>
-        {active ? (
-          <Link href={base} className="py-2 text-sm text-indigo-700 hover:underline">
-            Clear filters
-          </Link>
-        ) : null}
+        <FilterActions base={base} active={active} />
       </div>
     </form>
   );

@@ -1,7 +1,8 @@
 // The runs list's filters (status, kind, task: the list API's own) as a plain GET form, so a filtered
 // list is a link; and the query string they make, which the pager keeps.
-import Link from "next/link";
+
 import { SelectField } from "@/components/ui/field";
+import { FilterActions } from "@/components/ui/filter-actions";
 import { RUN_KINDS, RUN_STATUSES, type RunKind, type RunStatus } from "@/lib/validation/runs";
 
 export interface RunFilterValues {
@@ -72,17 +73,7 @@ export function RunFilters({
           options={[ANY, ...tasks.map((t) => ({ value: t, label: t }))]}
         />
       </div>
-      <button
-        type="submit"
-        className="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm font-medium text-slate-800 hover:bg-slate-100"
-      >
-        Filter
-      </button>
-      {active ? (
-        <Link href={base} className="py-2 text-sm text-indigo-700 hover:underline">
-          Clear filters
-        </Link>
-      ) : null}
+      <FilterActions base={base} active={active} />
     </form>
   );
 }

@@ -27,6 +27,7 @@ import {
   type JobStore,
 } from "@/lib/runner/job-kind";
 import { activeRunner } from "@/lib/runner/runner-choice";
+import { ACTIVE_JOB_STATUSES, statusColumnStore } from "@/lib/runner/status-store";
 import { experimentPromotionJob } from "../jobs/experiment-promotion";
 import { runningExperimentsChanged } from "./active-cache";
 import { changeProjectExperiment } from "./manage";
@@ -40,34 +41,15 @@ export interface AnalysisOutcome extends JobOutcome {
   decision: string | null;
 }
 
-const ACTIVE = ["queued", "running"] as const;
-
-const message = (error: unknown) => (error instanceof Error ? error.message : String(error)).slice(0, 2000);
-
-export const analysisStore: JobStore = {
+export const analysisStore: JobStore = statusColumnStore({
   status: async (db, id) => (await getAnalysisJob(db, id))?.status ?? null,
-  claim: (db, id) => moveAnalysis(db, id, [...ACTIVE], { status: "running" }),
-  markCancelled: (db, id) => moveAnalysis(db, id, [...ACTIVE], { status: "cancelled" }),
-  async markFailed(db, id, error, failedStep) {
-    await moveAnalysis(db, id, [...ACTIVE], { status: "failed", error: message(error), failedStep });
-  },
-  // Analyses are the app's (the schedule's or a person's): every unfinished one continues on its own.
-  listUnfinished: async (db) =>
-    (await listUnfinishedAnalyses(db)).map((row) => ({ id: row.id, origin: "app" })),
-  async reopen(db, id) {
-    const job = await getAnalysisJob(db, id);
-    if (!job) return { outcome: "missing" };
-    if (job.status !== "failed" && job.status !== "cancelled")
-      return { outcome: "not-resumable", from: job.status };
-    const from = job.status;
-    const moved = await moveAnalysis(db, id, [from], { status: "queued", error: null, failedStep: null });
-    return moved ? { outcome: "reopened", from } : { outcome: "not-resumable", from: "queued" };
-  },
+  move: moveAnalysis,
+  listUnfinished: listUnfinishedAnalyses,
   async target(db, id) {
     const job = await getAnalysisJob(db, id);
     return job && { id, projectId: job.projectId, provider: "none" };
   },
-};
+});
 
 async function storedOutcome(db: Db, id: string): Promise<AnalysisOutcome> {
   const job = await getAnalysisJob(db, id);
@@ -98,7 +80,7 @@ async function runAnalysis(
     return { decision: computed.snapshot.decision, winner: computed.snapshot.winner };
   });
   if (result.decision === "continue") {
-    await moveAnalysis(db, job.id, [...ACTIVE], { status: "succeeded" });
+    await moveAnalysis(db, job.id, ACTIVE_JOB_STATUSES, { status: "succeeded" });
     return storedOutcome(db, job.id);
   }
   await steps.run(ANALYSIS_STEPS.stop, async () => {
@@ -138,7 +120,7 @@ async function runAnalysis(
       return { handedOver: true };
     });
   }
-  await moveAnalysis(db, job.id, [...ACTIVE], { status: "succeeded" });
+  await moveAnalysis(db, job.id, ACTIVE_JOB_STATUSES, { status: "succeeded" });
   return storedOutcome(db, job.id);
 }
 

@@ -23,6 +23,7 @@ import {
   type JobOutcome,
   type JobStore,
 } from "@/lib/runner/job-kind";
+import { statusColumnStore } from "@/lib/runner/status-store";
 import { promoteWinner } from "./promotion";
 
 export const PROMOTION_STEPS = { check: "check", promote: "promote", record: "record" } as const;
@@ -32,33 +33,15 @@ export interface PromotionOutcome extends JobOutcome {
   outcome: string | null;
 }
 
-const ACTIVE = ["queued", "running"] as const;
-
-const message = (error: unknown) => (error instanceof Error ? error.message : String(error)).slice(0, 2000);
-
-export const promotionStore: JobStore = {
+export const promotionStore: JobStore = statusColumnStore({
   status: async (db, id) => (await getPromotionJob(db, id))?.promotion.status ?? null,
-  claim: (db, id) => movePromotion(db, id, [...ACTIVE], { status: "running" }),
-  markCancelled: (db, id) => movePromotion(db, id, [...ACTIVE], { status: "cancelled" }),
-  async markFailed(db, id, error, failedStep) {
-    await movePromotion(db, id, [...ACTIVE], { status: "failed", error: message(error), failedStep });
-  },
-  // Promotions follow the app's analyses: every unfinished one continues on its own.
-  listUnfinished: async (db) =>
-    (await listUnfinishedPromotions(db)).map((row) => ({ id: row.id, origin: "app" })),
-  async reopen(db, id) {
-    const job = await getPromotionJob(db, id);
-    if (!job) return { outcome: "missing" };
-    const from = job.promotion.status;
-    if (from !== "failed" && from !== "cancelled") return { outcome: "not-resumable", from };
-    const moved = await movePromotion(db, id, [from], { status: "queued", error: null, failedStep: null });
-    return moved ? { outcome: "reopened", from } : { outcome: "not-resumable", from: "queued" };
-  },
+  move: movePromotion,
+  listUnfinished: listUnfinishedPromotions,
   async target(db, id) {
     const job = await getPromotionJob(db, id);
     return job && promotionTarget(job);
   },
-};
+});
 
 /** Where a promotion is sent: one promotion per task label at a time (the Inngest concurrency key). */
 export function promotionTarget(job: Pick<PromotionJobRecord, "id" | "projectId" | "taskId" | "label">) {
