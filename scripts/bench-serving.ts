@@ -23,17 +23,17 @@ import { ensureProject, getProjectById } from "../lib/db/projects";
 import { fmt, root, row } from "./bench-support";
 import { type LoadResult, percentile, runLoad } from "./http-load";
 
-const DIST_DIR = ".next-bench";
-const PROJECT = "bench";
-const PROMPT = "triage";
+export const DIST_DIR = ".next-bench";
+export const PROJECT = "bench";
+export const PROMPT = "triage";
 
-const loadAverage = () =>
+export const loadAverage = () =>
   os
     .loadavg()
     .map((l) => l.toFixed(2))
     .join(" ");
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once("error", reject);
@@ -44,7 +44,7 @@ function freePort(): Promise<number> {
   });
 }
 
-function runNode(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
+export function runNode(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { cwd: root, env, stdio: ["ignore", "ignore", "inherit"] });
     child.once("exit", (code) =>
@@ -54,7 +54,7 @@ function runNode(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
 }
 
 /** A project with a labelled prompt and a viewer key, in the SQLite file the app will open. */
-async function seed(databaseUrl: string): Promise<string> {
+export async function seed(databaseUrl: string): Promise<string> {
   const db = await openDb(databaseUrl);
   try {
     const ref = await ensureProject(db, PROJECT);
@@ -96,7 +96,7 @@ async function seed(databaseUrl: string): Promise<string> {
   }
 }
 
-async function waitUntilUp(url: string, server: ChildProcess): Promise<void> {
+export async function waitUntilUp(url: string, server: ChildProcess): Promise<void> {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     if (server.exitCode !== null) throw new Error(`next start exited with ${server.exitCode}`);
@@ -108,7 +108,7 @@ async function waitUntilUp(url: string, server: ChildProcess): Promise<void> {
   throw new Error("next start did not answer within 60 s");
 }
 
-function merge(results: LoadResult[]) {
+export function merge(results: LoadResult[]) {
   const requests = results.reduce((n, r) => n + r.requests, 0);
   const seconds = results.reduce((n, r) => n + r.seconds, 0);
   const sorted = results.flatMap((r) => r.latencies).sort((a, b) => a - b);
@@ -117,6 +117,7 @@ function merge(results: LoadResult[]) {
     errors: results.reduce((n, r) => n + r.errors, 0),
     rps: requests / seconds,
     p50: percentile(sorted, 50),
+    p95: percentile(sorted, 95),
     p99: percentile(sorted, 99),
   };
 }
@@ -135,6 +136,57 @@ async function clientLookups(
   return { perSecond: lookups / ((performance.now() - started) / 1000), lookups };
 }
 
+/** The environment of `next build` and `next start` over the data directory (no Redis, no Inngest). */
+export function appEnv(dataDir: string, databaseUrl: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: "production",
+    NEXT_TELEMETRY_DISABLED: "1",
+    STROP_DATA_DIR: dataDir,
+    DATABASE_URL: databaseUrl,
+    STROP_NEXT_DIST_DIR: DIST_DIR,
+    STROP_API_RATE_LIMIT_KEY_PER_MINUTE: "100000000",
+    STROP_API_RATE_LIMIT_KEY_BURST: "1000000",
+  };
+  for (const name of ["REDIS_URL", "STROP_RUNNER", "INNGEST_DEV", "INNGEST_EVENT_KEY", "INNGEST_SIGNING_KEY"])
+    delete env[name];
+  return env;
+}
+
+/** `next start` of the built app on a free port, once /api/health answers. */
+export async function startApp(env: NodeJS.ProcessEnv): Promise<{ server: ChildProcess; base: string }> {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const profile = process.env.BENCH_SERVER_PROF;
+  const server = spawn(
+    process.execPath,
+    [
+      ...(profile ? ["--cpu-prof", `--cpu-prof-dir=${profile}`] : []),
+      path.join(root, "node_modules/next/dist/bin/next"),
+      "start",
+      "-p",
+      String(port),
+      "-H",
+      "127.0.0.1",
+    ],
+    { cwd: root, env, stdio: ["ignore", "ignore", "inherit"] },
+  );
+  try {
+    await waitUntilUp(`${base}/api/health`, server);
+  } catch (error) {
+    await stopApp(server);
+    throw error;
+  }
+  return { server, base };
+}
+
+export async function stopApp(server: ChildProcess): Promise<void> {
+  if (server.exitCode !== null) return;
+  const stopped = new Promise((resolve) => server.once("exit", resolve));
+  server.kill("SIGTERM");
+  await stopped;
+}
+
 export interface ServingBenchOptions {
   skipBuild?: boolean;
   seconds?: number;
@@ -148,18 +200,7 @@ export async function scenarioG(options: ServingBenchOptions = {}): Promise<void
   const connections = options.connections ?? 8;
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "strop-bench-serving-"));
   const databaseUrl = `file:${path.join(dataDir, "strop.db")}`;
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    NODE_ENV: "production",
-    NEXT_TELEMETRY_DISABLED: "1",
-    STROP_DATA_DIR: dataDir,
-    DATABASE_URL: databaseUrl,
-    STROP_NEXT_DIST_DIR: DIST_DIR,
-    STROP_API_RATE_LIMIT_KEY_PER_MINUTE: "100000000",
-    STROP_API_RATE_LIMIT_KEY_BURST: "1000000",
-  };
-  for (const name of ["REDIS_URL", "STROP_RUNNER", "INNGEST_DEV", "INNGEST_EVENT_KEY", "INNGEST_SIGNING_KEY"])
-    delete env[name];
+  const env = appEnv(dataDir, databaseUrl);
   const next = path.join(root, "node_modules/next/dist/bin/next");
   let server: ChildProcess | undefined;
   try {
@@ -171,28 +212,9 @@ export async function scenarioG(options: ServingBenchOptions = {}): Promise<void
       reuse ? Promise.resolve() : runNode([next, "build"], { ...env, STROP_E2E_BUILD: "1" }),
     ]);
     console.log(`(g) ${reuse ? "reused the build" : `built the app in ${fmt(performance.now() - started)}`}`);
-    const port = await freePort();
-    const base = `http://127.0.0.1:${port}`;
-    server = spawn(
-      process.execPath,
-      [
-        ...(process.env.BENCH_SERVER_PROF
-          ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_SERVER_PROF}`]
-          : []),
-        next,
-        "start",
-        "-p",
-        String(port),
-        "-H",
-        "127.0.0.1",
-      ],
-      {
-        cwd: root,
-        env,
-        stdio: ["ignore", "ignore", "inherit"],
-      },
-    );
-    await waitUntilUp(`${base}/api/health`, server);
+    const app = await startApp(env);
+    server = app.server;
+    const base = app.base;
     const targets = {
       health: { url: `${base}/api/health` },
       serving: {
@@ -262,11 +284,7 @@ export async function scenarioG(options: ServingBenchOptions = {}): Promise<void
       client.perSecond >= 20_000,
     );
   } finally {
-    if (server && server.exitCode === null) {
-      const stopped = new Promise((resolve) => server!.once("exit", resolve));
-      server.kill("SIGTERM");
-      await stopped;
-    }
+    if (server) await stopApp(server);
     rmSync(dataDir, { recursive: true, force: true });
   }
 }

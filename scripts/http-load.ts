@@ -19,6 +19,8 @@ export interface LoadOptions {
 export interface LoadResult {
   requests: number;
   errors: number;
+  /** The unexpected answers by status (0: no answer). */
+  errorStatuses: Record<number, number>;
   seconds: number;
   requestsPerSecond: number;
   /** Latency percentiles, ms. */
@@ -77,6 +79,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const ends = warmupEnds + options.durationMs;
   const latencies: number[] = [];
   let errors = 0;
+  const errorStatuses: Record<number, number> = {};
   let sent = 0;
   const worker = async () => {
     for (;;) {
@@ -93,7 +96,10 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       const finished = performance.now();
       if (started < warmupEnds) continue;
       if (status === expected) latencies.push(finished - started);
-      else errors++;
+      else {
+        errors++;
+        errorStatuses[status] = (errorStatuses[status] ?? 0) + 1;
+      }
     }
   };
   await Promise.all(Array.from({ length: options.connections }, worker));
@@ -104,6 +110,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   return {
     requests: latencies.length,
     errors,
+    errorStatuses,
     seconds,
     requestsPerSecond: latencies.length / seconds,
     p50: percentile(sorted, 50),

@@ -53,6 +53,68 @@ export async function findExposureTarget(db: Db, exposureId: string): Promise<Fe
   };
 }
 
+/**
+ * The targets of many generations and exposures in two queries (a batch of feedback names up to 100):
+ * keyed by id; an unknown id is absent.
+ */
+export async function findFeedbackTargets(
+  db: Db,
+  ids: { generationIds: string[]; exposureIds: string[] },
+): Promise<{ generations: Map<string, FeedbackTarget>; exposures: Map<string, FeedbackTarget> }> {
+  const unique = (list: string[]) => [...new Set(list)];
+  const [generations, exposures] = await Promise.all([
+    ids.generationIds.length
+      ? db.generation.findMany({
+          where: { id: { in: unique(ids.generationIds) } },
+          select: {
+            id: true,
+            projectId: true,
+            versionId: true,
+            exposureId: true,
+            exposure: { select: { experimentId: true } },
+          },
+        })
+      : [],
+    ids.exposureIds.length
+      ? db.exposure.findMany({
+          where: { id: { in: unique(ids.exposureIds) } },
+          select: {
+            id: true,
+            experimentId: true,
+            experiment: { select: { projectId: true } },
+            variant: { select: { versionId: true } },
+          },
+        })
+      : [],
+  ]);
+  return {
+    generations: new Map(
+      generations.map((row) => [
+        row.id,
+        {
+          projectId: row.projectId,
+          generationId: row.id,
+          exposureId: row.exposureId,
+          experimentId: row.exposure?.experimentId ?? null,
+          versionId: row.versionId,
+        },
+      ]),
+    ),
+    exposures: new Map(
+      exposures.map((row) => [
+        row.id,
+        {
+          projectId: row.experiment.projectId,
+          generationId: null,
+          exposureId: row.id,
+          experimentId: row.experimentId,
+          versionId: row.variant.versionId,
+        },
+      ]),
+    ),
+  };
+}
+
 export interface NewFeedback {
   name: string;
   value: number | null;

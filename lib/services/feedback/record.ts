@@ -10,6 +10,7 @@ import {
   type FeedbackRecord,
   type FeedbackTarget,
   findExposureTarget,
+  findFeedbackTargets,
   findGenerationTarget,
   getMembershipRole,
   type NewFeedback,
@@ -24,24 +25,68 @@ export function feedbackView(record: FeedbackRecord): FeedbackView {
   return view;
 }
 
+/** How targets and memberships are read: one query each, or (a batch) from what was read at once. */
+interface Lookup {
+  generation(id: string): Promise<FeedbackTarget | null>;
+  exposure(id: string): Promise<FeedbackTarget | null>;
+  role(projectId: string, userId: string): Promise<unknown>;
+}
+
+const direct = (db: Db): Lookup => ({
+  generation: (id) => findGenerationTarget(db, id),
+  exposure: (id) => findExposureTarget(db, id),
+  role: (projectId, userId) => getMembershipRole(db, projectId, userId),
+});
+
+/** The targets the items name read in two queries, the principal's role once per project. */
+async function prefetched(db: Db, inputs: FeedbackInput[]): Promise<Lookup> {
+  const named = (field: "generationId" | "exposureId") =>
+    inputs.flatMap((input) => (input[field] === undefined ? [] : [input[field]]));
+  const found = await findFeedbackTargets(db, {
+    generationIds: named("generationId"),
+    exposureIds: named("exposureId"),
+  });
+  const fallback = direct(db);
+  const roles = new Map<string, Promise<unknown>>();
+  return {
+    // Ids the items did not name (a token's) are read one by one.
+    generation: async (id) => found.generations.get(id) ?? fallback.generation(id),
+    exposure: async (id) => found.exposures.get(id) ?? fallback.exposure(id),
+    role: (projectId, userId) => {
+      const key = `${projectId}\n${userId}`;
+      let role = roles.get(key);
+      if (!role) {
+        role = fallback.role(projectId, userId);
+        roles.set(key, role);
+      }
+      return role;
+    },
+  };
+}
+
 async function findTarget(
-  db: Db,
+  lookup: Lookup,
   ids: { generationId?: string; exposureId?: string },
 ): Promise<FeedbackTarget> {
   if (ids.generationId !== undefined) {
-    const found = await findGenerationTarget(db, ids.generationId);
+    const found = await lookup.generation(ids.generationId);
     if (!found) throw new NotFoundError(`no generation "${ids.generationId}"`);
     return found;
   }
   if (ids.exposureId === undefined)
     throw fieldError("body", "generationId", "name the generation or exposure");
-  const found = await findExposureTarget(db, ids.exposureId);
+  const found = await lookup.exposure(ids.exposureId);
   if (!found) throw new NotFoundError(`no exposure "${ids.exposureId}"`);
   return found;
 }
 
 /** What the token allows, checked against what the body names (it may name less, never something else). */
-async function targetOfToken(db: Db, token: string, input: FeedbackInput): Promise<FeedbackTarget> {
+async function targetOfToken(
+  db: Db,
+  lookup: Lookup,
+  token: string,
+  input: FeedbackInput,
+): Promise<FeedbackTarget> {
   const claims = await verifyFeedbackToken(db, token);
   const other = (field: "generationId" | "exposureId", claimed?: string) =>
     input[field] !== undefined && input[field] !== claimed;
@@ -51,22 +96,22 @@ async function targetOfToken(db: Db, token: string, input: FeedbackInput): Promi
     input.exposureId !== undefined || claims.generationId === undefined
       ? { exposureId: claims.exposureId }
       : { generationId: claims.generationId };
-  const target = await findTarget(db, ids);
+  const target = await findTarget(lookup, ids);
   if (target.projectId !== claims.projectId)
     throw new ForbiddenError("the feedback token is for another project");
   return target;
 }
 
 async function targetOfPrincipal(
-  db: Db,
+  lookup: Lookup,
   principal: Principal,
   input: FeedbackInput,
 ): Promise<FeedbackTarget> {
-  const target = await findTarget(db, input);
+  const target = await findTarget(lookup, input);
   const allowed =
     principal.kind === "api_key"
       ? principal.projectId === target.projectId
-      : (await getMembershipRole(db, target.projectId, principal.userId)) !== null;
+      : (await lookup.role(target.projectId, principal.userId)) !== null;
   if (!allowed)
     throw new ForbiddenError("this generation or exposure belongs to a project you cannot access");
   return target;
@@ -77,9 +122,14 @@ function labelOf(principal: Principal | null): string {
   return principal.kind === "api_key" ? principal.prefix : principal.email;
 }
 
-async function targetOf(db: Db, principal: Principal | null, input: FeedbackInput): Promise<FeedbackTarget> {
-  if (input.token !== undefined) return targetOfToken(db, input.token, input);
-  if (principal) return targetOfPrincipal(db, principal, input);
+async function targetOf(
+  db: Db,
+  lookup: Lookup,
+  principal: Principal | null,
+  input: FeedbackInput,
+): Promise<FeedbackTarget> {
+  if (input.token !== undefined) return targetOfToken(db, lookup, input.token, input);
+  if (principal) return targetOfPrincipal(lookup, principal, input);
   throw new UnauthorizedError("Send an API key, sign in, or send the answer's feedback token as `token`.");
 }
 
@@ -104,13 +154,14 @@ export async function submitFeedback(
   principal: Principal | null,
   input: FeedbackInput,
 ): Promise<FeedbackView & { replayed: boolean }> {
-  const target = await targetOf(db, principal, input);
+  const target = await targetOf(db, direct(db), principal, input);
   const { feedback, replayed } = await feedbackWriter(db).write(target, newFeedback(principal, input));
   return { ...feedbackView(feedback), replayed };
 }
 
 /**
- * Many feedback items at once (server-side senders): every item's target is found and checked first —
+ * Many feedback items at once (server-side senders): every item's target is found (the ids the items
+ * name in one read) and checked first —
  * an unknown or foreign one refuses the whole request naming the item's index, with nothing written —
  * then the items are written together. The answers are in the order of the items.
  */
@@ -119,10 +170,11 @@ export async function submitFeedbackItems(
   principal: Principal | null,
   inputs: FeedbackInput[],
 ): Promise<{ items: (FeedbackView & { replayed: boolean })[] }> {
+  const lookup = await prefetched(db, inputs);
   const targets: FeedbackTarget[] = [];
   for (const [index, input] of inputs.entries()) {
     try {
-      targets.push(await targetOf(db, principal, input));
+      targets.push(await targetOf(db, lookup, principal, input));
     } catch (error) {
       if (error instanceof AppError) error.message = `item ${index}: ${error.message}`;
       throw error;
