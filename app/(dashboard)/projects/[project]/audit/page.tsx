@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { AuditEntryList } from "@/components/audit/audit-entry-list";
 import { Alert } from "@/components/ui/alert";
+import { LinkPager } from "@/components/ui/link-pager";
 import { AccessDenied, EmptyState, PageHeader, Section } from "@/components/ui/page";
 import { requireProjectPage } from "@/lib/auth/pages";
 import { AppError } from "@/lib/core/errors";
@@ -106,18 +106,13 @@ export default async function AuditPage({
         ) : (
           <AuditEntryList entries={page.items} />
         )}
-        <nav aria-label="Audit log pages" className="mt-4 flex gap-4 text-sm">
-          {query.cursor ? (
-            <Link href={withParams({})} className="text-indigo-700 hover:underline">
-              Newest entries
-            </Link>
-          ) : null}
-          {page.nextCursor ? (
-            <Link href={withParams({ cursor: page.nextCursor })} className="text-indigo-700 hover:underline">
-              Older entries
-            </Link>
-          ) : null}
-        </nav>
+        <LinkPager
+          label="Audit log pages"
+          first={query.cursor ? { href: withParams({}), text: "Newest entries" } : null}
+          next={
+            page.nextCursor ? { href: withParams({ cursor: page.nextCursor }), text: "Older entries" } : null
+          }
+        />
       </Section>
     </>
   );

@@ -3,6 +3,7 @@ import Link from "next/link";
 import { RunFilters, runFilterQuery, runFiltersFrom } from "@/components/runs/run-filters";
 import { RunsTable } from "@/components/runs/runs-table";
 import { Alert } from "@/components/ui/alert";
+import { LinkPager } from "@/components/ui/link-pager";
 import { EmptyState, PageHeader, Section } from "@/components/ui/page";
 import { requireProjectPage } from "@/lib/auth/pages";
 import { AppError } from "@/lib/core/errors";
@@ -116,24 +117,16 @@ export default async function RunsPage({
             caption="Runs of this project, newest first"
             compareForm="compare-runs"
           />
-          <nav aria-label="Pages" className="mt-4 flex gap-4 text-sm">
-            {paged ? (
-              <Link
-                href={filterQuery ? `${base}?${filterQuery}` : base}
-                className="text-indigo-700 hover:underline"
-              >
-                Newest runs
-              </Link>
-            ) : null}
-            {page.next ? (
-              <Link
-                href={withFilters(`cursor=${encodeCursor(page.next)}`)}
-                className="text-indigo-700 hover:underline"
-              >
-                Older runs
-              </Link>
-            ) : null}
-          </nav>
+          <LinkPager
+            first={
+              paged ? { href: filterQuery ? `${base}?${filterQuery}` : base, text: "Newest runs" } : null
+            }
+            next={
+              page.next
+                ? { href: withFilters(`cursor=${encodeCursor(page.next)}`), text: "Older runs" }
+                : null
+            }
+          />
         </Section>
       )}
     </>

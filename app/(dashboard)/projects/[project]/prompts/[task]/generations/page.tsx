@@ -9,6 +9,7 @@ import {
 import { GenerationsList } from "@/components/generations/generations-list";
 import { Alert } from "@/components/ui/alert";
 import { BackLink } from "@/components/ui/back-link";
+import { LinkPager } from "@/components/ui/link-pager";
 import { EmptyState, PageHeader, Section } from "@/components/ui/page";
 import { requireProjectPage } from "@/lib/auth/pages";
 import { AppError, NotFoundError } from "@/lib/core/errors";
@@ -123,24 +124,16 @@ export default async function GenerationsPage({
         ) : (
           <GenerationsList base={base} items={page.items} />
         )}
-        <nav aria-label="Pages" className="mt-4 flex gap-4 text-sm">
-          {paged ? (
-            <Link
-              href={filterQuery ? `${base}?${filterQuery}` : base}
-              className="text-indigo-700 hover:underline"
-            >
-              Newest generations
-            </Link>
-          ) : null}
-          {page.next ? (
-            <Link
-              href={withFilters(`cursor=${encodeCursor(page.next)}`)}
-              className="text-indigo-700 hover:underline"
-            >
-              Older generations
-            </Link>
-          ) : null}
-        </nav>
+        <LinkPager
+          first={
+            paged ? { href: filterQuery ? `${base}?${filterQuery}` : base, text: "Newest generations" } : null
+          }
+          next={
+            page.next
+              ? { href: withFilters(`cursor=${encodeCursor(page.next)}`), text: "Older generations" }
+              : null
+          }
+        />
       </Section>
     </>
   );

@@ -4,6 +4,7 @@ import { notFound } from "next/navigation";
 import { ResultsTable } from "@/components/runs/results-table";
 import { Alert } from "@/components/ui/alert";
 import { BackLink } from "@/components/ui/back-link";
+import { LinkPager } from "@/components/ui/link-pager";
 import { EmptyState, PageHeader, Section } from "@/components/ui/page";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { requireProjectPage } from "@/lib/auth/pages";
@@ -133,18 +134,12 @@ export default async function RunResultsPage({
         ) : page ? (
           <>
             <ResultsTable items={page.items} hasWinner={hasWinner} />
-            <nav aria-label="Pages" className="mt-4 flex gap-4 text-sm">
-              {cursor ? (
-                <Link href={href(view ?? "all")} className="text-indigo-700 hover:underline">
-                  First page
-                </Link>
-              ) : null}
-              {page.nextCursor ? (
-                <Link href={href(view ?? "all", page.nextCursor)} className="text-indigo-700 hover:underline">
-                  Next page
-                </Link>
-              ) : null}
-            </nav>
+            <LinkPager
+              first={cursor ? { href: href(view ?? "all"), text: "First page" } : null}
+              next={
+                page.nextCursor ? { href: href(view ?? "all", page.nextCursor), text: "Next page" } : null
+              }
+            />
           </>
         ) : null}
       </Section>
