@@ -60,9 +60,15 @@ interface StropRun {
   stderr: string;
 }
 
+/** `BENCH_CLI_PROF=<dir>`: each `strop eval` and `strop optimize` writes a CPU profile there. */
+const profileArgs = (args: string[]) =>
+  process.env.BENCH_CLI_PROF && args[0] !== "--help" && args[0] !== "db"
+    ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CLI_PROF}`, "--cpu-prof-interval=250"]
+    : [];
+
 async function strop(args: string[], env: Record<string, string> = {}): Promise<StropRun> {
   const spawnedAt = performance.now();
-  const child = spawn(process.execPath, [path.join(root, "bin/strop.mjs"), ...args], {
+  const child = spawn(process.execPath, [...profileArgs(args), path.join(root, "bin/strop.mjs"), ...args], {
     cwd: root,
     env: { ...process.env, REDIS_URL: "", NO_COLOR: "1", ...env },
     stdio: ["ignore", "pipe", "pipe"],

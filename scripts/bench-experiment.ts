@@ -29,6 +29,7 @@ import { changeProjectExperiment, createProjectExperiment } from "../lib/service
 import { THUMBS_EXPERIMENT } from "../lib/services/experiments/testing";
 import {
   appEnv,
+  cpuNote,
   DIST_DIR,
   loadAverage,
   merge,
@@ -123,7 +124,7 @@ const line = (name: string, r: LoadResult) =>
   );
 
 const summary = (m: ReturnType<typeof merge>) =>
-  `${m.rps.toFixed(0)} req/s, p50 ${m.p50.toFixed(2)} ms, p95 ${m.p95.toFixed(2)} ms, p99 ${m.p99.toFixed(2)} ms`;
+  `${m.rps.toFixed(0)} req/s, p50 ${m.p50.toFixed(2)} ms, p95 ${m.p95.toFixed(2)} ms, p99 ${m.p99.toFixed(2)} ms${cpuNote(m)}`;
 
 interface Running {
   dataDir: string;
@@ -189,6 +190,7 @@ async function scenarioH(app: Running, options: Required<Omit<ExperimentBenchOpt
     for (const [name, target] of Object.entries(targets)) {
       const result = await runLoad({
         ...target,
+        serverPid: app.server?.pid,
         connections: options.connections,
         durationMs: options.seconds * 1000,
         warmupMs: 1_000,

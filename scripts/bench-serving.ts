@@ -119,8 +119,14 @@ export function merge(results: LoadResult[]) {
     p50: percentile(sorted, 50),
     p95: percentile(sorted, 95),
     p99: percentile(sorted, 99),
+    /** The server's CPU per answered request, µs (NaN when not measured). */
+    cpuUsPerRequest: (results.reduce((n, r) => n + r.serverCpuMs, 0) * 1000) / requests,
   };
 }
+
+/** "CPU 1,234 µs/request" for a merged result, or "" where it was not measured. */
+export const cpuNote = (m: ReturnType<typeof merge>) =>
+  Number.isFinite(m.cpuUsPerRequest) ? `, server CPU ${Math.round(m.cpuUsPerRequest)} µs/request` : "";
 
 /** Lookups per second of a warm client (every lookup answered from its cache). */
 async function clientLookups(
@@ -231,6 +237,7 @@ export async function scenarioG(options: ServingBenchOptions = {}): Promise<void
       for (const name of ["health", "serving"] as const) {
         const result = await runLoad({
           ...targets[name],
+          serverPid: server.pid,
           connections,
           durationMs: seconds * 1000,
           warmupMs: 1_000,
@@ -255,7 +262,7 @@ export async function scenarioG(options: ServingBenchOptions = {}): Promise<void
     const client = await clientLookups(base, apiKey);
     console.log(`(g) load average after ${loadAverage()}`);
     const summary = (m: ReturnType<typeof merge>) =>
-      `${m.rps.toFixed(0)} req/s, p50 ${m.p50.toFixed(2)} ms, p99 ${m.p99.toFixed(2)} ms`;
+      `${m.rps.toFixed(0)} req/s, p50 ${m.p50.toFixed(2)} ms, p99 ${m.p99.toFixed(2)} ms${cpuNote(m)}`;
     console.log(`(g) /api/health: ${summary(health)}; serving GET: ${summary(serving)}`);
     console.log(
       `(g) serving GET with a matching If-None-Match (304): ${revalidated.requestsPerSecond.toFixed(0)} req/s, ` +

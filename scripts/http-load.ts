@@ -2,6 +2,7 @@
 // workers, each with its own kept-alive socket, send requests back to back for `durationMs` after a
 // warm-up; latency is measured per request from send to the end of the body. GET by default; `next`
 // varies each request (its path, headers or a POST body).
+import { readFileSync } from "node:fs";
 import http from "node:http";
 
 export interface LoadOptions {
@@ -14,6 +15,8 @@ export interface LoadOptions {
   expectStatus?: number;
   /** The n-th request (from 0, warm-up included): a path (with query) replacing the URL's, more headers, a JSON body (POST). */
   next?: (n: number) => { path?: string; headers?: Record<string, string>; body?: string };
+  /** The server's process id: its CPU time over the measured window is reported per request (Linux). */
+  serverPid?: number;
 }
 
 export interface LoadResult {
@@ -28,6 +31,20 @@ export interface LoadResult {
   p99: number;
   /** Every latency, ms (to merge rounds). */
   latencies: number[];
+  /** The server's CPU time (all its threads) over the measured window, ms; NaN without `serverPid`. */
+  serverCpuMs: number;
+}
+
+/** A process's CPU time so far (user + system, all threads), ms; NaN where /proc is not there. */
+export function processCpuMs(pid: number | undefined): number {
+  if (pid === undefined) return Number.NaN;
+  try {
+    // Fields 14 and 15 (utime, stime) after the parenthesised command name, in clock ticks of 10 ms.
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return Number.NaN;
+  }
 }
 
 export function percentile(sorted: number[], p: number): number {
@@ -81,6 +98,13 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   let errors = 0;
   const errorStatuses: Record<number, number> = {};
   let sent = 0;
+  let cpuAtWarmupEnd = Number.NaN;
+  const cpuTimer = setTimeout(
+    () => {
+      cpuAtWarmupEnd = processCpuMs(options.serverPid);
+    },
+    Math.max(0, warmupEnds - performance.now()),
+  );
   const worker = async () => {
     for (;;) {
       const started = performance.now();
@@ -103,6 +127,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     }
   };
   await Promise.all(Array.from({ length: options.connections }, worker));
+  clearTimeout(cpuTimer);
+  const serverCpuMs = processCpuMs(options.serverPid) - cpuAtWarmupEnd;
   agent.destroy();
   // From the end of the warm-up to the last answer (requests sent during the warm-up are not counted).
   const seconds = (performance.now() - warmupEnds) / 1000;
@@ -116,5 +142,6 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     p50: percentile(sorted, 50),
     p99: percentile(sorted, 99),
     latencies,
+    serverCpuMs,
   };
 }

@@ -10,4 +10,4 @@ export {
 } from "./batcher";
 export { datasetFromFeedback, feedbackDatasetName, optimizeFromFeedback } from "./learning";
 export { feedbackView, submitFeedback, submitFeedbackItems } from "./record";
-export { signFeedbackToken, verifyFeedbackToken } from "./token";
+export { exposureFeedbackToken, signFeedbackToken, verifyFeedbackToken } from "./token";

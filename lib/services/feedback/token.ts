@@ -67,6 +67,38 @@ export async function signFeedbackToken(
   return `${PREFIX}.${payload}.${sign(await signingKey(db), payload).toString("base64url")}`;
 }
 
+// A returning subject is served the same exposure again and again: its token is signed once and reused
+// while it keeps at least 90% of its lifetime (and for a minute at most), so the hot serving path signs
+// about once a minute per subject. Bounded; the oldest entry goes first.
+const EXPOSURE_TOKENS = Symbol.for("strop.exposure-feedback-tokens");
+const MAX_EXPOSURE_TOKENS = 100_000;
+type WithTokens = typeof globalThis & {
+  [EXPOSURE_TOKENS]?: Map<string, { token: string; signedAtMs: number }>;
+};
+
+/** A feedback token for an exposure (an experiment's subject), reused while still nearly fresh. */
+export async function exposureFeedbackToken(
+  db: Db,
+  target: { projectId: string; exposureId: string },
+  nowMs = Date.now(),
+  ttlSeconds = feedbackTokenTtlSeconds(),
+): Promise<string> {
+  const global = globalThis as WithTokens;
+  global[EXPOSURE_TOKENS] ??= new Map();
+  const tokens = global[EXPOSURE_TOKENS];
+  const key = `${target.projectId}\n${target.exposureId}`;
+  const reuseMs = Math.min(60_000, ttlSeconds * 100);
+  const kept = tokens.get(key);
+  if (kept && nowMs >= kept.signedAtMs && nowMs - kept.signedAtMs < reuseMs) return kept.token;
+  const token = await signFeedbackToken(db, target, nowMs, ttlSeconds);
+  if (!kept && tokens.size >= MAX_EXPOSURE_TOKENS) {
+    const oldest = tokens.keys().next();
+    if (!oldest.done) tokens.delete(oldest.value);
+  }
+  tokens.set(key, { token, signedAtMs: nowMs });
+  return token;
+}
+
 function refused(message: string): AppError {
   return new AppError("feedback_token_invalid", message, 401, {
     issues: [{ in: "body", path: "token", message }],

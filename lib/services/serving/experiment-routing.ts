@@ -6,7 +6,7 @@
 import type { Db } from "@/lib/db";
 import { runningExperimentOn } from "../experiments/active-cache";
 import { exposeSubject } from "../experiments/assign";
-import { signFeedbackToken } from "../feedback/token";
+import { exposureFeedbackToken } from "../feedback/token";
 import {
   resolveServedPrompt,
   type ServedPrompt,
@@ -51,16 +51,46 @@ export async function routeServedPrompt(
     return { served: await resolveServedPrompt(db, projectId, name, selector), experiment: null };
   const exposed = await exposeSubject(db, experiment, request.subject);
   const variantVersion = await resolveServedPrompt(db, projectId, name, { version: exposed.variant.version });
-  // The variant's version, answered as the label the caller asked for.
-  const served: ServedPrompt = {
-    ...variantVersion,
-    body: { ...variantVersion.body, label: selector.label },
-    etag: servedEtag(variantVersion.body.id, `${variantVersion.etag}\n${experiment.id}`, selector.label),
-  };
   return {
-    served,
+    served: asLabel(variantVersion, experiment.id, selector.label),
     experiment: { id: experiment.id, variant: exposed.variant.index, exposureId: exposed.exposureId },
   };
+}
+
+// The variant's version answered as the label the caller asked for, derived once per cached version
+// (the resolved-prompt cache's entry is the key: a refill derives it anew) rather than per request.
+const asLabelCache = new WeakMap<ServedPrompt, Map<string, ServedPrompt>>();
+
+function asLabel(variant: ServedPrompt, experimentId: string, label: string): ServedPrompt {
+  let derived = asLabelCache.get(variant);
+  if (!derived) {
+    derived = new Map();
+    asLabelCache.set(variant, derived);
+  }
+  const key = `${experimentId}\n${label}`;
+  let served = derived.get(key);
+  if (!served) {
+    served = {
+      ...variant,
+      body: { ...variant.body, label },
+      etag: servedEtag(variant.body.id, `${variant.etag}\n${experimentId}`, label),
+    };
+    derived.set(key, served);
+  }
+  return served;
+}
+
+// `JSON.stringify(body)` without its closing brace, per served body: an answer under an experiment is
+// that text plus the experiment and the token, so the version's text is serialized once, not per request.
+const jsonPrefixes = new WeakMap<object, string>();
+
+function jsonPrefix(body: ServedPrompt["body"]): string {
+  let prefix = jsonPrefixes.get(body);
+  if (prefix === undefined) {
+    prefix = JSON.stringify(body).slice(0, -1);
+    jsonPrefixes.set(body, prefix);
+  }
+  return prefix;
 }
 
 /** The GET answer under an experiment: the version plus which experiment and variant, and a token. */
@@ -69,8 +99,11 @@ export async function experimentAnswer(
   projectId: string,
   routed: RoutedPrompt,
 ): Promise<ServedPrompt> {
-  if (!routed.experiment) return routed.served;
-  const feedbackToken = await signFeedbackToken(db, { projectId, exposureId: routed.experiment.exposureId });
-  const body = { ...routed.served.body, experiment: routed.experiment, feedbackToken };
-  return { ...routed.served, body, bytes: new TextEncoder().encode(JSON.stringify(body)) };
+  const { experiment, served } = routed;
+  if (!experiment) return routed.served;
+  const feedbackToken = await exposureFeedbackToken(db, { projectId, exposureId: experiment.exposureId });
+  const body = { ...served.body, experiment, feedbackToken };
+  // Byte for byte what JSON.stringify(body) gives (the new keys come last, in this order).
+  const json = `${jsonPrefix(served.body)},"experiment":${JSON.stringify(experiment)},"feedbackToken":${JSON.stringify(feedbackToken)}}`;
+  return { ...served, body, bytes: Buffer.from(json, "utf8") };
 }

@@ -14,7 +14,7 @@ import {
   variableText,
 } from "@/lib/core/variables";
 import type { Db } from "@/lib/db";
-import { signFeedbackToken } from "../feedback/token";
+import { exposureFeedbackToken } from "../feedback/token";
 import { routeServedPrompt, type ServedExperiment } from "./experiment-routing";
 import type { ServedPrompt } from "./resolve";
 
@@ -80,7 +80,7 @@ export async function renderServedPrompt(
   const messages = buildMessages(withDemoGaps(served.prompt, served.variables), checked.text);
   const experiment = routed.experiment && {
     ...routed.experiment,
-    feedbackToken: await signFeedbackToken(db, { projectId, exposureId: routed.experiment.exposureId }),
+    feedbackToken: await exposureFeedbackToken(db, { projectId, exposureId: routed.experiment.exposureId }),
   };
   return { served, values: checked.values, messages, experiment };
 }

@@ -10,6 +10,8 @@ import { signInWithPassword } from "@/lib/services/accounts";
 import { getDb } from "@/lib/services/database";
 import { signOutUser } from "@/lib/services/sessions";
 
+export const dynamic = "force-dynamic";
+
 async function handler(request: NextRequest, context: { params: Promise<{ nextauth: string[] }> }) {
   const options = await buildAuthOptions(await getDb(), { signInWithPassword, signOutUser });
   return withSignInRefusal(() => NextAuth(request, context, options));

@@ -70,6 +70,9 @@ describe.each(TEST_PROVIDERS)("experiments on the serving path, and feedback, on
       const again = await get({}, { "X-Strop-Subject": `user-${i}` });
       expect(again.json.id).toBe(res.json.id);
       expect(again.json.experiment.exposureId).toBe(res.json.experiment.exposureId);
+      // The answer is assembled from a cached prefix: still exactly a JSON serialization of its body.
+      expect(res.text).toBe(JSON.stringify(res.json));
+      expect(again.json.feedbackToken, "a returning subject's token is reused").toBe(res.json.feedbackToken);
     }
     expect(Object.fromEntries(seen)).toEqual({ 0: v1, 1: v2 });
     const plain = await get({});

@@ -6,6 +6,8 @@ import { defineRoute } from "@/lib/http/define-route";
 import { submitFeedback } from "@/lib/services/feedback";
 import { feedbackBodySchema, feedbackResultSchema } from "@/lib/validation/feedback";
 
+export const dynamic = "force-dynamic";
+
 export const POST = defineRoute({
   method: "POST",
   path: "/api/v1/feedback",

@@ -2,6 +2,8 @@ import { defineRoute } from "@/lib/http/define-route";
 import { describePrincipal } from "@/lib/services/accounts";
 import { meResponseSchema } from "@/lib/validation/accounts";
 
+export const dynamic = "force-dynamic";
+
 export const GET = defineRoute({
   method: "GET",
   path: "/api/v1/me",

@@ -5,6 +5,8 @@ import { listOperations } from "@/lib/http/registry";
 // biome-ignore lint/suspicious/noImportCycles: the generated list lazily imports every route, this one included; nothing runs at load time.
 import { loadAllRoutes } from "../routes.generated";
 
+export const dynamic = "force-dynamic";
+
 export const GET = defineRoute({
   method: "GET",
   path: "/api/v1/openapi.json",

@@ -7,6 +7,8 @@ import {
   projectSchema,
 } from "@/lib/validation/projects";
 
+export const dynamic = "force-dynamic";
+
 export const GET = defineRoute({
   method: "GET",
   path: "/api/v1/projects",

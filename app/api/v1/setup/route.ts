@@ -2,6 +2,8 @@ import { defineRoute } from "@/lib/http/define-route";
 import { setupFirstUser } from "@/lib/services/accounts";
 import { setupBodySchema, setupResponseSchema } from "@/lib/validation/accounts";
 
+export const dynamic = "force-dynamic";
+
 export const POST = defineRoute({
   method: "POST",
   path: "/api/v1/setup",

@@ -7,6 +7,8 @@ import { defineRoute } from "@/lib/http/define-route";
 import { submitFeedbackItems } from "@/lib/services/feedback";
 import { feedbackBatchBodySchema, feedbackBatchResultSchema } from "@/lib/validation/feedback";
 
+export const dynamic = "force-dynamic";
+
 export const POST = defineRoute({
   method: "POST",
   path: "/api/v1/feedback/batch",

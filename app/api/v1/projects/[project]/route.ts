@@ -2,6 +2,8 @@ import { defineRoute } from "@/lib/http/define-route";
 import { changeProject, getProjectView } from "@/lib/services/projects";
 import { projectParamsSchema, projectSchema, updateProjectBodySchema } from "@/lib/validation/projects";
 
+export const dynamic = "force-dynamic";
+
 export const GET = defineRoute({
   method: "GET",
   path: "/api/v1/projects/{project}",

@@ -2,6 +2,8 @@ import { defineRoute } from "@/lib/http/define-route";
 import { revokeAllSessions } from "@/lib/services/sessions";
 import { revokeSessionsBodySchema } from "@/lib/validation/sessions";
 
+export const dynamic = "force-dynamic";
+
 export const POST = defineRoute({
   method: "POST",
   path: "/api/v1/me/sessions/revoke",

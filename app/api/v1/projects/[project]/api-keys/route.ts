@@ -3,6 +3,8 @@ import { createProjectApiKey, listProjectApiKeys } from "@/lib/services/api-keys
 import { apiKeyListSchema, createApiKeyBodySchema, createdApiKeySchema } from "@/lib/validation/api-keys";
 import { projectParamsSchema } from "@/lib/validation/projects";
 
+export const dynamic = "force-dynamic";
+
 export const GET = defineRoute({
   method: "GET",
   path: "/api/v1/projects/{project}/api-keys",

@@ -4,6 +4,8 @@ import { auditEntryView, listProjectAudit } from "@/lib/services/audit-log";
 import { auditPageSchema, auditQuerySchema } from "@/lib/validation/audit";
 import { projectParamsSchema } from "@/lib/validation/projects";
 
+export const dynamic = "force-dynamic";
+
 export const GET = defineRoute({
   method: "GET",
   path: "/api/v1/projects/{project}/audit",

@@ -14,6 +14,8 @@ import {
 import { parseInput } from "@/lib/validation/parse";
 import { projectParamsSchema } from "@/lib/validation/projects";
 
+export const dynamic = "force-dynamic";
+
 export const GET = defineRoute({
   method: "GET",
   path: "/api/v1/projects/{project}/batches",

@@ -3,6 +3,8 @@ import { getCostConfirmation, setCostConfirmation } from "@/lib/services/setting
 import { costConfirmationBodySchema, costConfirmationSchema } from "@/lib/validation/ml-settings";
 import { projectParamsSchema } from "@/lib/validation/projects";
 
+export const dynamic = "force-dynamic";
+
 export const GET = defineRoute({
   method: "GET",
   path: "/api/v1/projects/{project}/cost-confirmation",

@@ -3,6 +3,8 @@ import { listProjectCredentials } from "@/lib/services/credentials/manage";
 import { credentialListSchema } from "@/lib/validation/ml-settings";
 import { projectParamsSchema } from "@/lib/validation/projects";
 
+export const dynamic = "force-dynamic";
+
 export const GET = defineRoute({
   method: "GET",
   path: "/api/v1/projects/{project}/credentials",

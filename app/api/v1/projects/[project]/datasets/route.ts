@@ -9,6 +9,8 @@ import {
 } from "@/lib/validation/datasets";
 import { projectParamsSchema } from "@/lib/validation/projects";
 
+export const dynamic = "force-dynamic";
+
 export const GET = defineRoute({
   method: "GET",
   path: "/api/v1/projects/{project}/datasets",

@@ -8,6 +8,8 @@ import {
 } from "@/lib/validation/experiments";
 import { projectParamsSchema } from "@/lib/validation/projects";
 
+export const dynamic = "force-dynamic";
+
 export const GET = defineRoute({
   method: "GET",
   path: "/api/v1/projects/{project}/experiments",

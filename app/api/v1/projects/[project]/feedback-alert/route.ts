@@ -3,6 +3,8 @@ import { getFeedbackAlertSettings, setFeedbackAlertSettings } from "@/lib/servic
 import { feedbackAlertSchema, feedbackAlertSettingsSchema } from "@/lib/validation/feedback-alerts";
 import { projectParamsSchema } from "@/lib/validation/projects";
 
+export const dynamic = "force-dynamic";
+
 export const GET = defineRoute({
   method: "GET",
   path: "/api/v1/projects/{project}/feedback-alert",

@@ -6,6 +6,8 @@ import {
 } from "@/lib/validation/feedback-alerts";
 import { projectParamsSchema } from "@/lib/validation/projects";
 
+export const dynamic = "force-dynamic";
+
 export const GET = defineRoute({
   method: "GET",
   path: "/api/v1/projects/{project}/feedback-proposals",

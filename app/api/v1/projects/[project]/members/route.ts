@@ -3,6 +3,8 @@ import { addProjectMember, listProjectMembers } from "@/lib/services/members";
 import { addMemberBodySchema, memberListSchema, memberSchema } from "@/lib/validation/members";
 import { projectParamsSchema } from "@/lib/validation/projects";
 
+export const dynamic = "force-dynamic";
+
 export const GET = defineRoute({
   method: "GET",
   path: "/api/v1/projects/{project}/members",

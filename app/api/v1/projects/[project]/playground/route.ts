@@ -6,6 +6,8 @@ import {
   playgroundRunBodySchema,
 } from "@/lib/validation/playground";
 
+export const dynamic = "force-dynamic";
+
 export const POST = defineRoute({
   method: "POST",
   path: "/api/v1/projects/{project}/playground",

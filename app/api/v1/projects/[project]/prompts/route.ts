@@ -4,6 +4,8 @@ import { projectParamsSchema } from "@/lib/validation/projects";
 import { createdTaskSchema, createTaskBodySchema } from "@/lib/validation/prompt-authoring";
 import { promptTaskListSchema } from "@/lib/validation/prompts";
 
+export const dynamic = "force-dynamic";
+
 export const GET = defineRoute({
   method: "GET",
   path: "/api/v1/projects/{project}/prompts",

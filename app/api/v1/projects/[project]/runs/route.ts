@@ -5,6 +5,8 @@ import { listProjectRuns } from "@/lib/services/runs/reads";
 import { projectParamsSchema } from "@/lib/validation/projects";
 import { createdRunSchema, runListQuerySchema, runPageSchema, runSpecSchema } from "@/lib/validation/runs";
 
+export const dynamic = "force-dynamic";
+
 export const GET = defineRoute({
   method: "GET",
   path: "/api/v1/projects/{project}/runs",

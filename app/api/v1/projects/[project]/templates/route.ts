@@ -8,6 +8,8 @@ import {
   templateSummarySchema,
 } from "@/lib/validation/template-api";
 
+export const dynamic = "force-dynamic";
+
 export const GET = defineRoute({
   method: "GET",
   path: "/api/v1/projects/{project}/templates",

@@ -2,6 +2,8 @@ import { defineRoute } from "@/lib/http/define-route";
 import { revokeProjectApiKey } from "@/lib/services/api-keys";
 import { apiKeyParamsSchema, apiKeySchema } from "@/lib/validation/api-keys";
 
+export const dynamic = "force-dynamic";
+
 export const DELETE = defineRoute({
   method: "DELETE",
   path: "/api/v1/projects/{project}/api-keys/{keyId}",

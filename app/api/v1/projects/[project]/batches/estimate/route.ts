@@ -4,6 +4,8 @@ import { batchSpecSchema } from "@/lib/validation/batches";
 import { projectParamsSchema } from "@/lib/validation/projects";
 import { runEstimateSchema } from "@/lib/validation/runs";
 
+export const dynamic = "force-dynamic";
+
 export const POST = defineRoute({
   method: "POST",
   path: "/api/v1/projects/{project}/batches/estimate",

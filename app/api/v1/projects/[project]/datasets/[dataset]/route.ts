@@ -2,6 +2,8 @@ import { defineRoute } from "@/lib/http/define-route";
 import { deleteProjectDataset, getProjectDataset } from "@/lib/services/datasets";
 import { datasetDetailSchema, datasetParamsSchema } from "@/lib/validation/datasets";
 
+export const dynamic = "force-dynamic";
+
 export const GET = defineRoute({
   method: "GET",
   path: "/api/v1/projects/{project}/datasets/{dataset}",

@@ -2,6 +2,8 @@ import { defineRoute } from "@/lib/http/define-route";
 import { getProjectExperiment } from "@/lib/services/experiments";
 import { experimentDetailSchema, experimentParamsSchema } from "@/lib/validation/experiments";
 
+export const dynamic = "force-dynamic";
+
 export const GET = defineRoute({
   method: "GET",
   path: "/api/v1/projects/{project}/experiments/{experiment}",

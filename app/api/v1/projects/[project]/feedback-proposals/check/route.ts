@@ -3,6 +3,8 @@ import { checkFeedbackNow } from "@/lib/services/feedback-proposals";
 import { feedbackCheckSchema } from "@/lib/validation/feedback-alerts";
 import { projectParamsSchema } from "@/lib/validation/projects";
 
+export const dynamic = "force-dynamic";
+
 export const POST = defineRoute({
   method: "POST",
   path: "/api/v1/projects/{project}/feedback-proposals/check",

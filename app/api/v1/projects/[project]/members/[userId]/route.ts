@@ -2,6 +2,8 @@ import { defineRoute } from "@/lib/http/define-route";
 import { changeProjectMemberRole, removeProjectMember } from "@/lib/services/members";
 import { changeRoleBodySchema, memberParamsSchema, memberSchema } from "@/lib/validation/members";
 
+export const dynamic = "force-dynamic";
+
 export const PATCH = defineRoute({
   method: "PATCH",
   path: "/api/v1/projects/{project}/members/{userId}",

@@ -10,6 +10,8 @@ import {
   updateMetricConfigBodySchema,
 } from "@/lib/validation/ml-settings";
 
+export const dynamic = "force-dynamic";
+
 export const GET = defineRoute({
   method: "GET",
   path: "/api/v1/projects/{project}/metric-configs/{name}",

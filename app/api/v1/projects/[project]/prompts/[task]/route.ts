@@ -10,6 +10,9 @@ import { updateTaskBodySchema } from "@/lib/validation/prompt-authoring";
 import { promptTaskSchema, taskParamsSchema } from "@/lib/validation/prompts";
 import { servedPromptSchema, servingQuerySchema } from "@/lib/validation/serving";
 
+// Never prerendered or cached by Next.js, and the request is not wrapped in Next's dynamic-usage proxy.
+export const dynamic = "force-dynamic";
+
 /** Clients may keep the answer but must revalidate it (cheaply, by ETag) before each use. */
 const CACHE_CONTROL = "private, max-age=0, must-revalidate";
 

@@ -2,6 +2,8 @@ import { defineRoute } from "@/lib/http/define-route";
 import { getProjectRun } from "@/lib/services/runs/reads";
 import { runDetailSchema, runParamsSchema } from "@/lib/validation/runs";
 
+export const dynamic = "force-dynamic";
+
 export const GET = defineRoute({
   method: "GET",
   path: "/api/v1/projects/{project}/runs/{run}",

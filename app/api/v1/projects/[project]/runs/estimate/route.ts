@@ -3,6 +3,8 @@ import { estimateProjectRun } from "@/lib/services/runs/estimate";
 import { projectParamsSchema } from "@/lib/validation/projects";
 import { runEstimateSchema, runSpecSchema } from "@/lib/validation/runs";
 
+export const dynamic = "force-dynamic";
+
 export const POST = defineRoute({
   method: "POST",
   path: "/api/v1/projects/{project}/runs/estimate",

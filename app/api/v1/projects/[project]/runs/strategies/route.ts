@@ -3,6 +3,8 @@ import { startStrategyComparison } from "@/lib/services/runs/strategy-comparison
 import { projectParamsSchema } from "@/lib/validation/projects";
 import { startedComparisonSchema, strategyComparisonBodySchema } from "@/lib/validation/strategy-comparison";
 
+export const dynamic = "force-dynamic";
+
 export const POST = defineRoute({
   method: "POST",
   path: "/api/v1/projects/{project}/runs/strategies",

@@ -2,6 +2,8 @@ import { defineRoute } from "@/lib/http/define-route";
 import { deleteTemplate, getTemplate } from "@/lib/services/templates";
 import { templateDetailSchema, templateParamsSchema } from "@/lib/validation/template-api";
 
+export const dynamic = "force-dynamic";
+
 export const GET = defineRoute({
   method: "GET",
   path: "/api/v1/projects/{project}/templates/{template}",

@@ -3,6 +3,8 @@ import { importTemplate } from "@/lib/services/templates";
 import { projectParamsSchema } from "@/lib/validation/projects";
 import { TEMPLATE_YAML_TYPES, templateSummarySchema } from "@/lib/validation/template-api";
 
+export const dynamic = "force-dynamic";
+
 const DESCRIPTION =
   "The request body is a template YAML file, as GET …/templates/{template}/export gives. 400 naming the " +
   "field path when it is not valid YAML or not a valid template; 409 naming the slug when it is taken; 413 past 5 MB.";

@@ -4,6 +4,8 @@ import { batchCancelledSchema } from "@/lib/validation/batches";
 import { idSchema } from "@/lib/validation/common";
 import { projectParamsSchema } from "@/lib/validation/projects";
 
+export const dynamic = "force-dynamic";
+
 const batchParamsSchema = projectParamsSchema.extend({ batch: idSchema.meta({ description: "Batch id." }) });
 
 export const POST = defineRoute({

@@ -4,6 +4,8 @@ import { idSchema } from "@/lib/validation/common";
 import { resumedJobSchema } from "@/lib/validation/jobs";
 import { projectParamsSchema } from "@/lib/validation/projects";
 
+export const dynamic = "force-dynamic";
+
 const batchParamsSchema = projectParamsSchema.extend({ batch: idSchema.meta({ description: "Batch id." }) });
 
 export const POST = defineRoute({

@@ -4,6 +4,8 @@ import { batchRowPageSchema, batchRowsQuerySchema } from "@/lib/validation/batch
 import { idSchema } from "@/lib/validation/common";
 import { projectParamsSchema } from "@/lib/validation/projects";
 
+export const dynamic = "force-dynamic";
+
 const batchParamsSchema = projectParamsSchema.extend({ batch: idSchema.meta({ description: "Batch id." }) });
 
 export const GET = defineRoute({

@@ -6,6 +6,8 @@ import {
   testConnectionResultSchema,
 } from "@/lib/validation/ml-settings";
 
+export const dynamic = "force-dynamic";
+
 export const POST = defineRoute({
   method: "POST",
   path: "/api/v1/projects/{project}/credentials/{credential}/test",

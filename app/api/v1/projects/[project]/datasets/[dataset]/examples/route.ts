@@ -2,6 +2,8 @@ import { defineRoute } from "@/lib/http/define-route";
 import { editDatasetExamples } from "@/lib/services/datasets";
 import { datasetParamsSchema, editExamplesBodySchema, editResultSchema } from "@/lib/validation/datasets";
 
+export const dynamic = "force-dynamic";
+
 export const PATCH = defineRoute({
   method: "PATCH",
   path: "/api/v1/projects/{project}/datasets/{dataset}/examples",

@@ -8,6 +8,8 @@ import {
   uploadVersionQuerySchema,
 } from "@/lib/validation/datasets";
 
+export const dynamic = "force-dynamic";
+
 export const POST = defineRoute({
   method: "POST",
   path: "/api/v1/projects/{project}/datasets/{dataset}/versions",

@@ -2,6 +2,8 @@ import { defineRoute } from "@/lib/http/define-route";
 import { analyzeExperimentNow } from "@/lib/services/experiments";
 import { analyzeResultSchema, experimentParamsSchema } from "@/lib/validation/experiments";
 
+export const dynamic = "force-dynamic";
+
 export const POST = defineRoute({
   method: "POST",
   path: "/api/v1/projects/{project}/experiments/{experiment}/analyze",

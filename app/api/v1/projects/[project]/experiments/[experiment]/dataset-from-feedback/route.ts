@@ -2,6 +2,8 @@ import { defineRoute } from "@/lib/http/define-route";
 import { datasetFromFeedback } from "@/lib/services/feedback";
 import { experimentParamsSchema, feedbackDatasetSchema } from "@/lib/validation/experiments";
 
+export const dynamic = "force-dynamic";
+
 export const POST = defineRoute({
   method: "POST",
   path: "/api/v1/projects/{project}/experiments/{experiment}/dataset-from-feedback",

@@ -3,6 +3,8 @@ import { listExperimentFeedback } from "@/lib/services/experiments";
 import { experimentParamsSchema } from "@/lib/validation/experiments";
 import { feedbackListQuerySchema, feedbackListSchema } from "@/lib/validation/feedback";
 
+export const dynamic = "force-dynamic";
+
 export const GET = defineRoute({
   method: "GET",
   path: "/api/v1/projects/{project}/experiments/{experiment}/feedback",

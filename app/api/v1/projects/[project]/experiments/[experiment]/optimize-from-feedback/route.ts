@@ -6,6 +6,8 @@ import {
   optimizeFromFeedbackSchema,
 } from "@/lib/validation/experiments";
 
+export const dynamic = "force-dynamic";
+
 export const POST = defineRoute({
   method: "POST",
   path: "/api/v1/projects/{project}/experiments/{experiment}/optimize-from-feedback",

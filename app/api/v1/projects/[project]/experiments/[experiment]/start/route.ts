@@ -1,5 +1,7 @@
 import { experimentStatusRoute } from "../status-route";
 
+export const dynamic = "force-dynamic";
+
 export const POST = experimentStatusRoute(
   "started",
   "Start a draft experiment: the label's traffic with a subject is split from now on",

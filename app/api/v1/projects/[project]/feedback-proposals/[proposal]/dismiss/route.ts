@@ -2,6 +2,8 @@ import { defineRoute } from "@/lib/http/define-route";
 import { dismissProjectFeedbackProposal } from "@/lib/services/feedback-proposals";
 import { feedbackProposalParamsSchema, feedbackProposalSchema } from "@/lib/validation/feedback-alerts";
 
+export const dynamic = "force-dynamic";
+
 export const POST = defineRoute({
   method: "POST",
   path: "/api/v1/projects/{project}/feedback-proposals/{proposal}/dismiss",

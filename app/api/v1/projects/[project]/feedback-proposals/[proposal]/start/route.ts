@@ -6,6 +6,8 @@ import {
   startFeedbackProposalBodySchema,
 } from "@/lib/validation/feedback-alerts";
 
+export const dynamic = "force-dynamic";
+
 export const POST = defineRoute({
   method: "POST",
   path: "/api/v1/projects/{project}/feedback-proposals/{proposal}/start",

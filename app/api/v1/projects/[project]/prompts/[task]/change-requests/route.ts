@@ -9,6 +9,8 @@ import {
 } from "@/lib/validation/prompt-labels";
 import { taskParamsSchema } from "@/lib/validation/prompts";
 
+export const dynamic = "force-dynamic";
+
 export const GET = defineRoute({
   method: "GET",
   path: "/api/v1/projects/{project}/prompts/{task}/change-requests",

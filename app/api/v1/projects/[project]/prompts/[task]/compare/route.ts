@@ -3,6 +3,8 @@ import { compareTaskVersions } from "@/lib/services/prompts";
 import { compareQuerySchema, versionComparisonSchema } from "@/lib/validation/prompt-compare";
 import { taskParamsSchema } from "@/lib/validation/prompts";
 
+export const dynamic = "force-dynamic";
+
 export const GET = defineRoute({
   method: "GET",
   path: "/api/v1/projects/{project}/prompts/{task}/compare",

@@ -4,6 +4,8 @@ import { getTaskDetails } from "@/lib/services/prompts";
 import { taskDetailsQuerySchema, taskDetailsSchema } from "@/lib/validation/prompt-authoring";
 import { taskParamsSchema } from "@/lib/validation/prompts";
 
+export const dynamic = "force-dynamic";
+
 export const GET = defineRoute({
   method: "GET",
   path: "/api/v1/projects/{project}/prompts/{task}/details",

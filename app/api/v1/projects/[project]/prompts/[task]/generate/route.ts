@@ -3,6 +3,8 @@ import { generateFromServedPrompt, subjectOf } from "@/lib/services/serving";
 import { taskParamsSchema } from "@/lib/validation/prompts";
 import { generateBodySchema, generationSchema } from "@/lib/validation/serving";
 
+export const dynamic = "force-dynamic";
+
 export const POST = defineRoute({
   method: "POST",
   path: "/api/v1/projects/{project}/prompts/{task}/generate",

@@ -4,6 +4,8 @@ import { listTaskGenerations } from "@/lib/services/generations";
 import { generationPageSchema, generationsQuerySchema } from "@/lib/validation/generations";
 import { taskParamsSchema } from "@/lib/validation/prompts";
 
+export const dynamic = "force-dynamic";
+
 export const GET = defineRoute({
   method: "GET",
   path: "/api/v1/projects/{project}/prompts/{task}/generations",

@@ -4,6 +4,8 @@ import { pageTaskLabelHistory } from "@/lib/services/prompts";
 import { historyQuerySchema, labelHistoryPageSchema } from "@/lib/validation/prompt-labels";
 import { taskParamsSchema } from "@/lib/validation/prompts";
 
+export const dynamic = "force-dynamic";
+
 export const GET = defineRoute({
   method: "GET",
   path: "/api/v1/projects/{project}/prompts/{task}/history",

@@ -3,6 +3,8 @@ import { listTaskLabels } from "@/lib/services/prompts";
 import { labelListSchema } from "@/lib/validation/prompt-labels";
 import { taskParamsSchema } from "@/lib/validation/prompts";
 
+export const dynamic = "force-dynamic";
+
 export const GET = defineRoute({
   method: "GET",
   path: "/api/v1/projects/{project}/prompts/{task}/labels",

@@ -3,6 +3,8 @@ import { renderedView, renderServedPrompt, subjectOf } from "@/lib/services/serv
 import { taskParamsSchema } from "@/lib/validation/prompts";
 import { renderBodySchema, renderedPromptSchema } from "@/lib/validation/serving";
 
+export const dynamic = "force-dynamic";
+
 export const POST = defineRoute({
   method: "POST",
   path: "/api/v1/projects/{project}/prompts/{task}/render",

@@ -2,6 +2,8 @@ import { defineRoute } from "@/lib/http/define-route";
 import { cancelProjectRun } from "@/lib/services/runs";
 import { cancelledRunSchema, runParamsSchema } from "@/lib/validation/runs";
 
+export const dynamic = "force-dynamic";
+
 export const POST = defineRoute({
   method: "POST",
   path: "/api/v1/projects/{project}/runs/{run}/cancel",

@@ -3,6 +3,8 @@ import { sseResponse } from "@/lib/http/sse";
 import { parseLastEventId, runEventSource } from "@/lib/services/run-events";
 import { runEventsQuerySchema, runParamsSchema } from "@/lib/validation/runs";
 
+export const dynamic = "force-dynamic";
+
 export const GET = defineRoute({
   method: "GET",
   path: "/api/v1/projects/{project}/runs/{run}/events",

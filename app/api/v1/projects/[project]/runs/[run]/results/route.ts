@@ -2,6 +2,8 @@ import { defineRoute } from "@/lib/http/define-route";
 import { listRunResults } from "@/lib/services/runs/results";
 import { runParamsSchema, runResultPageSchema, runResultsQuerySchema } from "@/lib/validation/runs";
 
+export const dynamic = "force-dynamic";
+
 export const GET = defineRoute({
   method: "GET",
   path: "/api/v1/projects/{project}/runs/{run}/results",

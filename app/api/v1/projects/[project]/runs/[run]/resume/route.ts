@@ -3,6 +3,8 @@ import { resumeProjectRun } from "@/lib/services/job-resume";
 import { resumedJobSchema } from "@/lib/validation/jobs";
 import { runParamsSchema } from "@/lib/validation/runs";
 
+export const dynamic = "force-dynamic";
+
 export const POST = defineRoute({
   method: "POST",
   path: "/api/v1/projects/{project}/runs/{run}/resume",

@@ -3,6 +3,8 @@ import { saveRunWinner } from "@/lib/services/runs";
 import { savedWinnerWithLabelSchema, saveWinnerBodySchema } from "@/lib/validation/prompt-labels";
 import { runParamsSchema } from "@/lib/validation/runs";
 
+export const dynamic = "force-dynamic";
+
 export const POST = defineRoute({
   method: "POST",
   path: "/api/v1/projects/{project}/runs/{run}/winner",

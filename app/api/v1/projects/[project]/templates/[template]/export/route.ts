@@ -2,6 +2,8 @@ import { defineRoute } from "@/lib/http/define-route";
 import { exportTemplate } from "@/lib/services/templates";
 import { templateParamsSchema } from "@/lib/validation/template-api";
 
+export const dynamic = "force-dynamic";
+
 export const GET = defineRoute({
   method: "GET",
   path: "/api/v1/projects/{project}/templates/{template}/export",

@@ -6,6 +6,8 @@ import {
   useTemplateBodySchema,
 } from "@/lib/validation/template-api";
 
+export const dynamic = "force-dynamic";
+
 export const POST = defineRoute({
   method: "POST",
   path: "/api/v1/projects/{project}/templates/{template}/use",

@@ -2,6 +2,8 @@ import { defineRoute } from "@/lib/http/define-route";
 import { getTaskChangeRequest } from "@/lib/services/prompts";
 import { changeRequestDetailSchema, changeRequestParamsSchema } from "@/lib/validation/prompt-labels";
 
+export const dynamic = "force-dynamic";
+
 export const GET = defineRoute({
   method: "GET",
   path: "/api/v1/projects/{project}/prompts/{task}/change-requests/{request}",

@@ -2,6 +2,8 @@ import { defineRoute } from "@/lib/http/define-route";
 import { getGenerationDetail } from "@/lib/services/generations";
 import { generationDetailSchema, generationParamsSchema } from "@/lib/validation/generations";
 
+export const dynamic = "force-dynamic";
+
 export const GET = defineRoute({
   method: "GET",
   path: "/api/v1/projects/{project}/prompts/{task}/generations/{generation}",

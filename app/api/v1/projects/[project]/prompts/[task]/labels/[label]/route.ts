@@ -7,6 +7,8 @@ import {
   removeLabelBodySchema,
 } from "@/lib/validation/prompt-labels";
 
+export const dynamic = "force-dynamic";
+
 export const PUT = defineRoute({
   method: "PUT",
   path: "/api/v1/projects/{project}/prompts/{task}/labels/{label}",

@@ -2,6 +2,8 @@ import { defineRoute } from "@/lib/http/define-route";
 import { getTaskVersion } from "@/lib/services/prompts";
 import { promptVersionParamsSchema, promptVersionSchema } from "@/lib/validation/prompts";
 
+export const dynamic = "force-dynamic";
+
 export const GET = defineRoute({
   method: "GET",
   path: "/api/v1/projects/{project}/prompts/{task}/versions/{version}",

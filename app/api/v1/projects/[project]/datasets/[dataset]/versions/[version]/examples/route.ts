@@ -6,6 +6,8 @@ import {
   examplesQuerySchema,
 } from "@/lib/validation/datasets";
 
+export const dynamic = "force-dynamic";
+
 export const GET = defineRoute({
   method: "GET",
   path: "/api/v1/projects/{project}/datasets/{dataset}/versions/{version}/examples",

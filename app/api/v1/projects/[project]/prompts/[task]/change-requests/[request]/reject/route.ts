@@ -2,6 +2,8 @@ import { defineRoute } from "@/lib/http/define-route";
 import { decideLabelChange } from "@/lib/services/prompts";
 import { changeRequestDetailSchema, changeRequestParamsSchema } from "@/lib/validation/prompt-labels";
 
+export const dynamic = "force-dynamic";
+
 export const POST = defineRoute({
   method: "POST",
   path: "/api/v1/projects/{project}/prompts/{task}/change-requests/{request}/reject",

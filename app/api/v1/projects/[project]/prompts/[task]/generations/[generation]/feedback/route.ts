@@ -3,6 +3,8 @@ import { reviewGeneration } from "@/lib/services/generations";
 import { feedbackResultSchema } from "@/lib/validation/feedback";
 import { generationParamsSchema, reviewBodySchema } from "@/lib/validation/generations";
 
+export const dynamic = "force-dynamic";
+
 export const POST = defineRoute({
   method: "POST",
   path: "/api/v1/projects/{project}/prompts/{task}/generations/{generation}/feedback",

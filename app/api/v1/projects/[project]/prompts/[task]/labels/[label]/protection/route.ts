@@ -2,6 +2,8 @@ import { defineRoute } from "@/lib/http/define-route";
 import { setTaskLabelProtection } from "@/lib/services/prompts";
 import { labelChangeSchema, labelParamsSchema, protectionBodySchema } from "@/lib/validation/prompt-labels";
 
+export const dynamic = "force-dynamic";
+
 export const PUT = defineRoute({
   method: "PUT",
   path: "/api/v1/projects/{project}/prompts/{task}/labels/{label}/protection",

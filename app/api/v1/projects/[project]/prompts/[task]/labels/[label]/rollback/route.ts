@@ -2,6 +2,8 @@ import { defineRoute } from "@/lib/http/define-route";
 import { rollbackTaskLabel } from "@/lib/services/prompts";
 import { labelChangeSchema, labelParamsSchema, rollbackBodySchema } from "@/lib/validation/prompt-labels";
 
+export const dynamic = "force-dynamic";
+
 export const POST = defineRoute({
   method: "POST",
   path: "/api/v1/projects/{project}/prompts/{task}/labels/{label}/rollback",

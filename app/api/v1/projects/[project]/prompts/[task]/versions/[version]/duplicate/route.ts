@@ -3,6 +3,8 @@ import { duplicateTaskVersion } from "@/lib/services/prompts";
 import { duplicateVersionBodySchema } from "@/lib/validation/prompt-authoring";
 import { promptVersionParamsSchema, promptVersionSchema } from "@/lib/validation/prompts";
 
+export const dynamic = "force-dynamic";
+
 export const POST = defineRoute({
   method: "POST",
   path: "/api/v1/projects/{project}/prompts/{task}/versions/{version}/duplicate",

@@ -4,6 +4,8 @@ import { getVersionFeedback } from "@/lib/services/generations";
 import { versionFeedbackPageSchema, versionFeedbackQuerySchema } from "@/lib/validation/generations";
 import { promptVersionParamsSchema } from "@/lib/validation/prompts";
 
+export const dynamic = "force-dynamic";
+
 export const GET = defineRoute({
   method: "GET",
   path: "/api/v1/projects/{project}/prompts/{task}/versions/{version}/feedback",

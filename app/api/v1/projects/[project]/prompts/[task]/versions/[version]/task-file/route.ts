@@ -3,6 +3,8 @@ import { exportTaskFile } from "@/lib/services/prompts";
 import { taskFileQuerySchema } from "@/lib/validation/prompt-authoring";
 import { promptVersionParamsSchema } from "@/lib/validation/prompts";
 
+export const dynamic = "force-dynamic";
+
 export const GET = defineRoute({
   method: "GET",
   path: "/api/v1/projects/{project}/prompts/{task}/versions/{version}/task-file",
