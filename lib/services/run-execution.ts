@@ -91,17 +91,25 @@ export function parseStoredConfig(run: Pick<RunRecord, "id" | "config">): Stored
 const exampleCache = new Map<string, Example[]>();
 const EXAMPLE_CACHE_SIZE = 4;
 
+/**
+ * What a caller that just stored dataset version `datasetVersionId` from these examples (the CLI) knows
+ * already: the run it executes next finds them here instead of reading every example back. Its content
+ * hash covers every example's id, input and expected value, so they are the stored version's.
+ */
+export function rememberDatasetExamples(datasetVersionId: string, examples: readonly Example[]): void {
+  exampleCache.set(
+    datasetVersionId,
+    examples.map(({ id, input, expected }) => ({ id, input, expected })),
+  );
+  if (exampleCache.size > EXAMPLE_CACHE_SIZE) exampleCache.delete(exampleCache.keys().next().value as string);
+}
+
 async function loadExamples(db: Db, datasetVersionId: string): Promise<Example[]> {
   const cached = exampleCache.get(datasetVersionId);
   if (cached) return cached;
-  const examples = (await listExamples(db, datasetVersionId)).map(({ id, input, expected }) => ({
-    id,
-    input,
-    expected,
-  }));
-  exampleCache.set(datasetVersionId, examples);
-  if (exampleCache.size > EXAMPLE_CACHE_SIZE) exampleCache.delete(exampleCache.keys().next().value as string);
-  return examples;
+  const examples = await listExamples(db, datasetVersionId);
+  rememberDatasetExamples(datasetVersionId, examples);
+  return exampleCache.get(datasetVersionId) as Example[];
 }
 
 interface PreparedRun {

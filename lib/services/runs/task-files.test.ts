@@ -4,8 +4,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { InputError } from "@/lib/core/errors";
-import { type Db, getRun, listExampleResults, openDb } from "@/lib/db";
-import { optimizeTaskFile } from "./task-files";
+import { type Db, getRun, listExampleResults, listExamples, openDb } from "@/lib/db";
+import { loadDataset } from "../dataset-file";
+import { evaluateTaskFile, optimizeTaskFile } from "./task-files";
 
 const root = path.resolve(import.meta.dirname, "../../..");
 const opened: Db[] = [];
@@ -50,6 +51,43 @@ describe("optimizeTaskFile", () => {
     expect(testRows).toHaveLength(outcome.report.splits.test);
     expect(testRows.every((r) => r.split === "test" && r.inputTokens > 0)).toBe(true);
   }, 120_000);
+});
+
+describe("the examples an evaluation starts from", () => {
+  it("are the ones its stored dataset version reads back (the run takes them without reading them)", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "strop-typed-"));
+    const rows = [
+      { id: "a", text: "Ünïcode — “quoted” \\ back\\slash", n: 3, flag: true, label: "positive" },
+      { id: "b", text: " padded ", n: 0.25, flag: false, label: "negative" },
+      { id: "c", text: "line\nbreak", n: -7, flag: true, label: "neutral" },
+    ];
+    writeFileSync(path.join(dir, "rows.jsonl"), rows.map((r) => JSON.stringify(r)).join("\n"));
+    const task = [
+      "name: typed",
+      "prompt:",
+      "  system: Classify.",
+      "  output: '{{text}} {{n}} {{flag}}'",
+      "dataset: { path: rows.jsonl, id: id, expected: label, inputs: [text, n, flag] }",
+      "models: { task: { id: sim:default }, optimizer: { id: sim:default } }",
+      "metrics: [{ name: exact_match }]",
+    ].join("\n");
+    writeFileSync(path.join(dir, "task.yaml"), task);
+    const db = await freshDb();
+    const outcome = await evaluateTaskFile(path.join(dir, "task.yaml"), { db });
+    const run = await getRun(db, outcome.runId);
+    const stored = (await listExamples(db, run!.datasetVersionId)).map(({ id, input, expected }) => ({
+      id,
+      input,
+      expected,
+    }));
+    const parsed = await loadDataset(
+      path.join(dir, "rows.jsonl"),
+      { id: "id", expected: "label", inputs: ["text", "n", "flag"] },
+      ["text", "n", "flag"],
+    );
+    expect(stored).toEqual(parsed.examples.map(({ id, input, expected }) => ({ id, input, expected })));
+    expect(stored).toHaveLength(3);
+  });
 });
 
 describe("a task file naming an unknown simulator model", () => {

@@ -25,7 +25,7 @@ import type { RunReport } from "@/lib/validation/run-state";
 import { loadDataset } from "../dataset-file";
 import { taskFileDatasetNames } from "../dataset-names";
 import { operatorAccess } from "../operator";
-import { executeRun, type RunOutcome } from "../run-execution";
+import { executeRun, type RunOutcome, rememberDatasetExamples } from "../run-execution";
 import { loadTaskFile } from "../task-file";
 import { buildRunContext, promptFromTask } from "./context";
 
@@ -93,6 +93,7 @@ async function storeInputs(db: Db, prepared: Prepared, projectSlug: string) {
       expected: e.expected,
     })),
   });
+  rememberDatasetExamples(datasetVersion.id, dataset.examples);
   return { access, project, task, baseline, datasetVersion };
 }
 
