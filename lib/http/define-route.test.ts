@@ -100,6 +100,40 @@ describe("defineRoute", () => {
     expect((await from("203.0.113.2")).status).toBe(204);
   });
 
+  it("optional credentials: a key or session is charged to its own bucket, not the IP's", async () => {
+    const seen: (string | null)[] = [];
+    const route = defineRoute({
+      method: "POST",
+      path: "/api/v1/test/optional",
+      summary: "optional",
+      auth: "optional",
+      rateLimit: { limit: 2, windowMs: 60_000 },
+      handler: async ({ principal }) => {
+        seen.push(principal?.kind ?? null);
+      },
+    });
+    const peer = { [PEER_ADDRESS_HEADER]: peerAddressStamp("203.0.113.9") };
+    const call = (options: Parameters<typeof invoke>[1] = {}) =>
+      invoke(route, { ...options, headers: { ...peer, ...options.headers } });
+    // Five calls with a key from the address: none counts against it.
+    for (let i = 0; i < 5; i++) expect((await call({ as: { bearer: w.keys.alphaEditor } })).status).toBe(204);
+    // A bad key is a 401 and counts against the address, like an anonymous call.
+    expect(
+      (await call({ as: { bearer: "strop_nope1234_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx" } })).status,
+    ).toBe(401);
+    expect((await call()).status).toBe(204);
+    expect((await call()).status).toBe(429);
+    // The address is spent, a key still goes through; a session too, unless another site sent its cookie.
+    expect((await call({ as: { bearer: w.keys.alphaViewer } })).status).toBe(204);
+    expect((await call({ as: w.users.viewer.credential })).status).toBe(204);
+    const crossSite = await call({
+      as: w.users.viewer.credential,
+      headers: { "sec-fetch-site": "cross-site" },
+    });
+    expect(crossSite.status, "a cross-site cookie makes the caller anonymous: the spent address").toBe(429);
+    expect(seen).toEqual(["api_key", "api_key", "api_key", "api_key", "api_key", null, "api_key", "user"]);
+  });
+
   it("shapes responses with the response schema: unlisted fields never leave; a mismatch is a 500", async () => {
     const route = defineRoute({
       method: "GET",

@@ -18,7 +18,7 @@ import {
   type UserPrincipal,
 } from "@/lib/auth/principal";
 import { ForbiddenError, RateLimitError, UnauthorizedError } from "@/lib/core/errors";
-import { FixedWindowLimiter } from "@/lib/core/rate-limit";
+import { FixedWindowLimiter, type RateLimitDecision } from "@/lib/core/rate-limit";
 import type { Role } from "@/lib/core/roles";
 import { refuseUnsafeText } from "@/lib/core/text-safety";
 import { type AuditActor, appendAudit, type Db, getDb } from "@/lib/db";
@@ -46,7 +46,9 @@ type AuthPart<A> = A extends { role: Role }
     ? { principal: UserPrincipal; access: null }
     : A extends "any"
       ? { principal: Principal; access: null }
-      : { principal: null; access: null };
+      : A extends "optional"
+        ? { principal: Principal | null; access: null }
+        : { principal: null; access: null };
 
 /** What a handler receives. */
 export type RouteCall<A extends RouteAuth, P, Q, B> = {
@@ -158,23 +160,36 @@ function checkSpec(
 }
 
 /** Rejects cookie-authenticated writes from other sites (JSON-only bodies and SameSite cookies do most). */
-function assertSameOrigin(request: Request): void {
-  if (request.headers.get("sec-fetch-site") === "cross-site") {
-    throw new ForbiddenError("Cross-site requests cannot use the session cookie; use an API key.");
-  }
+/** Why a session cookie must not count for this unsafe request (another site sent it), or null. */
+function crossOrigin(request: Request): string | null {
+  if (request.headers.get("sec-fetch-site") === "cross-site") return "Cross-site";
   const origin = request.headers.get("origin");
-  if (!origin || origin === "null") return;
+  if (!origin || origin === "null") return null;
   const host =
     request.headers.get("x-forwarded-host") ?? request.headers.get("host") ?? new URL(request.url).host;
-  if (new URL(origin).host !== host) {
-    throw new ForbiddenError("Cross-origin requests cannot use the session cookie; use an API key.");
-  }
+  return new URL(origin).host !== host ? "Cross-origin" : null;
+}
+
+function assertSameOrigin(request: Request): void {
+  const refused = crossOrigin(request);
+  if (refused) throw new ForbiddenError(`${refused} requests cannot use the session cookie; use an API key.`);
 }
 
 /** `value`, once `refuseUnsafeText` found nothing in it that cannot be stored. */
 function safeText<T>(location: "params" | "query" | "body", value: T): T {
   refuseUnsafeText(location, value);
   return value;
+}
+
+function refuseOverLimit(decision: RateLimitDecision): void {
+  if (!decision.allowed) throw new RateLimitError(decision.retryAfterSeconds);
+}
+
+/** Per API key / per user (lib/auth/api-rate-limit.ts); synchronous (no promise) without Redis. */
+function chargePrincipal(principal: Principal): Promise<void> | undefined {
+  const charged = apiRateLimiter().charge(principal);
+  if (charged instanceof Promise) return charged.then(refuseOverLimit);
+  refuseOverLimit(charged);
 }
 
 /** Path parameters as an audit entry keeps them: each value at most 200 characters. */
@@ -230,20 +245,29 @@ export function defineRoute<
     try {
       const rawParams = (await context?.params) ?? {};
       const meta = requestMetaFromHeaders((name) => request.headers.get(name));
-      if (limiter) {
-        const decision = limiter.hit(meta.ip ?? "unknown");
-        if (!decision.allowed) throw new RateLimitError(decision.retryAfterSeconds);
-      }
+      const chargeIp = () => {
+        const decision = limiter?.hit(meta.ip ?? "unknown");
+        if (decision && !decision.allowed) throw new RateLimitError(decision.retryAfterSeconds);
+      };
+      // The per-IP limit comes first, before any database work, unless credentials may exempt the caller.
+      if (spec.auth !== "optional") chargeIp();
       const db = await getDb();
       let principal: Principal | null = null;
       let access: ProjectAccess | null = null;
-      if (spec.auth !== "public") {
+      if (spec.auth === "optional") {
+        // A bad or missing credential is charged to the IP like an anonymous call (then the 401).
+        principal = await authenticateRequest(db, request).catch((error: unknown) => {
+          chargeIp();
+          throw error;
+        });
+        // A session cookie another site sent along is not a credential here: the caller is anonymous.
+        if (principal?.kind === "user" && UNSAFE.has(spec.method) && crossOrigin(request)) principal = null;
+        if (principal) await chargePrincipal(principal);
+        else chargeIp();
+      } else if (spec.auth !== "public") {
         principal = await authenticateRequest(db, request);
         if (!principal) throw new UnauthorizedError();
-        // Per API key / per user (lib/auth/api-rate-limit.ts); synchronous without Redis.
-        const charged = apiRateLimiter().charge(principal);
-        const decision = charged instanceof Promise ? await charged : charged;
-        if (!decision.allowed) throw new RateLimitError(decision.retryAfterSeconds);
+        await chargePrincipal(principal);
         if (principal.kind === "user" && UNSAFE.has(spec.method)) assertSameOrigin(request);
         if (spec.auth === "user" && principal.kind !== "user") {
           throw new ForbiddenError("This operation needs a signed-in user; API keys cannot call it.");

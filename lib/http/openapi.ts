@@ -164,6 +164,8 @@ function rawContent(types: string[], json?: JsonSchema): Record<string, { schema
 
 function security(op: Operation): Record<string, string[]>[] {
   if (op.auth === "public") return [];
+  // `{}`: no credentials at all is also accepted.
+  if (op.auth === "optional") return [{}, { session: [] }, { apiKey: [] }];
   if (op.auth === "user") return [{ session: [] }];
   return [{ session: [] }, { apiKey: [] }];
 }

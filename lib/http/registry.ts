@@ -8,12 +8,15 @@ export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 /**
  * Who may call an operation:
  * - "public": anyone, no credentials looked at;
+ * - "optional": anyone; credentials, when sent, are checked (a bad key is a 401) and the caller is
+ *   charged to its own API bucket instead of the operation's per-IP limit (e.g. feedback: browsers
+ *   with a token, servers with a key);
  * - "user": a signed-in user (API keys get 403: e.g. creating projects);
  * - "any": a signed-in user or an API key;
  * - { role }: a user or key with at least this role in the project of the `{project}` path parameter
  *   (no access to the project at all: 404).
  */
-export type RouteAuth = "public" | "user" | "any" | { role: Role };
+export type RouteAuth = "public" | "optional" | "user" | "any" | { role: Role };
 
 export interface Operation {
   method: HttpMethod;

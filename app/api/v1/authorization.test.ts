@@ -42,7 +42,7 @@ const CALLERS: Caller[] = [
 type Expectation = "allowed" | 401 | 403 | 404;
 
 function expected(auth: string, role: string | undefined, caller: Caller): Expectation {
-  if (auth === "public") return "allowed";
+  if (auth === "public" || auth === "optional") return "allowed";
   if (caller.name === "no credentials") return 401;
   if (auth === "user") return caller.apiKey ? 403 : "allowed";
   if (auth === "any") return "allowed";

@@ -1,7 +1,6 @@
 // Feedback from applications (an API key or a session) and from browsers (the answer's signed token,
-// no key): "public" here because the token is a credential of its own; the service authenticates.
-import { authenticateRequest } from "@/lib/auth/authenticate";
-import { ForbiddenError } from "@/lib/core/errors";
+// no key): credentials are optional because the token is a credential of its own (the service checks
+// it). A key or session is charged to its own API bucket; the per-IP limit is for token senders.
 import { defineRoute } from "@/lib/http/define-route";
 import { submitFeedback } from "@/lib/services/feedback";
 import { feedbackBodySchema, feedbackResultSchema } from "@/lib/validation/feedback";
@@ -18,16 +17,14 @@ export const POST = defineRoute({
     "project's: 403; an expired, forged or malformed token: 401. A replayed `idempotencyKey` answers " +
     "the first feedback with `replayed: true` and is counted once.",
   tags: ["feedback"],
-  auth: "public",
+  auth: "optional",
   rateLimit: { limit: 600, windowMs: 60_000 },
   status: 201,
   body: feedbackBodySchema,
   response: feedbackResultSchema,
-  handler: async ({ request, db, body }) => {
-    const principal = body.token === undefined ? await authenticateRequest(db, request) : null;
-    // A session cookie must not be usable from another site (tokens and keys are not ambient).
-    if (principal?.kind === "user" && request.headers.get("sec-fetch-site") === "cross-site")
-      throw new ForbiddenError("Cross-site requests cannot use the session cookie; send the feedback token.");
-    return submitFeedback(db, principal, body);
+  handler: async ({ db, body, principal: sender }) => {
+    // With a token the token says who may send what; a cookie sent along does not widen it. (A cookie
+    // another site sent never counts: defineRoute treats such a caller as anonymous.)
+    return submitFeedback(db, body.token === undefined ? sender : null, body);
   },
 });

@@ -1,8 +1,6 @@
 // Feedback in bulk from server-side senders (an API key or a session): up to 100 items, each as the body
 // of POST /api/v1/feedback, written together. A bad item is a 400 naming its index and field; an unknown
 // or foreign target refuses the whole request (404/403 naming the item) with nothing written.
-import { authenticateRequest } from "@/lib/auth/authenticate";
-import { ForbiddenError } from "@/lib/core/errors";
 import { defineRoute } from "@/lib/http/define-route";
 import { submitFeedbackItems } from "@/lib/services/feedback";
 import { feedbackBatchBodySchema, feedbackBatchResultSchema } from "@/lib/validation/feedback";
@@ -20,16 +18,11 @@ export const POST = defineRoute({
     "nothing is written. Items are written together; a replayed `idempotencyKey` (in the request or " +
     "earlier) answers the first feedback with `replayed: true` and is counted once.",
   tags: ["feedback"],
-  auth: "public",
-  rateLimit: { limit: 120, windowMs: 60_000 },
+  // A key or session, charged to its own API bucket (no per-IP limit: one server sends for many users).
+  auth: "any",
   status: 201,
   body: feedbackBatchBodySchema,
   response: feedbackBatchResultSchema,
-  handler: async ({ request, db, body }) => {
-    const principal = await authenticateRequest(db, request);
-    // A session cookie must not be usable from another site (keys are not ambient).
-    if (principal?.kind === "user" && request.headers.get("sec-fetch-site") === "cross-site")
-      throw new ForbiddenError("Cross-site requests cannot use the session cookie; send an API key.");
-    return submitFeedbackItems(db, principal, body);
-  },
+  // defineRoute refuses a session cookie another site sent (403), as on every write.
+  handler: ({ db, body, principal }) => submitFeedbackItems(db, principal, body),
 });
