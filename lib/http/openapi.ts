@@ -31,7 +31,7 @@ export interface OpenApiOperation {
   requestBody?: { required: boolean; description?: string; content: Record<string, { schema: JsonSchema }> };
   responses: Record<string, { description: string; content?: Record<string, { schema: JsonSchema }> }>;
   security: Record<string, string[]>[];
-  /** "public" | "user" | "any" | "project" */
+  /** "public" | "optional" | "user" | "any" | "project" */
   "x-strop-auth": string;
   /** The least project role, for project operations. */
   "x-strop-role"?: string;
@@ -246,7 +246,7 @@ export function buildOpenApiDocument(
       description:
         "Prompt optimization and prompt management. Authenticate with a project API key " +
         "(`Authorization: Bearer strop_…`) or the web session. Errors: `{ error: { code, message, details } }`. " +
-        "Each operation's `x-strop-auth` (public, user, any, project) and `x-strop-role` say who may call it; " +
+        "Each operation's `x-strop-auth` (public, optional, user, any, project) and `x-strop-role` say who may call it; " +
         "a project you cannot access answers 404.",
       // Strop is self-hosted: whoever runs this instance answers for it.
       contact: { name: "The administrators of this Strop instance" },
