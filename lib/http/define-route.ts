@@ -159,7 +159,6 @@ function checkSpec(
     throw new Error(`defineRoute ${spec.method} ${spec.path}: response and rawResponse exclude each other`);
 }
 
-/** Rejects cookie-authenticated writes from other sites (JSON-only bodies and SameSite cookies do most). */
 /** Why a session cookie must not count for this unsafe request (another site sent it), or null. */
 function crossOrigin(request: Request): string | null {
   if (request.headers.get("sec-fetch-site") === "cross-site") return "Cross-site";
@@ -170,6 +169,7 @@ function crossOrigin(request: Request): string | null {
   return new URL(origin).host !== host ? "Cross-origin" : null;
 }
 
+/** Rejects cookie-authenticated writes from other sites (JSON-only bodies and SameSite cookies do most). */
 function assertSameOrigin(request: Request): void {
   const refused = crossOrigin(request);
   if (refused) throw new ForbiddenError(`${refused} requests cannot use the session cookie; use an API key.`);

@@ -105,5 +105,8 @@ export async function experimentAnswer(
   const body = { ...served.body, experiment, feedbackToken };
   // Byte for byte what JSON.stringify(body) gives (the new keys come last, in this order).
   const json = `${jsonPrefix(served.body)},"experiment":${JSON.stringify(experiment)},"feedbackToken":${JSON.stringify(feedbackToken)}}`;
-  return { ...served, body, bytes: Buffer.from(json, "utf8") };
+  // The answer is the subject's own (its exposure, its token): so is its entity tag, or a cache holding
+  // another subject's answer for the same URL would revalidate it with a 304.
+  const etag = servedEtag(served.body.id, `${served.etag}\n${feedbackToken}`, served.body.label);
+  return { ...served, body, etag, bytes: Buffer.from(json, "utf8") };
 }

@@ -75,6 +75,24 @@ describe.each(TEST_PROVIDERS)("experiments on the serving path, and feedback, on
       expect(again.json.feedbackToken, "a returning subject's token is reused").toBe(res.json.feedbackToken);
     }
     expect(Object.fromEntries(seen)).toEqual({ 0: v1, 1: v2 });
+    // Each subject's answer has its own entity tag: a cache never revalidates one subject's answer (its
+    // exposure, its token) for another, even on the same variant and URL.
+    const first = await get({}, { "X-Strop-Subject": "user-0" });
+    let neighbour = "";
+    for (let i = 1; i < 30 && !neighbour; i++) {
+      const other = await get({}, { "X-Strop-Subject": `user-${i}` });
+      if (other.json.id === first.json.id) neighbour = `user-${i}`;
+    }
+    expect(neighbour, "a second subject on user-0's variant").not.toBe("");
+    const sameVariant = await get({}, { "X-Strop-Subject": neighbour });
+    expect(first.headers.get("vary")).toBe("X-Strop-Subject");
+    expect(sameVariant.headers.get("etag")).not.toBe(first.headers.get("etag"));
+    const revalidate = (subject: string) =>
+      get({}, { "X-Strop-Subject": subject, "If-None-Match": first.headers.get("etag")! });
+    expect((await revalidate("user-0")).status).toBe(304);
+    const foreign = await revalidate(neighbour);
+    expect(foreign.status).toBe(200);
+    expect(foreign.json.experiment.exposureId).not.toBe(first.json.experiment.exposureId);
     const plain = await get({});
     expect(plain.json.id).toBe(v1);
     expect(plain.json.experiment).toBeUndefined();

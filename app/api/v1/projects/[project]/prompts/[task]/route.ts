@@ -14,6 +14,7 @@ import { servedPromptSchema, servingQuerySchema } from "@/lib/validation/serving
 export const dynamic = "force-dynamic";
 
 /** Clients may keep the answer but must revalidate it (cheaply, by ETag) before each use. */
+const SUBJECT_VARY = "X-Strop-Subject";
 const CACHE_CONTROL = "private, max-age=0, must-revalidate";
 
 export const GET = defineRoute({
@@ -37,7 +38,8 @@ export const GET = defineRoute({
     const subject = subjectOf(query.subject, request.headers);
     const routed = await routeServedPrompt(db, access.project.id, params.task, { ...query, subject });
     const served = await experimentAnswer(db, access.project.id, routed);
-    const headers = { ETag: served.etag, "Cache-Control": CACHE_CONTROL };
+    // The subject may come in a header: caches must keep answers apart by it.
+    const headers = { ETag: served.etag, "Cache-Control": CACHE_CONTROL, Vary: SUBJECT_VARY };
     if (ifNoneMatchHits(request.headers.get("if-none-match"), served.etag))
       return new Response(null, { status: 304, headers });
     // Bytes encoded once, with their length: no per-request encoding, no chunked transfer.
