@@ -28,23 +28,50 @@ export function comparisonAlpha(alpha: number, variants: number): number {
   return alpha / Math.max(1, variants - 1);
 }
 
+/** A plan that cannot be made, naming the input at fault. */
+export class PowerInputError extends RangeError {
+  constructor(
+    readonly field: "baseline" | "minimumDetectableEffect" | "standardDeviation",
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The most subjects per variant an experiment may plan for (a larger plan would never conclude). */
+export const MAX_PLANNED_PER_VARIANT = 100_000_000;
+
 export function sampleSizePerVariant(input: PowerInput): number {
   const alpha = comparisonAlpha(input.alpha ?? 0.05, input.variants ?? 2);
   const power = input.power ?? 0.8;
   const effect = Math.abs(input.minimumDetectableEffect);
-  if (!(effect > 0)) throw new RangeError("minimumDetectableEffect must be non-zero");
+  if (!(effect > 0))
+    throw new PowerInputError("minimumDetectableEffect", "minimumDetectableEffect must be non-zero");
   let varianceSum: number;
   if (input.kind === "proportion") {
     const p1 = input.baseline;
     const p2 = Math.min(1, Math.max(0, input.baseline + input.minimumDetectableEffect));
-    if (!(p1 >= 0 && p1 <= 1)) throw new RangeError("a proportion's baseline must be between 0 and 1");
+    if (!(p1 >= 0 && p1 <= 1))
+      throw new PowerInputError("baseline", "a proportion's baseline must be between 0 and 1");
     varianceSum = p1 * (1 - p1) + p2 * (1 - p2);
+    // A rate of 0 or 1 on both sides has no variance: the plan would be no subjects at all.
+    if (!(varianceSum > 0))
+      throw new PowerInputError(
+        "baseline",
+        "a baseline of 0 or 1 leaves nothing to detect: give the control's expected rate",
+      );
   } else {
     const sd = input.standardDeviation;
-    if (!(sd !== undefined && sd > 0)) throw new RangeError("a mean needs its standard deviation");
+    if (!(sd !== undefined && sd > 0))
+      throw new PowerInputError("standardDeviation", "a mean needs its standard deviation");
     varianceSum = 2 * sd * sd;
   }
   const boundary = input.sequential === false ? normalQuantile(1 - alpha / 2) : minimumWidthFactor(alpha);
   const n = ((boundary + normalQuantile(power)) ** 2 * varianceSum) / (effect * effect);
-  return Math.ceil(n);
+  if (!(n <= MAX_PLANNED_PER_VARIANT))
+    throw new PowerInputError(
+      "minimumDetectableEffect",
+      `the effect is too small to detect: it needs more than ${MAX_PLANNED_PER_VARIANT.toLocaleString("en-US")} subjects per variant`,
+    );
+  return Math.max(1, Math.ceil(n));
 }

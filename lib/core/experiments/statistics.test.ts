@@ -10,7 +10,7 @@ import {
   regularizedBeta,
   studentTTwoSided,
 } from "./distributions";
-import { sampleSizePerVariant } from "./power";
+import { MAX_PLANNED_PER_VARIANT, PowerInputError, sampleSizePerVariant } from "./power";
 import { minimumWidthFactor, sequentialInterval } from "./sequential";
 import { sampleRatioMismatch } from "./srm";
 
@@ -98,6 +98,33 @@ describe("power", () => {
         sequential: false,
       }),
     ).toBe(3839);
+  });
+
+  it("refuses a plan that cannot be made, naming the input at fault", () => {
+    const field = (input: Parameters<typeof sampleSizePerVariant>[0]) => {
+      try {
+        sampleSizePerVariant(input);
+        return "planned";
+      } catch (error) {
+        return error instanceof PowerInputError ? error.field : String(error);
+      }
+    };
+    expect(field({ kind: "proportion", baseline: 1, minimumDetectableEffect: 0.05 })).toBe("baseline");
+    expect(field({ kind: "proportion", baseline: 0, minimumDetectableEffect: -0.05 })).toBe("baseline");
+    expect(field({ kind: "proportion", baseline: 0.5, minimumDetectableEffect: 0.00001 })).toBe(
+      "minimumDetectableEffect",
+    );
+    expect(field({ kind: "proportion", baseline: 0.5, minimumDetectableEffect: 1e-320 })).toBe(
+      "minimumDetectableEffect",
+    );
+    expect(
+      field({ kind: "mean", baseline: 3, minimumDetectableEffect: 1e-200, standardDeviation: 1e200 }),
+    ).toBe("minimumDetectableEffect");
+    // The largest plan allowed still plans; a baseline of 1 with a downward effect has variance.
+    expect(field({ kind: "proportion", baseline: 1, minimumDetectableEffect: -0.05 })).toBe("planned");
+    expect(
+      sampleSizePerVariant({ kind: "proportion", baseline: 0.5, minimumDetectableEffect: 0.001 }),
+    ).toBeLessThan(MAX_PLANNED_PER_VARIANT);
   });
 
   it("a mean needs its standard deviation, and the sequential rule needs more subjects", () => {

@@ -4,7 +4,7 @@
 // experiments is told after each commit.
 import type { ProjectAccess } from "@/lib/auth/principal";
 import { NotFoundError } from "@/lib/core/errors";
-import { sampleSizePerVariant } from "@/lib/core/experiments/power";
+import { PowerInputError, sampleSizePerVariant } from "@/lib/core/experiments/power";
 import {
   type AuditActor,
   changeExperimentStatus,
@@ -56,7 +56,7 @@ export function plannedSampleSize(
       variants: input.variants,
     });
   } catch (error) {
-    if (error instanceof RangeError) throw fieldError("body", "minimumDetectableEffect", error.message);
+    if (error instanceof PowerInputError) throw fieldError("body", error.field, error.message);
     throw error;
   }
 }
