@@ -44,6 +44,14 @@ export class ForbiddenError extends AppError {
   }
 }
 
+/** A job was stored but its runner (Inngest) could not take it: 503, naming the job so it can be resumed. */
+export class RunnerUnavailableError extends AppError {
+  constructor(message: string, details: Record<string, string>) {
+    super("runner_unavailable", message, 503, details);
+    this.name = "RunnerUnavailableError";
+  }
+}
+
 /** The request contradicts the current state: a taken name, the last owner, a setup already done. */
 export class ConflictError extends AppError {
   constructor(message: string, details?: unknown) {

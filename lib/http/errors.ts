@@ -1,7 +1,7 @@
 // The one mapping from errors to HTTP: `{ "error": { "code", "message", "details" } }`. AppErrors carry
 // their status; a database that is unavailable for a moment is a 503 to retry; anything else is a 500
 // with a generic message. Driver and ORM text never reaches a client: its detail goes to the server log.
-import { AppError, RateLimitError } from "@/lib/core/errors";
+import { AppError, RateLimitError, RunnerUnavailableError } from "@/lib/core/errors";
 import { isTransientDbError, transientErrorCode } from "@/lib/db/transient";
 import { type ErrorDetails, type ErrorEnvelope, parseErrorDetails } from "@/lib/validation/common";
 
@@ -50,9 +50,12 @@ export function errorResponse(error: unknown, requestId: string): Response {
       { "X-Request-Id": requestId, "Retry-After": String(DATABASE_RETRY_AFTER_SECONDS) },
     );
   }
-  // A 502 is a provider's failure as the gateway reports it (parsed, truncated, no secrets): the caller
-  // needs its message. Any other 5xx is ours: a generic message, the detail in the log.
-  if (known && (known.status < 500 || known.status === 502)) {
+  // A 502 is a provider's failure as the gateway reports it (parsed, truncated, no secrets), and a 503
+  // runner_unavailable names the job that was stored but not handed over (to resume it): the caller
+  // needs both. Any other 5xx is ours: a generic message, the detail in the log.
+  const forCaller =
+    known && (known.status < 500 || known.status === 502 || known instanceof RunnerUnavailableError);
+  if (known && forCaller) {
     const headers: Record<string, string> = { "X-Request-Id": requestId };
     if (known instanceof RateLimitError) headers["Retry-After"] = String(known.retryAfterSeconds);
     const body: ErrorBody = {

@@ -1,7 +1,7 @@
 // Durable jobs for the use cases: hand a stored job to the active runner, stop a cancelled one, take
 // over unfinished ones (at start and from the lease poller). The kinds and their registry live in this
 // folder; the engine in lib/runner.
-import { AppError, InputError } from "@/lib/core/errors";
+import { InputError, RunnerUnavailableError } from "@/lib/core/errors";
 import { type Db, getDb } from "@/lib/db";
 import type { Env } from "@/lib/llm/providers/index";
 import {
@@ -35,7 +35,7 @@ export interface HandOverOptions {
 
 /**
  * Hands a stored, queued job to the active runner (or `options.dispatch`). When the runner cannot be
- * reached, the job is marked failed (it can be resumed) and an AppError 503 "runner_unavailable" names
+ * reached, the job is marked failed (it can be resumed) and a RunnerUnavailableError (503) names
  * it.
  */
 export async function handOverJob(
@@ -51,7 +51,7 @@ export async function handOverJob(
   } catch (error) {
     const reason = `could not hand the ${kind.noun} to ${runner}: ${(error as Error).message}`;
     await kind.store.markFailed(db, target.id, new Error(reason), null);
-    throw new AppError("runner_unavailable", reason, 503, { [kind.inngest.events.idField]: target.id });
+    throw new RunnerUnavailableError(reason, { [kind.inngest.events.idField]: target.id });
   }
   return runner;
 }
