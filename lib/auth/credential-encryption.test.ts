@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { type Db, openDb } from "@/lib/db";
-import { createTestDatabase, TEST_PROVIDERS, type TestDatabase } from "@/lib/db/test-databases";
+import { TEST_PROVIDERS } from "@/lib/db/test-databases";
+import { useTestDatabase } from "@/lib/db/testing/use-test-database";
 import {
   CredentialDecryptionError,
   credentialAssociatedData,
@@ -95,21 +96,12 @@ describe("AES-256-GCM credential envelopes", () => {
 });
 
 describe.each(TEST_PROVIDERS)("the generated key on %s", (provider) => {
-  let database: TestDatabase;
-  let db: Db;
-  beforeAll(async () => {
-    database = await createTestDatabase(provider);
-    db = await openDb(database.url);
-  });
-  afterAll(async () => {
-    await db?.$disconnect();
-    await database?.drop();
-  });
+  const fixture = useTestDatabase(provider, { scope: "all" });
 
   it("is generated once, stored as an instance secret and shared by every client of the database", async () => {
-    const first = await credentialEncryptionKey(db, {});
+    const first = await credentialEncryptionKey(fixture.db, {});
     expect(first.source).toBe("database");
-    const other = await openDb(database.url);
+    const other = await openDb(fixture.database.url);
     try {
       const second = await credentialEncryptionKey(other, {});
       expect(second.key.equals(first.key)).toBe(true);
@@ -118,9 +110,9 @@ describe.each(TEST_PROVIDERS)("the generated key on %s", (provider) => {
     } finally {
       await other.$disconnect();
     }
-    expect(await db.instanceSecret.count({ where: { name: "credentials.encryption-key" } })).toBe(1);
+    expect(await fixture.db.instanceSecret.count({ where: { name: "credentials.encryption-key" } })).toBe(1);
     // The environment's key wins when set (and is another key: old envelopes say so).
-    const fromEnv = await credentialEncryptionKey(db, envWithKey());
+    const fromEnv = await credentialEncryptionKey(fixture.db, envWithKey());
     expect(fromEnv.source).toBe("env");
     expect(fromEnv.id).not.toBe(first.id);
   });

@@ -1,6 +1,6 @@
 // Accounts, memberships, API keys and the audit log against real SQLite and PostgreSQL: invariants hold
 // in one transaction, also under concurrency.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ConflictError, ForbiddenError } from "@/lib/core/errors";
 import {
   type AuditActor,
@@ -11,7 +11,6 @@ import {
   createApiKey,
   createProject,
   createUserAccount,
-  type Db,
   ensureProject,
   getMembershipRole,
   getOrCreateInstanceSecret,
@@ -24,47 +23,38 @@ import {
   revokeApiKey,
   touchApiKey,
 } from "./index";
-import { createTestDatabase, TEST_PROVIDERS, type TestDatabase } from "./test-databases";
+import { createTestDatabase, TEST_PROVIDERS } from "./test-databases";
+import { useTestDatabase } from "./testing/use-test-database";
 
 const actor: AuditActor = { type: "system", id: null, label: "test", ip: "10.0.0.1", userAgent: "vitest" };
 const allow = () => null;
 const hash = "scrypt$1024$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
 
 describe.each(TEST_PROVIDERS)("accounts on %s", (provider) => {
-  let database: TestDatabase;
-  let db: Db;
-
-  beforeAll(async () => {
-    database = await createTestDatabase(provider);
-    db = await openDb(database.url);
-  });
-  afterAll(async () => {
-    await db?.$disconnect();
-    await database?.drop();
-  });
+  const fixture = useTestDatabase(provider, { scope: "all" });
 
   async function user(email: string) {
-    return db.user.create({ data: { email, passwordHash: hash } });
+    return fixture.db.user.create({ data: { email, passwordHash: hash } });
   }
 
   async function projectWithOwners(slug: string, owners: string[]) {
-    const org = await db.organization.upsert({
+    const org = await fixture.db.organization.upsert({
       where: { slug: "test" },
       create: { slug: "test", name: "T" },
       update: {},
     });
-    const p = await db.project.create({ data: { slug, name: slug, organizationId: org.id } });
+    const p = await fixture.db.project.create({ data: { slug, name: slug, organizationId: org.id } });
     for (const email of owners) {
       const u = await user(`${slug}-${email}`);
-      await db.membership.create({ data: { projectId: p.id, userId: u.id, role: "owner" } });
+      await fixture.db.membership.create({ data: { projectId: p.id, userId: u.id, role: "owner" } });
     }
     return { projectId: p.id, organizationId: org.id };
   }
 
   it("the CLI's default project lives in the default organization; the first user owns it", async () => {
-    const cli = await ensureProject(db);
+    const cli = await ensureProject(fixture.db);
     const first = await createUserAccount(
-      db,
+      fixture.db,
       {
         user: { email: "first@example.com", passwordHash: hash },
         organization: { slug: "default", name: "Acme", rename: true },
@@ -74,20 +64,20 @@ describe.each(TEST_PROVIDERS)("accounts on %s", (provider) => {
     );
     expect(first.ownerOf).toEqual([{ id: cli.id, slug: "default" }]);
     expect(first.organization).toMatchObject({ slug: "default", name: "Acme" });
-    expect(await listProjectsForUser(db, first.user.id)).toEqual([
+    expect(await listProjectsForUser(fixture.db, first.user.id)).toEqual([
       expect.objectContaining({
         slug: "default",
         role: "owner",
         organization: expect.objectContaining({ slug: "default" }),
       }),
     ]);
-    const entries = await db.auditLog.findMany({ where: { targetId: first.user.id } });
+    const entries = await fixture.db.auditLog.findMany({ where: { targetId: first.user.id } });
     expect(entries.map((e) => e.action).sort()).toEqual(["member.added", "user.created"]);
     expect(JSON.stringify(entries)).not.toContain("scrypt$");
 
     await expect(
       createUserAccount(
-        db,
+        fixture.db,
         {
           user: { email: "second@example.com", passwordHash: hash },
           organization: { slug: "default", name: "D" },
@@ -96,31 +86,31 @@ describe.each(TEST_PROVIDERS)("accounts on %s", (provider) => {
         actor,
       ),
     ).rejects.toBeInstanceOf(ConflictError);
-    expect(await db.user.count({ where: { email: "second@example.com" } })).toBe(0);
+    expect(await fixture.db.user.count({ where: { email: "second@example.com" } })).toBe(0);
   });
 
   it("a user for a new organization gets a project; existing owners keep theirs; emails are unique", async () => {
     const other = await createUserAccount(
-      db,
+      fixture.db,
       { user: { email: "o@example.com", passwordHash: hash }, organization: { slug: "default", name: "x" } },
       actor,
     );
     expect(other.ownerOf).toEqual([]);
     const fresh = await createUserAccount(
-      db,
+      fixture.db,
       { user: { email: "n@example.com", passwordHash: hash }, organization: { slug: "default", name: "x" } },
       actor,
     );
     expect(fresh.ownerOf).toEqual([]);
     const neworg = await createUserAccount(
-      db,
+      fixture.db,
       { user: { email: "z@example.com", passwordHash: hash }, organization: { slug: "zeta", name: "zeta" } },
       actor,
     );
     expect(neworg.ownerOf.map((p) => p.slug)).toEqual(["zeta"]);
     await expect(
       createUserAccount(
-        db,
+        fixture.db,
         {
           user: { email: "z@example.com", passwordHash: hash },
           organization: { slug: "zeta", name: "zeta" },
@@ -158,16 +148,16 @@ describe.each(TEST_PROVIDERS)("accounts on %s", (provider) => {
 
   it("creates a project with its owner and audit entries in one transaction", async () => {
     const u = await user("creator@example.com");
-    const org = await db.organization.create({ data: { slug: "creators", name: "C" } });
+    const org = await fixture.db.organization.create({ data: { slug: "creators", name: "C" } });
     const p = await createProject(
-      db,
+      fixture.db,
       { slug: "made", name: "Made", organization: { id: org.id }, ownerUserId: u.id },
       actor,
     );
-    expect(await getMembershipRole(db, p.id, u.id)).toBe("owner");
+    expect(await getMembershipRole(fixture.db, p.id, u.id)).toBe("owner");
     await expect(
       createProject(
-        db,
+        fixture.db,
         {
           slug: "made",
           name: "Again",
@@ -177,22 +167,24 @@ describe.each(TEST_PROVIDERS)("accounts on %s", (provider) => {
         actor,
       ),
     ).rejects.toBeInstanceOf(ConflictError);
-    expect(await db.organization.count({ where: { slug: "fresh-org" } })).toBe(0);
-    expect(await db.auditLog.count({ where: { projectId: p.id } })).toBe(2);
+    expect(await fixture.db.organization.count({ where: { slug: "fresh-org" } })).toBe(0);
+    expect(await fixture.db.auditLog.count({ where: { projectId: p.id } })).toBe(2);
   });
 
   it("role changes and removals are audited; the last owner stays; checks run in the transaction", async () => {
     const scope = await projectWithOwners("roles", ["a"]);
-    const owner = (await listMembers(db, scope.projectId))[0]!;
+    const owner = (await listMembers(fixture.db, scope.projectId))[0]!;
     const u = await user("member@example.com");
-    await addMember(db, { ...scope, user: { id: u.id }, role: "viewer", check: allow }, actor);
+    await addMember(fixture.db, { ...scope, user: { id: u.id }, role: "viewer", check: allow }, actor);
     const changed = await changeMemberRole(
-      db,
+      fixture.db,
       { ...scope, userId: u.id, role: "editor", check: allow },
       actor,
     );
     expect(changed.role).toBe("editor");
-    const entry = await db.auditLog.findFirst({ where: { action: "member.role_changed", targetId: u.id } });
+    const entry = await fixture.db.auditLog.findFirst({
+      where: { action: "member.role_changed", targetId: u.id },
+    });
     expect(entry).toMatchObject({
       before: { role: "viewer" },
       after: { role: "editor" },
@@ -201,61 +193,65 @@ describe.each(TEST_PROVIDERS)("accounts on %s", (provider) => {
     });
 
     await expect(
-      changeMemberRole(db, { ...scope, userId: owner.userId, role: "admin", check: allow }, actor),
+      changeMemberRole(fixture.db, { ...scope, userId: owner.userId, role: "admin", check: allow }, actor),
     ).rejects.toBeInstanceOf(ConflictError);
     await expect(
-      removeMember(db, { ...scope, userId: owner.userId, check: allow }, actor),
+      removeMember(fixture.db, { ...scope, userId: owner.userId, check: allow }, actor),
     ).rejects.toBeInstanceOf(ConflictError);
-    expect(await getMembershipRole(db, scope.projectId, owner.userId)).toBe("owner");
+    expect(await getMembershipRole(fixture.db, scope.projectId, owner.userId)).toBe("owner");
     const refuse = () => "no";
-    await expect(removeMember(db, { ...scope, userId: u.id, check: refuse }, actor)).rejects.toBeInstanceOf(
-      ForbiddenError,
-    );
-    const before = await db.auditLog.count();
-    await removeMember(db, { ...scope, userId: u.id, check: allow }, actor);
-    expect(await getMembershipRole(db, scope.projectId, u.id)).toBeNull();
-    expect(await db.auditLog.count()).toBe(before + 1);
+    await expect(
+      removeMember(fixture.db, { ...scope, userId: u.id, check: refuse }, actor),
+    ).rejects.toBeInstanceOf(ForbiddenError);
+    const before = await fixture.db.auditLog.count();
+    await removeMember(fixture.db, { ...scope, userId: u.id, check: allow }, actor);
+    expect(await getMembershipRole(fixture.db, scope.projectId, u.id)).toBeNull();
+    expect(await fixture.db.auditLog.count()).toBe(before + 1);
   });
 
   it("two owners demoting each other at once: one demotion wins, an owner remains", async () => {
     const scope = await projectWithOwners("race", ["a", "b"]);
-    const [a, b] = await listMembers(db, scope.projectId);
+    const [a, b] = await listMembers(fixture.db, scope.projectId);
     const results = await Promise.allSettled([
-      changeMemberRole(db, { ...scope, userId: a!.userId, role: "admin", check: allow }, actor),
-      changeMemberRole(db, { ...scope, userId: b!.userId, role: "admin", check: allow }, actor),
+      changeMemberRole(fixture.db, { ...scope, userId: a!.userId, role: "admin", check: allow }, actor),
+      changeMemberRole(fixture.db, { ...scope, userId: b!.userId, role: "admin", check: allow }, actor),
     ]);
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
-    expect(await db.membership.count({ where: { projectId: scope.projectId, role: "owner" } })).toBe(1);
+    expect(await fixture.db.membership.count({ where: { projectId: scope.projectId, role: "owner" } })).toBe(
+      1,
+    );
     expect(
-      await db.auditLog.count({ where: { projectId: scope.projectId, action: "member.role_changed" } }),
+      await fixture.db.auditLog.count({
+        where: { projectId: scope.projectId, action: "member.role_changed" },
+      }),
     ).toBe(1);
   });
 
   it("a failing audit entry rolls the change back, and a failing change writes no entry", async () => {
     const u = await user("atomic@example.com");
-    const count = await db.auditLog.count();
+    const count = await fixture.db.auditLog.count();
     // An entry without an action cannot be inserted: the audit insert fails after the change ran.
     await expect(
-      audited(db, actor, async (tx) => {
+      audited(fixture.db, actor, async (tx) => {
         await tx.user.update({ where: { id: u.id }, data: { name: "changed" } });
         return { result: null, audit: { action: undefined as never } };
       }),
     ).rejects.toThrow();
-    expect((await db.user.findUniqueOrThrow({ where: { id: u.id } })).name).toBe("");
+    expect((await fixture.db.user.findUniqueOrThrow({ where: { id: u.id } })).name).toBe("");
     await expect(
-      audited(db, actor, async (tx) => {
+      audited(fixture.db, actor, async (tx) => {
         await appendAudit(tx, actor, { action: "user.password_changed" });
         await tx.user.create({ data: { email: "atomic@example.com", passwordHash: hash } });
         return { result: null, audit: null };
       }),
     ).rejects.toThrow();
-    expect(await db.auditLog.count()).toBe(count);
+    expect(await fixture.db.auditLog.count()).toBe(count);
   });
 
   it("API keys: created and revoked with audit entries that hold no secret; last use is throttled", async () => {
     const scope = await projectWithOwners("keys", ["a"]);
     const key = await createApiKey(
-      db,
+      fixture.db,
       {
         ...scope,
         name: "ci",
@@ -272,20 +268,24 @@ describe.each(TEST_PROVIDERS)("accounts on %s", (provider) => {
       lastUsedAt: null,
       revokedAt: null,
     });
-    expect(JSON.stringify(await listApiKeys(db, scope.projectId))).not.toContain("f".repeat(64));
+    expect(JSON.stringify(await listApiKeys(fixture.db, scope.projectId))).not.toContain("f".repeat(64));
     const t0 = new Date("2030-01-01T00:00:00Z");
-    await touchApiKey(db, key.id, t0);
-    await touchApiKey(db, key.id, new Date(t0.getTime() + 10_000));
-    expect((await listApiKeys(db, scope.projectId))[0]!.lastUsedAt).toEqual(t0);
-    await touchApiKey(db, key.id, new Date(t0.getTime() + 120_000));
-    expect((await listApiKeys(db, scope.projectId))[0]!.lastUsedAt).toEqual(new Date(t0.getTime() + 120_000));
+    await touchApiKey(fixture.db, key.id, t0);
+    await touchApiKey(fixture.db, key.id, new Date(t0.getTime() + 10_000));
+    expect((await listApiKeys(fixture.db, scope.projectId))[0]!.lastUsedAt).toEqual(t0);
+    await touchApiKey(fixture.db, key.id, new Date(t0.getTime() + 120_000));
+    expect((await listApiKeys(fixture.db, scope.projectId))[0]!.lastUsedAt).toEqual(
+      new Date(t0.getTime() + 120_000),
+    );
 
     const other = await projectWithOwners("keys-other", ["a"]);
-    await expect(revokeApiKey(db, { ...other, keyId: key.id }, actor)).rejects.toMatchObject({ status: 404 });
-    const revoked = await revokeApiKey(db, { ...scope, keyId: key.id }, actor);
+    await expect(revokeApiKey(fixture.db, { ...other, keyId: key.id }, actor)).rejects.toMatchObject({
+      status: 404,
+    });
+    const revoked = await revokeApiKey(fixture.db, { ...scope, keyId: key.id }, actor);
     expect(revoked.revokedAt).toBeInstanceOf(Date);
-    await revokeApiKey(db, { ...scope, keyId: key.id }, actor);
-    const entries = await db.auditLog.findMany({
+    await revokeApiKey(fixture.db, { ...scope, keyId: key.id }, actor);
+    const entries = await fixture.db.auditLog.findMany({
       where: { targetId: key.id },
       orderBy: { createdAt: "asc" },
     });
@@ -296,7 +296,7 @@ describe.each(TEST_PROVIDERS)("accounts on %s", (provider) => {
   it("pages the audit log newest first with a keyset cursor and filters by action", async () => {
     const scope = await projectWithOwners("paging", ["a"]);
     for (let i = 0; i < 7; i++) {
-      await appendAudit(db, actor, {
+      await appendAudit(fixture.db, actor, {
         action: i % 2 ? "member.added" : "api_key.created",
         projectId: scope.projectId,
         targetLabel: `n${i}`,
@@ -305,7 +305,7 @@ describe.each(TEST_PROVIDERS)("accounts on %s", (provider) => {
     const seen: string[] = [];
     let cursor = null;
     do {
-      const page: Awaited<ReturnType<typeof listAuditEntries>> = await listAuditEntries(db, {
+      const page: Awaited<ReturnType<typeof listAuditEntries>> = await listAuditEntries(fixture.db, {
         projectId: scope.projectId,
         cursor,
         limit: 3,
@@ -314,9 +314,13 @@ describe.each(TEST_PROVIDERS)("accounts on %s", (provider) => {
       cursor = page.next;
     } while (cursor);
     expect(seen).toEqual(["n6", "n5", "n4", "n3", "n2", "n1", "n0"]);
-    const members = await listAuditEntries(db, { projectId: scope.projectId, action: "member.", limit: 50 });
+    const members = await listAuditEntries(fixture.db, {
+      projectId: scope.projectId,
+      action: "member.",
+      limit: 50,
+    });
     expect(members.items.map((e) => e.targetLabel)).toEqual(["n5", "n3", "n1"]);
-    const exact = await listAuditEntries(db, {
+    const exact = await listAuditEntries(fixture.db, {
       projectId: scope.projectId,
       action: "api_key.created",
       limit: 50,
@@ -326,9 +330,9 @@ describe.each(TEST_PROVIDERS)("accounts on %s", (provider) => {
 
   it("instance secrets are generated once", async () => {
     const values = await Promise.all(
-      [1, 2, 3].map((i) => getOrCreateInstanceSecret(db, "test.secret", () => `v${i}`)),
+      [1, 2, 3].map((i) => getOrCreateInstanceSecret(fixture.db, "test.secret", () => `v${i}`)),
     );
     expect(new Set(values).size).toBe(1);
-    expect(await getOrCreateInstanceSecret(db, "test.secret", () => "other")).toBe(values[0]);
+    expect(await getOrCreateInstanceSecret(fixture.db, "test.secret", () => "other")).toBe(values[0]);
   });
 });

@@ -1,9 +1,8 @@
 // The catalog repositories against real SQLite and real PostgreSQL (the same test bodies on both):
 // projects, tasks, prompt versions, dataset versions and their examples, model and metric configurations.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import {
   createPromptVersion,
-  type Db,
   deleteMetricConfig,
   deleteModelConfig,
   ensureProject,
@@ -17,50 +16,42 @@ import {
   listMetricConfigs,
   listModelConfigs,
   listPromptVersions,
-  openDb,
   upsertMetricConfig,
   upsertModelConfig,
   upsertTask,
 } from "./index";
-import { createTestDatabase, TEST_PROVIDERS, type TestDatabase } from "./test-databases";
+import { TEST_PROVIDERS } from "./test-databases";
 import { examples, prompt } from "./testing/repository-fixtures";
+import { useTestDatabase } from "./testing/use-test-database";
 
 describe.each(TEST_PROVIDERS)("catalog repositories on %s", (provider) => {
-  let database: TestDatabase;
-  let db: Db;
+  const fixture = useTestDatabase(provider, { scope: "all" });
   let projectId: string;
 
   beforeAll(async () => {
-    database = await createTestDatabase(provider);
-    db = await openDb(database.url);
-    projectId = (await ensureProject(db)).id;
-  });
-
-  afterAll(async () => {
-    await db?.$disconnect();
-    await database?.drop();
+    projectId = (await ensureProject(fixture.db)).id;
   });
 
   it("creates the default project once", async () => {
-    const [a, b] = await Promise.all([ensureProject(db), ensureProject(db)]);
+    const [a, b] = await Promise.all([ensureProject(fixture.db), ensureProject(fixture.db)]);
     expect(a).toEqual(b);
     expect(a.slug).toBe("default");
-    const other = await ensureProject(db, "team-b");
+    const other = await ensureProject(fixture.db, "team-b");
     expect(other.id).not.toBe(a.id);
-    expect(await db.project.count()).toBe(2);
+    expect(await fixture.db.project.count()).toBe(2);
   });
 
   it("upserts tasks by name", async () => {
-    const t1 = await upsertTask(db, projectId, { name: "sentiment", description: "v1" });
-    const t2 = await upsertTask(db, projectId, { name: "sentiment", description: "v2" });
+    const t1 = await upsertTask(fixture.db, projectId, { name: "sentiment", description: "v1" });
+    const t2 = await upsertTask(fixture.db, projectId, { name: "sentiment", description: "v2" });
     expect(t2.id).toBe(t1.id);
-    expect((await getTaskByName(db, projectId, "sentiment"))?.description).toBe("v2");
-    expect(await getTaskByName(db, projectId, "missing")).toBeNull();
+    expect((await getTaskByName(fixture.db, projectId, "sentiment"))?.description).toBe("v2");
+    expect(await getTaskByName(fixture.db, projectId, "missing")).toBeNull();
   });
 
   it("numbers prompt versions per task and reuses identical content", async () => {
-    const task = await upsertTask(db, projectId, { name: "versions", description: "" });
-    const first = await findOrCreatePromptVersion(db, task.id, prompt("A"), { source: "file" });
+    const task = await upsertTask(fixture.db, projectId, { name: "versions", description: "" });
+    const first = await findOrCreatePromptVersion(fixture.db, task.id, prompt("A"), { source: "file" });
     expect(first.created).toBe(true);
     expect(first.version.version).toBe(1);
     expect(first.version.variables).toEqual(["text", "lang"]);
@@ -69,14 +60,14 @@ describe.each(TEST_PROVIDERS)("catalog repositories on %s", (provider) => {
 
     // Same content with keys in another order: same hash, same version.
     const again = await findOrCreatePromptVersion(
-      db,
+      fixture.db,
       task.id,
       { ...prompt("A"), params: { maxOutputTokens: 64, temperature: 0 } },
       { source: "manual" },
     );
     expect(again).toMatchObject({ created: false, version: { id: first.version.id, version: 1 } });
 
-    const second = await findOrCreatePromptVersion(db, task.id, prompt("B {{tone}}"), {
+    const second = await findOrCreatePromptVersion(fixture.db, task.id, prompt("B {{tone}}"), {
       source: "optimization",
       note: "better",
     });
@@ -85,34 +76,35 @@ describe.each(TEST_PROVIDERS)("catalog repositories on %s", (provider) => {
     expect(second.version.variables).toEqual(["text", "lang"]);
 
     // createPromptVersion always adds one; findOrCreate then reuses the newest with that content.
-    const third = await createPromptVersion(db, task.id, prompt("A"), { source: "manual" });
+    const third = await createPromptVersion(fixture.db, task.id, prompt("A"), { source: "manual" });
     expect(third.version).toBe(3);
     expect(third.contentHash).toBe(first.version.contentHash);
-    const reused = await findOrCreatePromptVersion(db, task.id, prompt("A"), { source: "file" });
+    const reused = await findOrCreatePromptVersion(fixture.db, task.id, prompt("A"), { source: "file" });
     expect(reused.version.version).toBe(3);
 
-    expect((await listPromptVersions(db, task.id)).map((v) => v.version)).toEqual([1, 2, 3]);
-    expect((await getPromptVersion(db, task.id, 2))?.systemPrompt).toBe("B {{tone}}");
-    expect(await getPromptVersion(db, task.id, 9)).toBeNull();
+    expect((await listPromptVersions(fixture.db, task.id)).map((v) => v.version)).toEqual([1, 2, 3]);
+    expect((await getPromptVersion(fixture.db, task.id, 2))?.systemPrompt).toBe("B {{tone}}");
+    expect(await getPromptVersion(fixture.db, task.id, 9)).toBeNull();
 
     // Versions are numbered per task.
-    const otherTask = await upsertTask(db, projectId, { name: "versions-2", description: "" });
+    const otherTask = await upsertTask(fixture.db, projectId, { name: "versions-2", description: "" });
     expect(
-      (await findOrCreatePromptVersion(db, otherTask.id, prompt("A"), { source: "file" })).version.version,
+      (await findOrCreatePromptVersion(fixture.db, otherTask.id, prompt("A"), { source: "file" })).version
+        .version,
     ).toBe(1);
   });
 
   it("numbers concurrent new versions without gaps or duplicates", async () => {
-    const task = await upsertTask(db, projectId, { name: "concurrent", description: "" });
+    const task = await upsertTask(fixture.db, projectId, { name: "concurrent", description: "" });
     const results = await Promise.all(
       Array.from({ length: 6 }, (_, i) =>
-        createPromptVersion(db, task.id, prompt(`P${i}`), { source: "manual" }),
+        createPromptVersion(fixture.db, task.id, prompt(`P${i}`), { source: "manual" }),
       ),
     );
     expect(results.map((r) => r.version).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6]);
     const same = await Promise.all(
       Array.from({ length: 4 }, () =>
-        findOrCreatePromptVersion(db, task.id, prompt("same"), { source: "file" }),
+        findOrCreatePromptVersion(fixture.db, task.id, prompt("same"), { source: "file" }),
       ),
     );
     expect(new Set(same.map((r) => r.version.id)).size).toBe(1);
@@ -128,23 +120,23 @@ describe.each(TEST_PROVIDERS)("catalog repositories on %s", (provider) => {
       contentHash: "h1",
       examples: examples(5).reverse(),
     };
-    const first = await findOrCreateDatasetVersion(db, projectId, input);
+    const first = await findOrCreateDatasetVersion(fixture.db, projectId, input);
     expect(first.created).toBe(true);
     expect(first.datasetVersion).toMatchObject({
       version: 1,
       rowCount: 5,
       columns: ["text", "lang", "label"],
     });
-    const same = await findOrCreateDatasetVersion(db, projectId, input);
+    const same = await findOrCreateDatasetVersion(fixture.db, projectId, input);
     expect(same).toMatchObject({ created: false, datasetVersion: { id: first.datasetVersion.id } });
-    const next = await findOrCreateDatasetVersion(db, projectId, {
+    const next = await findOrCreateDatasetVersion(fixture.db, projectId, {
       ...input,
       contentHash: "h2",
       examples: examples(2),
     });
     expect(next.datasetVersion.version).toBe(2);
 
-    const listed = await listExamples(db, first.datasetVersion.id);
+    const listed = await listExamples(fixture.db, first.datasetVersion.id);
     expect(listed.map((e) => e.rowNumber)).toEqual([1, 2, 3, 4, 5]);
     expect(listed[0]).toEqual({
       id: "ex-1",
@@ -153,7 +145,7 @@ describe.each(TEST_PROVIDERS)("catalog repositories on %s", (provider) => {
       rowNumber: 1,
     });
     await expect(
-      findOrCreateDatasetVersion(db, projectId, {
+      findOrCreateDatasetVersion(fixture.db, projectId, {
         ...input,
         contentHash: "dup",
         examples: [...examples(2), ...examples(1)],
@@ -166,7 +158,7 @@ describe.each(TEST_PROVIDERS)("catalog repositories on %s", (provider) => {
     // The third chunk of 1000 rows fails after the first two were written inside the transaction.
     (rows[2400] as { expected: unknown }).expected = null;
     await expect(
-      findOrCreateDatasetVersion(db, projectId, {
+      findOrCreateDatasetVersion(fixture.db, projectId, {
         name: "broken",
         sourceName: "broken.csv",
         expectedColumn: "label",
@@ -175,20 +167,20 @@ describe.each(TEST_PROVIDERS)("catalog repositories on %s", (provider) => {
         examples: rows,
       }),
     ).rejects.toThrow();
-    expect(await db.dataset.count({ where: { name: "broken" } })).toBe(0);
-    expect(await db.datasetVersion.count({ where: { contentHash: "broken" } })).toBe(0);
+    expect(await fixture.db.dataset.count({ where: { name: "broken" } })).toBe(0);
+    expect(await fixture.db.datasetVersion.count({ where: { contentHash: "broken" } })).toBe(0);
     expect(
-      await db.example.count({
+      await fixture.db.example.count({
         where: { key: { startsWith: "ex-" }, datasetVersion: { contentHash: "broken" } },
       }),
     ).toBe(0);
-    expect(await db.example.count({ where: { expected: { in: ["positive", "negative"] } } })).toBe(
-      await db.example.count(),
+    expect(await fixture.db.example.count({ where: { expected: { in: ["positive", "negative"] } } })).toBe(
+      await fixture.db.example.count(),
     );
   });
 
   it("writes 100k examples in one version", async () => {
-    const { datasetVersion } = await findOrCreateDatasetVersion(db, projectId, {
+    const { datasetVersion } = await findOrCreateDatasetVersion(fixture.db, projectId, {
       name: "big",
       sourceName: "big.jsonl",
       expectedColumn: "label",
@@ -197,13 +189,13 @@ describe.each(TEST_PROVIDERS)("catalog repositories on %s", (provider) => {
       examples: examples(100_000, "big"),
     });
     expect(datasetVersion.rowCount).toBe(100_000);
-    expect(await db.example.count({ where: { datasetVersionId: datasetVersion.id } })).toBe(100_000);
-    const listed = await listExamples(db, datasetVersion.id);
+    expect(await fixture.db.example.count({ where: { datasetVersionId: datasetVersion.id } })).toBe(100_000);
+    const listed = await listExamples(fixture.db, datasetVersion.id);
     expect(listed.at(-1)?.id).toBe("big-100000");
   }, 60_000);
 
   it("manages model and metric configurations", async () => {
-    const created = await upsertModelConfig(db, projectId, {
+    const created = await upsertModelConfig(fixture.db, projectId, {
       name: "task",
       modelId: "openai:gpt-4o-mini",
       params: { temperature: 0.2 },
@@ -212,33 +204,33 @@ describe.each(TEST_PROVIDERS)("catalog repositories on %s", (provider) => {
       concurrency: 4,
     });
     expect(created).toMatchObject({ credential: null, params: { temperature: 0.2 }, concurrency: 4 });
-    const replaced = await upsertModelConfig(db, projectId, {
+    const replaced = await upsertModelConfig(fixture.db, projectId, {
       name: "task",
       modelId: "openai-compatible:llama3",
       credential: "local-ollama",
     });
     expect(replaced).toMatchObject({ id: created.id, priceInputPerMTok: null, params: {}, concurrency: 8 });
-    await upsertModelConfig(db, projectId, { name: "optimizer", modelId: "anthropic:claude" });
-    expect((await listModelConfigs(db, projectId)).map((m) => m.name)).toEqual(["optimizer", "task"]);
-    expect((await getModelConfig(db, projectId, "task"))?.credential).toBe("local-ollama");
-    expect(await deleteModelConfig(db, projectId, "task")).toBe(true);
-    expect(await deleteModelConfig(db, projectId, "task")).toBe(false);
-    expect(await getModelConfig(db, projectId, "task")).toBeNull();
+    await upsertModelConfig(fixture.db, projectId, { name: "optimizer", modelId: "anthropic:claude" });
+    expect((await listModelConfigs(fixture.db, projectId)).map((m) => m.name)).toEqual(["optimizer", "task"]);
+    expect((await getModelConfig(fixture.db, projectId, "task"))?.credential).toBe("local-ollama");
+    expect(await deleteModelConfig(fixture.db, projectId, "task")).toBe(true);
+    expect(await deleteModelConfig(fixture.db, projectId, "task")).toBe(false);
+    expect(await getModelConfig(fixture.db, projectId, "task")).toBeNull();
 
-    await upsertMetricConfig(db, projectId, {
+    await upsertMetricConfig(fixture.db, projectId, {
       name: "exact",
       metric: "exact-match",
       options: { trim: true },
     });
-    const metric = await upsertMetricConfig(db, projectId, {
+    const metric = await upsertMetricConfig(fixture.db, projectId, {
       name: "exact",
       metric: "exact-match",
       weight: 2,
       target: 0.9,
     });
     expect(metric).toMatchObject({ options: {}, weight: 2, target: 0.9 });
-    expect(await listMetricConfigs(db, projectId)).toHaveLength(1);
-    expect((await getMetricConfig(db, projectId, "exact"))?.weight).toBe(2);
-    expect(await deleteMetricConfig(db, projectId, "exact")).toBe(true);
+    expect(await listMetricConfigs(fixture.db, projectId)).toHaveLength(1);
+    expect((await getMetricConfig(fixture.db, projectId, "exact"))?.weight).toBe(2);
+    expect(await deleteMetricConfig(fixture.db, projectId, "exact")).toBe(true);
   });
 });

@@ -2,99 +2,81 @@
 // expired, renewals and releases only by the holder, and exactly one winner when many processes' worth
 // of claimers race for an expired lease. Then the holder's side (withJobLease): the heartbeat keeps the
 // lease, a lease taken over stops the execution, and the lease is released at the end.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  claimJobLease,
-  type Db,
-  getJobLease,
-  heldJobIds,
-  openDb,
-  releaseJobLease,
-  renewJobLease,
-} from "@/lib/db";
-import { createTestDatabase, TEST_PROVIDERS, type TestDatabase } from "@/lib/db/test-databases";
+import { describe, expect, it } from "vitest";
+import { claimJobLease, getJobLease, heldJobIds, releaseJobLease, renewJobLease } from "@/lib/db";
+import { TEST_PROVIDERS } from "@/lib/db/test-databases";
+import { useTestDatabase } from "@/lib/db/testing/use-test-database";
 import { LeaseLostError, leaseSettings, withJobLease } from "./lease";
 
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe.each(TEST_PROVIDERS)("job leases on %s", (provider) => {
-  let t: TestDatabase;
-  let db: Db;
+  const fixture = useTestDatabase(provider, { scope: "all" });
   let n = 0;
   const key = () => ({ kind: "test-kind", jobId: `job-${provider}-${++n}` });
 
-  beforeAll(async () => {
-    t = await createTestDatabase(provider);
-    db = await openDb(t.url);
-  });
-
-  afterAll(async () => {
-    await db?.$disconnect();
-    await t?.drop();
-  });
-
   it("has one holder at a time; another claims it only once it expired", async () => {
     const job = key();
-    expect(await claimJobLease(db, job, "a", 60_000)).toBe(true);
-    expect(await claimJobLease(db, job, "b", 60_000)).toBe(false);
+    expect(await claimJobLease(fixture.db, job, "a", 60_000)).toBe(true);
+    expect(await claimJobLease(fixture.db, job, "b", 60_000)).toBe(false);
     // The holder claiming again (a resumed execution in the same process) keeps it.
-    expect(await claimJobLease(db, job, "a", 60_000)).toBe(true);
-    expect((await getJobLease(db, job))?.holder).toBe("a");
-    expect(await heldJobIds(db, job.kind, [job.jobId, "nobody"])).toEqual(new Set([job.jobId]));
+    expect(await claimJobLease(fixture.db, job, "a", 60_000)).toBe(true);
+    expect((await getJobLease(fixture.db, job))?.holder).toBe("a");
+    expect(await heldJobIds(fixture.db, job.kind, [job.jobId, "nobody"])).toEqual(new Set([job.jobId]));
 
-    expect(await claimJobLease(db, job, "a", 50)).toBe(true);
+    expect(await claimJobLease(fixture.db, job, "a", 50)).toBe(true);
     await wait(80);
-    expect(await heldJobIds(db, job.kind, [job.jobId])).toEqual(new Set());
-    expect(await claimJobLease(db, job, "b", 60_000)).toBe(true);
+    expect(await heldJobIds(fixture.db, job.kind, [job.jobId])).toEqual(new Set());
+    expect(await claimJobLease(fixture.db, job, "b", 60_000)).toBe(true);
     // The old holder can neither renew nor release it now.
-    expect(await renewJobLease(db, job, "a", 60_000)).toBe(false);
-    await releaseJobLease(db, job, "a");
-    expect((await getJobLease(db, job))?.holder).toBe("b");
-    expect(await renewJobLease(db, job, "b", 60_000)).toBe(true);
-    await releaseJobLease(db, job, "b");
-    expect(await getJobLease(db, job)).toBeNull();
-    expect(await claimJobLease(db, job, "a", 60_000)).toBe(true);
+    expect(await renewJobLease(fixture.db, job, "a", 60_000)).toBe(false);
+    await releaseJobLease(fixture.db, job, "a");
+    expect((await getJobLease(fixture.db, job))?.holder).toBe("b");
+    expect(await renewJobLease(fixture.db, job, "b", 60_000)).toBe(true);
+    await releaseJobLease(fixture.db, job, "b");
+    expect(await getJobLease(fixture.db, job)).toBeNull();
+    expect(await claimJobLease(fixture.db, job, "a", 60_000)).toBe(true);
   });
 
   it("gives an expired lease (or a free one) to exactly one of many concurrent claimers", async () => {
     for (const expiredFirst of [true, false]) {
       const job = key();
       if (expiredFirst) {
-        await claimJobLease(db, job, "crashed", 1);
+        await claimJobLease(fixture.db, job, "crashed", 1);
         await wait(10);
       }
       const claimers = Array.from({ length: 12 }, (_, i) => `holder-${i}`);
-      const won = await Promise.all(claimers.map((holder) => claimJobLease(db, job, holder, 60_000)));
+      const won = await Promise.all(claimers.map((holder) => claimJobLease(fixture.db, job, holder, 60_000)));
       expect(won.filter(Boolean)).toHaveLength(1);
-      expect((await getJobLease(db, job))?.holder).toBe(claimers[won.indexOf(true)]);
+      expect((await getJobLease(fixture.db, job))?.holder).toBe(claimers[won.indexOf(true)]);
     }
   });
 
   it("withJobLease: renews while the work lasts, releases at the end, and stops when the lease is taken", async () => {
     const settings = { ttlMs: 300, heartbeatMs: 60 };
     const job = key();
-    const long = await withJobLease(db, job, "a", settings, async (signal) => {
+    const long = await withJobLease(fixture.db, job, "a", settings, async (signal) => {
       await wait(700); // more than twice the lease: only the heartbeat keeps it
-      expect(await claimJobLease(db, job, "b", 60_000)).toBe(false);
+      expect(await claimJobLease(fixture.db, job, "b", 60_000)).toBe(false);
       return signal.aborted;
     });
     expect(long).toEqual({ claimed: true, value: false });
-    expect(await getJobLease(db, job)).toBeNull();
+    expect(await getJobLease(fixture.db, job)).toBeNull();
 
     // Held by someone else: nothing runs.
-    await claimJobLease(db, job, "b", 60_000);
+    await claimJobLease(fixture.db, job, "b", 60_000);
     let ran = false;
     expect(
-      await withJobLease(db, job, "a", settings, async () => {
+      await withJobLease(fixture.db, job, "a", settings, async () => {
         ran = true;
       }),
     ).toEqual({ claimed: false });
     expect(ran).toBe(false);
-    await releaseJobLease(db, job, "b");
+    await releaseJobLease(fixture.db, job, "b");
 
     // Taken over (another process found it expired): the execution is told to stop.
-    const stolen = await withJobLease(db, job, "a", settings, async (signal) => {
-      await db.jobLease.update({
+    const stolen = await withJobLease(fixture.db, job, "a", settings, async (signal) => {
+      await fixture.db.jobLease.update({
         where: { kind_jobId: { kind: job.kind, jobId: job.jobId } },
         data: { holder: "b" },
       });
@@ -103,7 +85,7 @@ describe.each(TEST_PROVIDERS)("job leases on %s", (provider) => {
     });
     expect(stolen.claimed && stolen.value).toBeInstanceOf(LeaseLostError);
     // Not released: it is b's now.
-    expect((await getJobLease(db, job))?.holder).toBe("b");
+    expect((await getJobLease(fixture.db, job))?.holder).toBe("b");
   });
 });
 

@@ -2,10 +2,10 @@
 // whose checkpoint could not be stored at once is stored again without running its body a second time
 // (the database step runner), and checkpoints under Inngest's steps let a new function run skip what an
 // earlier one finished (a resumed run).
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { StepRunner } from "@/lib/core/ports";
-import { countCheckpoints, type Db, openDb } from "@/lib/db";
-import { createTestDatabase, type TestDatabase } from "@/lib/db/test-databases";
+import { countCheckpoints } from "@/lib/db";
+import { useTestDatabase } from "@/lib/db/testing/use-test-database";
 import { createDbStepRunner, withDbCheckpoints } from "./db-step-runner";
 import { guardSteps } from "./guard";
 import { queueIntentRun } from "./testing/job-fixtures";
@@ -13,20 +13,13 @@ import { queueIntentRun } from "./testing/job-fixtures";
 const quick = { baseDelayMs: 1, onRetry: () => {} };
 const busy = () => Object.assign(new Error("database is locked"), { code: "SQLITE_BUSY" });
 
-let t: TestDatabase;
-let db: Db;
+// biome-ignore lint/correctness/useHookAtTopLevel: a vitest fixture (hooks of the whole file), not a React hook
+const fixture = useTestDatabase("sqlite", { scope: "all" });
 let runId: string;
 
 beforeAll(async () => {
-  t = await createTestDatabase("sqlite");
-  db = await openDb(t.url);
   // A stored run (its steps are the test's own): the checkpoints hang off it.
-  runId = await queueIntentRun(db, { rows: 10, model: "sim:default" });
-});
-
-afterAll(async () => {
-  await db?.$disconnect();
-  await t?.drop();
+  runId = await queueIntentRun(fixture.db, { rows: 10, model: "sim:default" });
 });
 
 const direct: StepRunner = { run: (_id, fn) => fn(), sleep: async () => {} };
@@ -54,7 +47,7 @@ describe("guardSteps", () => {
 describe("createDbStepRunner", () => {
   it("stores a result again when the first store failed, without running the body twice", async () => {
     let failures = 1;
-    const flaky = new Proxy(db, {
+    const flaky = new Proxy(fixture.db, {
       get(target, key, receiver) {
         if (key !== "stepCheckpoint") return Reflect.get(target, key, receiver);
         const delegate = target.stepCheckpoint;
@@ -70,7 +63,7 @@ describe("createDbStepRunner", () => {
     let bodies = 0;
     expect(await steps.run("paid-once", async () => ++bodies)).toBe(1);
     expect(bodies).toBe(1);
-    expect(await createDbStepRunner(db, runId).run("paid-once", async () => ++bodies)).toBe(1);
+    expect(await createDbStepRunner(fixture.db, runId).run("paid-once", async () => ++bodies)).toBe(1);
     expect(bodies).toBe(1);
   });
 });
@@ -94,15 +87,15 @@ describe("withDbCheckpoints", () => {
       bodies.push(id);
       return `${id}:done`;
     };
-    const first = withDbCheckpoints(functionRun(), db, runId);
+    const first = withDbCheckpoints(functionRun(), fixture.db, runId);
     await first.run("a", step("a"));
     await first.run("b", step("b"));
-    const before = await countCheckpoints(db, runId);
-    const second = withDbCheckpoints(functionRun(), db, runId);
+    const before = await countCheckpoints(fixture.db, runId);
+    const second = withDbCheckpoints(functionRun(), fixture.db, runId);
     expect(await second.run("a", step("a"))).toBe("a:done");
     expect(await second.run("b", step("b"))).toBe("b:done");
     expect(await second.run("c", step("c"))).toBe("c:done");
     expect(bodies).toEqual(["a", "b", "c"]);
-    expect(await countCheckpoints(db, runId)).toBe(before + 1);
+    expect(await countCheckpoints(fixture.db, runId)).toBe(before + 1);
   });
 });

@@ -1,12 +1,13 @@
 // Sign-in, setup and CLI user creation on real databases.
 import { Readable } from "node:stream";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { signInLimitSettings } from "@/lib/auth/limit-settings";
 import { SignInLimiter } from "@/lib/auth/sign-in-limits";
 import { ConflictError, InputError, RateLimitError } from "@/lib/core/errors";
 import { MemoryFailureStore } from "@/lib/core/rate-limit";
-import { type Db, ensureProject, openDb } from "@/lib/db";
-import { createTestDatabase, TEST_PROVIDERS, type TestDatabase } from "@/lib/db/test-databases";
+import { ensureProject } from "@/lib/db";
+import { TEST_PROVIDERS } from "@/lib/db/test-databases";
+import { useTestDatabase } from "@/lib/db/testing/use-test-database";
 import {
   createUserFromCli,
   needsSetup,
@@ -19,23 +20,13 @@ const meta = { ip: "192.0.2.7", userAgent: "vitest" };
 const PASSWORD = "a long enough password";
 
 describe.each(TEST_PROVIDERS)("accounts service on %s", (provider) => {
-  let database: TestDatabase;
-  let db: Db;
-
-  beforeAll(async () => {
-    database = await createTestDatabase(provider);
-    db = await openDb(database.url);
-  });
-  afterAll(async () => {
-    await db?.$disconnect();
-    await database?.drop();
-  });
+  const fixture = useTestDatabase(provider, { scope: "all" });
 
   it("setup creates the first owner of the CLI's default project, once", async () => {
-    await ensureProject(db);
-    expect(await needsSetup(db)).toBe(true);
+    await ensureProject(fixture.db);
+    expect(await needsSetup(fixture.db)).toBe(true);
     const result = await setupFirstUser(
-      db,
+      fixture.db,
       { email: "root@example.com", password: PASSWORD, organization: "Acme" },
       meta,
     );
@@ -43,9 +34,9 @@ describe.each(TEST_PROVIDERS)("accounts service on %s", (provider) => {
       organization: { slug: "default", name: "Acme" },
       projects: [{ slug: "default" }],
     });
-    expect(await needsSetup(db)).toBe(false);
+    expect(await needsSetup(fixture.db)).toBe(false);
     // The new owner is the actor of their own account and membership, from the setup request's address.
-    const entries = await db.auditLog.findMany({
+    const entries = await fixture.db.auditLog.findMany({
       where: { action: { in: ["user.created", "member.added"] } },
       orderBy: { action: "asc" },
     });
@@ -54,21 +45,21 @@ describe.each(TEST_PROVIDERS)("accounts service on %s", (provider) => {
       ["user.created", "user", result.user.id, "root@example.com", meta.ip],
     ]);
     await expect(
-      setupFirstUser(db, { email: "x@example.com", password: PASSWORD }, meta),
+      setupFirstUser(fixture.db, { email: "x@example.com", password: PASSWORD }, meta),
     ).rejects.toBeInstanceOf(ConflictError);
   });
 
   it("signs in with the right password only, auditing both without the password", async () => {
-    const ok = await signInWithPassword(db, { email: " ROOT@example.com", password: PASSWORD }, meta);
+    const ok = await signInWithPassword(fixture.db, { email: " ROOT@example.com", password: PASSWORD }, meta);
     expect(ok).toMatchObject({ kind: "user", email: "root@example.com" });
     expect(
-      await signInWithPassword(db, { email: "root@example.com", password: "wrong password!" }, meta),
+      await signInWithPassword(fixture.db, { email: "root@example.com", password: "wrong password!" }, meta),
     ).toBeNull();
     expect(
-      await signInWithPassword(db, { email: "nobody@example.com", password: PASSWORD }, meta),
+      await signInWithPassword(fixture.db, { email: "nobody@example.com", password: PASSWORD }, meta),
     ).toBeNull();
-    expect(await signInWithPassword(db, { email: 42, password: null }, meta)).toBeNull();
-    const rows = await db.auditLog.findMany({
+    expect(await signInWithPassword(fixture.db, { email: 42, password: null }, meta)).toBeNull();
+    const rows = await fixture.db.auditLog.findMany({
       where: { action: { startsWith: "auth." } },
       orderBy: { createdAt: "asc" },
     });
@@ -79,16 +70,16 @@ describe.each(TEST_PROVIDERS)("accounts service on %s", (provider) => {
     ]);
     expect(rows[0]).toMatchObject({ actorType: "user", ip: "192.0.2.7", userAgent: "vitest" });
     expect(JSON.stringify(rows)).not.toContain(PASSWORD);
-    const user = await db.user.findUniqueOrThrow({ where: { email: "root@example.com" } });
+    const user = await fixture.db.user.findUniqueOrThrow({ where: { email: "root@example.com" } });
     expect(user.lastSignInAt).toBeInstanceOf(Date);
   });
 
   it("locks an account after 5 failures from any addresses, even for the right password, and audits it", async () => {
-    await createUserFromCli(db, { email: "target@example.com", password: PASSWORD });
+    await createUserFromCli(fixture.db, { email: "target@example.com", password: PASSWORD });
     const limiter = new SignInLimiter(new MemoryFailureStore(), signInLimitSettings({}));
     const attempt = (password: string, i: number) =>
       signInWithPassword(
-        db,
+        fixture.db,
         { email: "target@example.com", password },
         { ip: `198.51.100.${i}`, userAgent: null },
         limiter,
@@ -97,7 +88,7 @@ describe.each(TEST_PROVIDERS)("accounts service on %s", (provider) => {
     const locked = await attempt(PASSWORD, 99).catch((error: unknown) => error);
     expect(locked).toBeInstanceOf(RateLimitError);
     expect((locked as RateLimitError).retryAfterSeconds).toBe(30);
-    const refused = await db.auditLog.findFirst({
+    const refused = await fixture.db.auditLog.findFirst({
       where: { action: "auth.sign_in_failed", targetLabel: "target@example.com" },
       orderBy: { createdAt: "desc" },
     });
@@ -105,20 +96,24 @@ describe.each(TEST_PROVIDERS)("accounts service on %s", (provider) => {
   });
 
   it("creates users from the CLI, validating input", async () => {
-    const created = await createUserFromCli(db, { email: "Ops@Example.com", password: PASSWORD, org: "ops" });
+    const created = await createUserFromCli(fixture.db, {
+      email: "Ops@Example.com",
+      password: PASSWORD,
+      org: "ops",
+    });
     expect(created).toMatchObject({
       user: { email: "ops@example.com" },
       organization: { slug: "ops" },
       projects: [{ slug: "ops" }],
     });
-    await expect(createUserFromCli(db, { email: "bad", password: PASSWORD })).rejects.toBeInstanceOf(
+    await expect(createUserFromCli(fixture.db, { email: "bad", password: PASSWORD })).rejects.toBeInstanceOf(
       InputError,
     );
-    await expect(createUserFromCli(db, { email: "short@example.com", password: "short" })).rejects.toThrow(
-      /at least 10/,
-    );
     await expect(
-      createUserFromCli(db, { email: "ops@example.com", password: PASSWORD }),
+      createUserFromCli(fixture.db, { email: "short@example.com", password: "short" }),
+    ).rejects.toThrow(/at least 10/);
+    await expect(
+      createUserFromCli(fixture.db, { email: "ops@example.com", password: PASSWORD }),
     ).rejects.toBeInstanceOf(ConflictError);
   });
 

@@ -2,15 +2,9 @@
 // batch in a second project goes to the provider, while a repeat in the first project is a cache hit.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ProjectAccess } from "@/lib/auth/principal";
-import {
-  type Db,
-  ensureProject,
-  findOrCreatePromptVersion,
-  getProjectBySlug,
-  openDb,
-  upsertTask,
-} from "@/lib/db";
-import { createTestDatabase, TEST_PROVIDERS, type TestDatabase } from "@/lib/db/test-databases";
+import { ensureProject, findOrCreatePromptVersion, getProjectBySlug, upsertTask } from "@/lib/db";
+import { TEST_PROVIDERS } from "@/lib/db/test-databases";
+import { useTestDatabase } from "@/lib/db/testing/use-test-database";
 import { type FakeServer, startFakeOpenAIServer } from "@/lib/llm/testing/fake-openai-server";
 import { executeBatch, rowStateSteps } from "./batch-execution";
 import { createBatch } from "./batches";
@@ -19,22 +13,19 @@ import { storeFakeServerCredential } from "./testing/credentials";
 const ROWS = "text\nthe same row\nanother row\n";
 
 describe.each(TEST_PROVIDERS)("the response cache is scoped to the project (%s)", (provider) => {
-  let database: TestDatabase;
-  let db: Db;
+  const fixture = useTestDatabase(provider, { scope: "all" });
   let server: FakeServer;
   const access: Record<string, ProjectAccess> = {};
 
   beforeAll(async () => {
     server = await startFakeOpenAIServer();
-    database = await createTestDatabase(provider);
-    db = await openDb(database.url);
     for (const slug of ["north", "south"]) {
-      await ensureProject(db, slug);
-      const project = (await getProjectBySlug(db, slug))!;
-      await storeFakeServerCredential(db, project.id, server.baseURL);
-      const task = await upsertTask(db, project.id, { name: "echo", description: "" });
+      await ensureProject(fixture.db, slug);
+      const project = (await getProjectBySlug(fixture.db, slug))!;
+      await storeFakeServerCredential(fixture.db, project.id, server.baseURL);
+      const task = await upsertTask(fixture.db, project.id, { name: "echo", description: "" });
       await findOrCreatePromptVersion(
-        db,
+        fixture.db,
         task.id,
         { systemPrompt: "", outputPrompt: "Say: {{text}}", demos: [], params: { temperature: 0 } },
         { source: "manual" },
@@ -48,8 +39,6 @@ describe.each(TEST_PROVIDERS)("the response cache is scoped to the project (%s)"
   });
 
   afterAll(async () => {
-    await db.$disconnect();
-    await database.drop();
     await server.close();
   });
 
@@ -57,7 +46,7 @@ describe.each(TEST_PROVIDERS)("the response cache is scoped to the project (%s)"
   async function runBatch(slug: string) {
     const bytes = new TextEncoder().encode(ROWS);
     const { id } = await createBatch(
-      db,
+      fixture.db,
       access[slug]!,
       { task: "echo", model: { id: "openai-compatible:echo", concurrency: 1 } },
       { body: new Response(bytes).body, contentType: "text/csv", contentLength: null, filename: "rows.csv" },
@@ -65,9 +54,9 @@ describe.each(TEST_PROVIDERS)("the response cache is scoped to the project (%s)"
       { dispatch: async () => {}, env: {} },
     );
     const before = server.requests.length;
-    const outcome = await executeBatch(db, id, rowStateSteps());
+    const outcome = await executeBatch(fixture.db, id, rowStateSteps());
     expect(outcome.status).toBe("succeeded");
-    const batch = await db.batchJob.findUniqueOrThrow({ where: { id } });
+    const batch = await fixture.db.batchJob.findUniqueOrThrow({ where: { id } });
     return { cacheHits: batch.cacheHits, providerCalls: server.requests.length - before };
   }
 

@@ -3,9 +3,10 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Db, ensureProject, findOrCreateDatasetVersion, openDb } from "@/lib/db";
-import { createTestDatabase, TEST_PROVIDERS, type TestDatabase } from "@/lib/db/test-databases";
+import { beforeAll, describe, expect, it } from "vitest";
+import { type Db, ensureProject, findOrCreateDatasetVersion } from "@/lib/db";
+import { TEST_PROVIDERS } from "@/lib/db/test-databases";
+import { useTestDatabase } from "@/lib/db/testing/use-test-database";
 import { datasetNameOfFile, taskFileDatasetNames } from "./dataset-names";
 import { evaluateTaskFile } from "./runs/task-files";
 
@@ -27,14 +28,11 @@ describe("datasetNameOfFile", () => {
 const ROWS = "text,label\ngreat,positive\nawful,negative\nfine,neutral\nlovely,positive\nbad,negative\n";
 
 describe.each(TEST_PROVIDERS)("the CLI's dataset names on %s", (provider) => {
-  let database: TestDatabase;
-  let db: Db;
+  const fixture = useTestDatabase(provider, { scope: "all" });
   const dir = mkdtempSync(path.join(tmpdir(), "strop-names-"));
   const taskFile = path.join(dir, "task.json");
 
   beforeAll(async () => {
-    database = await createTestDatabase(provider);
-    db = await openDb(database.url);
     writeFileSync(path.join(dir, "reviews.csv"), ROWS);
     writeFileSync(
       taskFile,
@@ -47,37 +45,36 @@ describe.each(TEST_PROVIDERS)("the CLI's dataset names on %s", (provider) => {
       }),
     );
   });
-  afterAll(async () => {
-    await db?.$disconnect();
-    await database?.drop();
-  });
 
   const datasets = async () =>
-    (await db.dataset.findMany({ include: { versions: true }, orderBy: { createdAt: "asc" } })).map((d) => ({
-      name: d.name,
-      versions: d.versions.length,
-    }));
+    (await fixture.db.dataset.findMany({ include: { versions: true }, orderBy: { createdAt: "asc" } })).map(
+      (d) => ({
+        name: d.name,
+        versions: d.versions.length,
+      }),
+    );
 
   it("takes over the dataset an earlier release named after the whole file, without a duplicate", async () => {
     // What `strop eval` stored before this release: the same rows under "reviews.csv".
-    const first = await evaluateTaskFile(taskFile, { db });
-    const stored = await db.datasetVersion.findUniqueOrThrow({
+    const first = await evaluateTaskFile(taskFile, { db: fixture.db });
+    const stored = await fixture.db.datasetVersion.findUniqueOrThrow({
       where: {
-        id: (await db.optimizationRun.findUniqueOrThrow({ where: { id: first.runId } })).datasetVersionId,
+        id: (await fixture.db.optimizationRun.findUniqueOrThrow({ where: { id: first.runId } }))
+          .datasetVersionId,
       },
     });
-    await db.dataset.update({ where: { id: stored.datasetId }, data: { name: "reviews.csv" } });
+    await fixture.db.dataset.update({ where: { id: stored.datasetId }, data: { name: "reviews.csv" } });
     expect(await datasets()).toEqual([{ name: "reviews.csv", versions: 1 }]);
 
-    const again = await evaluateTaskFile(taskFile, { db });
+    const again = await evaluateTaskFile(taskFile, { db: fixture.db });
     expect(await datasets()).toEqual([{ name: "reviews", versions: 1 }]);
-    const run = await db.optimizationRun.findUniqueOrThrow({ where: { id: again.runId } });
+    const run = await fixture.db.optimizationRun.findUniqueOrThrow({ where: { id: again.runId } });
     expect(run.datasetVersionId).toBe(stored.id);
   }, 120_000);
 
   it("keeps a dataset already named as the web names it, and leaves a former look-alike alone", async () => {
-    const { project, examples } = await seedLookAlikes(db);
-    const result = await findOrCreateDatasetVersion(db, project.id, {
+    const { project, examples } = await seedLookAlikes(fixture.db);
+    const result = await findOrCreateDatasetVersion(fixture.db, project.id, {
       name: "faq",
       formerNames: ["faq.csv"],
       sourceName: "faq.csv",
@@ -87,7 +84,9 @@ describe.each(TEST_PROVIDERS)("the CLI's dataset names on %s", (provider) => {
       examples,
     });
     expect(result.created).toBe(false);
-    const names = (await db.dataset.findMany({ where: { name: { startsWith: "faq" } } })).map((d) => d.name);
+    const names = (await fixture.db.dataset.findMany({ where: { name: { startsWith: "faq" } } })).map(
+      (d) => d.name,
+    );
     expect(names.sort()).toEqual(["faq", "faq.csv"]);
   });
 });

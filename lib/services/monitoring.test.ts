@@ -2,11 +2,12 @@
 // batch rows, bucketed by hour or day, split by model or provider, with p50/p95 latency of the calls that
 // reached the provider, cache hits and errors; job counts and the latest failures; other projects and
 // calls outside the range left out; admins only.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { ProjectAccess } from "@/lib/auth/principal";
-import { type Db, ensureProject, getProjectById, openDb } from "@/lib/db";
-import { createTestDatabase, TEST_PROVIDERS, type TestDatabase } from "@/lib/db/test-databases";
+import { ensureProject, getProjectById } from "@/lib/db";
+import { TEST_PROVIDERS } from "@/lib/db/test-databases";
 import { runFixture } from "@/lib/db/testing/repository-fixtures";
+import { useTestDatabase } from "@/lib/db/testing/use-test-database";
 import { bucketStarts, projectMonitoring } from "./monitoring";
 
 const NOW = new Date("2026-03-10T12:30:00.000Z");
@@ -14,25 +15,22 @@ const at = (hhmm: string, day = "2026-03-10") => new Date(`${day}T${hhmm}:00.000
 const GPT = "openai:gpt-4o-mini";
 
 describe.each(TEST_PROVIDERS)("project monitoring on %s", (provider) => {
-  let database: TestDatabase;
-  let db: Db;
+  const fixture = useTestDatabase(provider, { scope: "all" });
   let admin: ProjectAccess;
 
   const accessTo = async (slug: string, role: ProjectAccess["role"]): Promise<ProjectAccess> => {
-    const ref = await ensureProject(db, slug);
+    const ref = await ensureProject(fixture.db, slug);
     return {
       principal: { kind: "user", userId: "u", email: "u@example.com", name: "" },
-      project: (await getProjectById(db, ref.id))!,
+      project: (await getProjectById(fixture.db, ref.id))!,
       role,
     };
   };
 
   beforeAll(async () => {
-    database = await createTestDatabase(provider);
-    db = await openDb(database.url);
     admin = await accessTo("watched", "admin");
     const other = await accessTo("other", "admin");
-    const { task, version, run } = await runFixture(db, admin.project.id, "sentiment");
+    const { task, version, run } = await runFixture(fixture.db, admin.project.id, "sentiment");
     const generation = (
       createdAt: Date,
       latencyMs: number,
@@ -52,7 +50,7 @@ describe.each(TEST_PROVIDERS)("project monitoring on %s", (provider) => {
       createdAt,
       ...extra,
     });
-    await db.generation.createMany({
+    await fixture.db.generation.createMany({
       data: [
         generation(at("10:05"), 100),
         generation(at("10:20"), 200),
@@ -63,11 +61,11 @@ describe.each(TEST_PROVIDERS)("project monitoring on %s", (provider) => {
       ],
     });
     // A run (task model sim:default) started at 11:15 with five results, one failed.
-    await db.optimizationRun.update({
+    await fixture.db.optimizationRun.update({
       where: { id: run.id },
       data: { status: "succeeded", startedAt: at("11:15"), finishedAt: at("11:20") },
     });
-    await db.exampleResult.createMany({
+    await fixture.db.exampleResult.createMany({
       data: [10, 20, 30, 40, 1].map((latencyMs, i) => ({
         runId: run.id,
         phase: "iter-1/train/baseline",
@@ -85,7 +83,7 @@ describe.each(TEST_PROVIDERS)("project monitoring on %s", (provider) => {
       })),
     });
     // A batch on GPT started at 11:30: two finished rows, one not yet.
-    const batch = await db.batchJob.create({
+    const batch = await fixture.db.batchJob.create({
       data: {
         projectId: admin.project.id,
         taskId: task.id,
@@ -105,7 +103,7 @@ describe.each(TEST_PROVIDERS)("project monitoring on %s", (provider) => {
         finishedAt: at("11:40"),
       },
     });
-    await db.batchRow.createMany({
+    await fixture.db.batchRow.createMany({
       data: [50, 60, 0].map((latencyMs, i) => ({
         batchId: batch.id,
         rowNumber: i + 1,
@@ -117,8 +115,8 @@ describe.each(TEST_PROVIDERS)("project monitoring on %s", (provider) => {
         done: i < 2,
       })),
     });
-    const failed = await runFixture(db, admin.project.id, "intent");
-    await db.optimizationRun.update({
+    const failed = await runFixture(fixture.db, admin.project.id, "intent");
+    await fixture.db.optimizationRun.update({
       where: { id: failed.run.id },
       data: {
         status: "failed",
@@ -127,17 +125,12 @@ describe.each(TEST_PROVIDERS)("project monitoring on %s", (provider) => {
         finishedAt: at("12:00"),
       },
     });
-    await runFixture(db, admin.project.id, "queued-one"); // stays queued
-    await runFixture(db, other.project.id, "elsewhere"); // another project's queued run
-  });
-
-  afterAll(async () => {
-    await db?.$disconnect();
-    await database?.drop();
+    await runFixture(fixture.db, admin.project.id, "queued-one"); // stays queued
+    await runFixture(fixture.db, other.project.id, "elsewhere"); // another project's queued run
   });
 
   it("buckets calls by hour per model, with latency percentiles, hits and errors", async () => {
-    const view = await projectMonitoring(db, admin, { range: "24h", split: "model", now: NOW });
+    const view = await projectMonitoring(fixture.db, admin, { range: "24h", split: "model", now: NOW });
     expect(view.buckets).toHaveLength(24);
     expect(view.buckets.at(-1)).toBe("2026-03-10T12:00:00.000Z");
     expect(view.series).toEqual(["openai:gpt-4o-mini", "sim:default"]);
@@ -157,9 +150,13 @@ describe.each(TEST_PROVIDERS)("project monitoring on %s", (provider) => {
   });
 
   it("splits by provider and widens to days", async () => {
-    const byProvider = await projectMonitoring(db, admin, { range: "24h", split: "provider", now: NOW });
+    const byProvider = await projectMonitoring(fixture.db, admin, {
+      range: "24h",
+      split: "provider",
+      now: NOW,
+    });
     expect(byProvider.series).toEqual(["openai", "sim"]); // busiest first: 6 calls, then 5
-    const week = await projectMonitoring(db, admin, { range: "7d", split: "provider", now: NOW });
+    const week = await projectMonitoring(fixture.db, admin, { range: "7d", split: "provider", now: NOW });
     expect(week.buckets).toEqual(bucketStarts(new Date("2026-03-04T12:30:00Z"), NOW, "day"));
     expect(week.buckets).toHaveLength(7);
     const openai = week.usage.filter((p) => p.series === "openai");
@@ -173,7 +170,7 @@ describe.each(TEST_PROVIDERS)("project monitoring on %s", (provider) => {
   });
 
   it("counts running and queued jobs and lists the latest failures with their reasons", async () => {
-    const view = await projectMonitoring(db, admin, { range: "24h", split: "model", now: NOW });
+    const view = await projectMonitoring(fixture.db, admin, { range: "24h", split: "model", now: NOW });
     expect(view.jobs).toEqual([
       { job: "run", running: 0, queued: 1 },
       { job: "batch", running: 0, queued: 0 },
@@ -187,7 +184,7 @@ describe.each(TEST_PROVIDERS)("project monitoring on %s", (provider) => {
   it("is for admins and owners only", async () => {
     for (const role of ["viewer", "editor"] as const)
       await expect(
-        projectMonitoring(db, { ...admin, role }, { range: "24h", split: "model", now: NOW }),
+        projectMonitoring(fixture.db, { ...admin, role }, { range: "24h", split: "model", now: NOW }),
       ).rejects.toMatchObject({ status: 403 });
   });
 });

@@ -1,22 +1,21 @@
 // The dashboard's reads on both databases: a project's overview (counts, recent runs with their
 // scores, newest prompt versions, datasets), the runs list page by page, and one run's detail, each
 // limited to the project asked for.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { ProjectAccess } from "@/lib/auth/principal";
 import {
   createPromptVersion,
   createRun,
-  type Db,
   ensureProject,
   findOrCreateDatasetVersion,
   finishRun,
   getProjectById,
-  openDb,
   upsertCandidates,
   upsertIteration,
   upsertTask,
 } from "@/lib/db";
-import { createTestDatabase, TEST_PROVIDERS, type TestDatabase } from "@/lib/db/test-databases";
+import { TEST_PROVIDERS } from "@/lib/db/test-databases";
+import { useTestDatabase } from "@/lib/db/testing/use-test-database";
 import {
   evaluationReport,
   iterationSummary,
@@ -30,15 +29,14 @@ const interval = (mean: number) => ({ mean, low: mean - 0.1, high: mean + 0.1, n
 const PROMPT = { systemPrompt: "s", outputPrompt: "{{text}}", demos: [], params: {} };
 
 describe.each(TEST_PROVIDERS)("overview and run reads on %s", (provider) => {
-  let database: TestDatabase;
-  let db: Db;
+  const fixture = useTestDatabase(provider, { scope: "all" });
   let alpha: ProjectAccess;
   let beta: ProjectAccess;
   const runIds: string[] = [];
 
   const accessTo = async (slug: string): Promise<ProjectAccess> => {
-    const ref = await ensureProject(db, slug);
-    const project = (await getProjectById(db, ref.id))!;
+    const ref = await ensureProject(fixture.db, slug);
+    const project = (await getProjectById(fixture.db, ref.id))!;
     return {
       principal: { kind: "user", userId: "u", email: "u@example.com", name: "" },
       project,
@@ -47,13 +45,11 @@ describe.each(TEST_PROVIDERS)("overview and run reads on %s", (provider) => {
   };
 
   beforeAll(async () => {
-    database = await createTestDatabase(provider);
-    db = await openDb(database.url);
     alpha = await accessTo("alpha");
     beta = await accessTo("beta");
-    const task = await upsertTask(db, alpha.project.id, { name: "sentiment", description: "" });
-    const v1 = await createPromptVersion(db, task.id, PROMPT, { source: "file" });
-    const { datasetVersion } = await findOrCreateDatasetVersion(db, alpha.project.id, {
+    const task = await upsertTask(fixture.db, alpha.project.id, { name: "sentiment", description: "" });
+    const v1 = await createPromptVersion(fixture.db, task.id, PROMPT, { source: "file" });
+    const { datasetVersion } = await findOrCreateDatasetVersion(fixture.db, alpha.project.id, {
       name: "reviews",
       sourceName: "reviews.csv",
       expectedColumn: "label",
@@ -65,7 +61,7 @@ describe.each(TEST_PROVIDERS)("overview and run reads on %s", (provider) => {
       ],
     });
     for (const kind of ["optimize", "eval", "optimize"] as const) {
-      const run = await createRun(db, {
+      const run = await createRun(fixture.db, {
         projectId: alpha.project.id,
         taskId: task.id,
         kind,
@@ -78,18 +74,18 @@ describe.each(TEST_PROVIDERS)("overview and run reads on %s", (provider) => {
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
     const [optimized, evaluated] = runIds as [string, string, string];
-    await upsertIteration(db, optimized, {
+    await upsertIteration(fixture.db, optimized, {
       index: 1,
       incumbentScore: 0.4,
       accepted: true,
       acceptedCandidate: 0,
       summary: iterationSummary({ incumbentTrain: interval(0.3) }),
     });
-    await upsertCandidates(db, optimized, 1, [
+    await upsertCandidates(fixture.db, optimized, 1, [
       { index: 0, ...PROMPT, systemPrompt: "better", rationale: "r", status: "evaluated", accepted: true },
     ]);
     const v2 = await createPromptVersion(
-      db,
+      fixture.db,
       task.id,
       { ...PROMPT, systemPrompt: "better" },
       {
@@ -97,7 +93,7 @@ describe.each(TEST_PROVIDERS)("overview and run reads on %s", (provider) => {
         runId: optimized,
       },
     );
-    await finishRun(db, optimized, {
+    await finishRun(fixture.db, optimized, {
       status: "succeeded",
       bestVersionId: v2.id,
       report: optimizationReport({
@@ -105,18 +101,14 @@ describe.each(TEST_PROVIDERS)("overview and run reads on %s", (provider) => {
         test: { baseline: interval(0.4), best: interval(0.9), gain: interval(0.5), complete: true },
       }),
     });
-    await finishRun(db, evaluated, {
+    await finishRun(fixture.db, evaluated, {
       status: "succeeded",
       report: evaluationReport({ score: interval(0.6) }),
     });
   });
-  afterAll(async () => {
-    await db?.$disconnect();
-    await database?.drop();
-  });
 
   it("the overview counts the project's content and lists its newest runs, versions and datasets", async () => {
-    const overview = await getProjectOverview(db, alpha);
+    const overview = await getProjectOverview(fixture.db, alpha);
     expect(overview.counts).toEqual({ runs: 3, activeRuns: 1, tasks: 1, promptVersions: 2, datasets: 1 });
     expect(overview.runs.map((r) => r.id)).toEqual([...runIds].reverse());
     expect(overview.runs.map((r) => [r.status, r.score?.kind ?? null])).toEqual([
@@ -135,21 +127,21 @@ describe.each(TEST_PROVIDERS)("overview and run reads on %s", (provider) => {
         latest: expect.objectContaining({ rowCount: 2 }),
       }),
     ]);
-    const empty = await getProjectOverview(db, beta);
+    const empty = await getProjectOverview(fixture.db, beta);
     expect(empty.counts).toEqual({ runs: 0, activeRuns: 0, tasks: 0, promptVersions: 0, datasets: 0 });
     expect([empty.runs, empty.promptVersions, empty.datasets]).toEqual([[], [], []]);
   });
 
   it("pages the runs list newest first", async () => {
-    const first = await listProjectRuns(db, alpha, { limit: 2 });
+    const first = await listProjectRuns(fixture.db, alpha, { limit: 2 });
     expect(first.items).toHaveLength(2);
-    const second = await listProjectRuns(db, alpha, { limit: 2, cursor: first.next });
+    const second = await listProjectRuns(fixture.db, alpha, { limit: 2, cursor: first.next });
     expect([...first.items, ...second.items].map((r) => r.id)).toEqual([...runIds].reverse());
     expect(second.next).toBeNull();
   });
 
   it("a run's detail has its iterations, candidates, score and the versions it refers to", async () => {
-    const run = await getProjectRun(db, alpha, runIds[0]!);
+    const run = await getProjectRun(fixture.db, alpha, runIds[0]!);
     expect(run.iterations).toHaveLength(1);
     expect(run.candidates.map((c) => [c.iteration, c.index, c.accepted])).toEqual([[1, 0, true]]);
     expect(run.score).toMatchObject({ kind: "optimize", best: { mean: 0.9 } });
@@ -160,8 +152,8 @@ describe.each(TEST_PROVIDERS)("overview and run reads on %s", (provider) => {
   });
 
   it("another project's run is not found", async () => {
-    await expect(getProjectRun(db, beta, runIds[0]!)).rejects.toMatchObject({ status: 404 });
-    await expect(getProjectRun(db, alpha, "missing")).rejects.toMatchObject({ status: 404 });
+    await expect(getProjectRun(fixture.db, beta, runIds[0]!)).rejects.toMatchObject({ status: 404 });
+    await expect(getProjectRun(fixture.db, alpha, "missing")).rejects.toMatchObject({ status: 404 });
   });
 
   it("a run's score is told apart by its report's kind", () => {

@@ -8,16 +8,9 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ProjectAccess } from "@/lib/auth/principal";
 import { InputError } from "@/lib/core/errors";
-import {
-  type Db,
-  ensureProject,
-  getProjectBySlug,
-  getRun,
-  openDb,
-  upsertMetricConfig,
-  upsertModelConfig,
-} from "@/lib/db";
-import { createTestDatabase, TEST_PROVIDERS, type TestDatabase } from "@/lib/db/test-databases";
+import { ensureProject, getProjectBySlug, getRun, upsertMetricConfig, upsertModelConfig } from "@/lib/db";
+import { TEST_PROVIDERS } from "@/lib/db/test-databases";
+import { useTestDatabase } from "@/lib/db/testing/use-test-database";
 import { type FakeServer, startFakeOpenAIServer } from "@/lib/llm/testing/fake-openai-server";
 import { setProjectCredential } from "./credentials/manage";
 import { createOptimizationRun } from "./runs";
@@ -63,15 +56,12 @@ afterAll(async () => {
 });
 
 describe.each(TEST_PROVIDERS)("stored configurations and credentials in runs on %s", (provider) => {
-  let database: TestDatabase;
-  let db: Db;
+  const fixture = useTestDatabase(provider, { scope: "all" });
   let access: ProjectAccess;
 
   beforeAll(async () => {
-    database = await createTestDatabase(provider);
-    db = await openDb(database.url);
-    const project = await ensureProject(db, "default");
-    await upsertModelConfig(db, project.id, {
+    const project = await ensureProject(fixture.db, "default");
+    await upsertModelConfig(fixture.db, project.id, {
       name: "fake-openai",
       modelId: "openai:default",
       concurrency: 3,
@@ -82,21 +72,16 @@ describe.each(TEST_PROVIDERS)("stored configurations and credentials in runs on 
       priceInputPerMTok: 1,
       priceOutputPerMTok: 2,
     });
-    await upsertMetricConfig(db, project.id, { name: "exact", metric: "exact_match", weight: 2 });
+    await upsertMetricConfig(fixture.db, project.id, { name: "exact", metric: "exact_match", weight: 2 });
     access = {
-      project: (await getProjectBySlug(db, "default"))!,
+      project: (await getProjectBySlug(fixture.db, "default"))!,
       role: "owner",
       principal: { kind: "user", userId: "cli", email: "cli@example.com", name: "cli" },
     };
   });
 
-  afterAll(async () => {
-    await db?.$disconnect();
-    await database?.drop();
-  });
-
   it("resolves { config } references of a task file into complete inline configurations", async () => {
-    const loaded = await loadTaskFile(writeTask("refs.json", baseTask), { db });
+    const loaded = await loadTaskFile(writeTask("refs.json", baseTask), { db: fixture.db });
     expect(loaded.task.models.task).toEqual({
       id: "openai:default",
       concurrency: 3,
@@ -115,13 +100,15 @@ describe.each(TEST_PROVIDERS)("stored configurations and credentials in runs on 
       models: { task: { config: "nope" }, optimizer: { id: "sim:default" } },
       metrics: [{ name: "exact_match" }, { config: "gone" }],
     });
-    const error = await loadTaskFile(file, { db }).catch((e: unknown) => e);
+    const error = await loadTaskFile(file, { db: fixture.db }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InputError);
     expect((error as Error).message).toContain(
       'models.task.config: no model configuration named "nope" in project "default"',
     );
     expect((error as Error).message).toContain('metrics.1.config: no metric configuration named "gone"');
-    await expect(loadTaskFile(file, { db, project: "elsewhere" })).rejects.toThrow(/in project "elsewhere"/);
+    await expect(loadTaskFile(file, { db: fixture.db, project: "elsewhere" })).rejects.toThrow(
+      /in project "elsewhere"/,
+    );
     await expect(loadTaskFile(file)).rejects.toThrow(/need the database/);
   });
 
@@ -130,7 +117,7 @@ describe.each(TEST_PROVIDERS)("stored configurations and credentials in runs on 
       ...baseTask,
       models: { task: { config: "fake-openai", id: "sim:default" }, optimizer: { config: "fake-openai" } },
     });
-    await expect(loadTaskFile(file, { db })).rejects.toThrow(
+    await expect(loadTaskFile(file, { db: fixture.db })).rejects.toThrow(
       /models\.task: give exactly one of "id" .* or "config"/,
     );
   });
@@ -139,19 +126,19 @@ describe.each(TEST_PROVIDERS)("stored configurations and credentials in runs on 
     const inline = { ...baseTask, models: { task: { id: "sim:default" }, optimizer: { id: "sim:default" } } };
     const file = writeTask("inline.json", { ...inline, metrics: [{ name: "exact_match" }] });
     expect((await loadTaskFile(file)).task.models.task.id).toBe("sim:default");
-    expect((await loadTaskFile(file, { db })).task.models.task.id).toBe("sim:default");
+    expect((await loadTaskFile(file, { db: fixture.db })).task.models.task.id).toBe("sim:default");
   });
 
   it("runs a task file naming a stored model with the project's stored credential (no environment)", async () => {
     const file = writeTask("run.json", baseTask);
     // Without a credential anywhere, the provider is not configured: every example fails, nothing is sent.
     const sentBefore = fake.requests.length;
-    const without = await evaluateTaskFile(file, { db });
+    const without = await evaluateTaskFile(file, { db: fixture.db });
     expect(without.report.failed).toBe(4);
     expect(fake.requests.length).toBe(sentBefore);
 
     await setProjectCredential(
-      db,
+      fixture.db,
       access,
       "openai",
       { apiKey: STORED_KEY, baseURL: fake.baseURL },
@@ -162,13 +149,13 @@ describe.each(TEST_PROVIDERS)("stored configurations and credentials in runs on 
       },
     );
     const before = fake.requests.length;
-    const outcome = await evaluateTaskFile(file, { db });
+    const outcome = await evaluateTaskFile(file, { db: fixture.db });
     expect(outcome.report.score.mean).toBeGreaterThanOrEqual(0);
     const calls = fake.requests.slice(before).filter((r) => r.path === "/v1/chat/completions");
     expect(calls.length).toBeGreaterThanOrEqual(4);
     expect(calls.every((c) => c.headers.authorization === "[redacted]")).toBe(true);
     expect(calls.every((c) => (c.body as { model: string }).model === "default")).toBe(true);
-    const run = await getRun(db, outcome.runId);
+    const run = await getRun(fixture.db, outcome.runId);
     expect(JSON.stringify(run?.config)).not.toContain(STORED_KEY);
     expect((run!.config as { models: { task: unknown } }).models.task).toMatchObject({
       rateLimit: { requestsPerMinute: 6000 },
@@ -176,14 +163,14 @@ describe.each(TEST_PROVIDERS)("stored configurations and credentials in runs on 
   });
 
   it("API runs accept a stored model whose provider only the stored credential configures", async () => {
-    const seeded = await seedIntentTask(db, { rows: 12 });
+    const seeded = await seedIntentTask(fixture.db, { rows: 12 });
     const created = await createOptimizationRun(
-      db,
+      fixture.db,
       seeded.projectId,
       intentRunSpec(seeded, "openai:default", { models: { task: "fake-openai", optimizer: "fake-openai" } }),
       { env: {}, dispatch: async () => {} },
     );
-    const run = await getRun(db, created.id);
+    const run = await getRun(fixture.db, created.id);
     expect((run!.config as { models: { task: unknown } }).models.task).toMatchObject({
       id: "openai:default",
       rateLimit: { requestsPerMinute: 6000 },

@@ -1,15 +1,11 @@
 // The snapshot a backup reads is one moment of the database: a write committed by another connection
 // while the backup is between two tables is in neither of them. Made deterministic by committing the
 // write from the sink, after the first table was read and before the second is.
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { type Db, openDb } from "../client";
-import { createTestDatabase, TEST_PROVIDERS, type TestDatabase } from "../test-databases";
+import { TEST_PROVIDERS } from "../test-databases";
+import { useTestDatabase } from "../testing/use-test-database";
 import { type Row, readSnapshot } from "./snapshot";
-
-const databases: TestDatabase[] = [];
-afterAll(async () => {
-  for (const database of databases) await database.drop();
-});
 
 /** One committed state: an audit entry and a cache entry always come together. */
 async function writePair(db: Db, n: number): Promise<void> {
@@ -22,17 +18,17 @@ async function writePair(db: Db, n: number): Promise<void> {
 }
 
 describe.each(TEST_PROVIDERS)("backup snapshot (%s)", (provider) => {
+  const fixture = useTestDatabase(provider, { scope: "each" });
+
   it("does not see a write committed between two of its tables", async () => {
-    const database = await createTestDatabase(provider);
-    databases.push(database);
-    const reader = await openDb(database.url);
-    const writer = await openDb(database.url, { migrate: false });
+    const reader = fixture.db;
+    const writer = await openDb(fixture.database.url, { migrate: false });
     try {
       await writePair(writer, 1);
       const seen: Record<string, Row[]> = {};
       await readSnapshot(
         reader,
-        database.url,
+        fixture.database.url,
         {
           begin: async () => {},
           table: async (table) => {
@@ -50,7 +46,6 @@ describe.each(TEST_PROVIDERS)("backup snapshot (%s)", (provider) => {
       // The write did commit: a read after the snapshot sees both rows.
       expect(await reader.llmCacheEntry.count()).toBe(2);
     } finally {
-      await reader.$disconnect();
       await writer.$disconnect();
     }
   });

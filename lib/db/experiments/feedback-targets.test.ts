@@ -1,34 +1,30 @@
 // The feedback targets of many generations and exposures read at once (the batch endpoint's lookup), on
 // both databases: each equal to the one-by-one lookup, unknown ids absent, repeated ids read once.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { seedExperimentWorld, startedExperiment } from "@/lib/services/experiments/testing";
-import type { Db } from "../client";
-import { openDb } from "../client";
 import { recordGeneration } from "../serving";
-import { createTestDatabase, TEST_PROVIDERS, type TestDatabase } from "../test-databases";
+import { TEST_PROVIDERS } from "../test-databases";
+import { useTestDatabase } from "../testing/use-test-database";
 import { recordExposure } from "./exposures";
 import { findExposureTarget, findFeedbackTargets, findGenerationTarget } from "./feedback";
 
 describe.each(TEST_PROVIDERS)("findFeedbackTargets on %s", (provider) => {
-  let database: TestDatabase;
-  let db: Db;
+  const fixture = useTestDatabase(provider, { scope: "all" });
   const generations: string[] = [];
   const exposures: string[] = [];
 
   beforeAll(async () => {
-    database = await createTestDatabase(provider);
-    db = await openDb(database.url);
-    const { access, versionIds } = await seedExperimentWorld(db);
-    const experimentId = await startedExperiment(db, access);
-    const variants = await db.experimentVariant.findMany({
+    const { access, versionIds } = await seedExperimentWorld(fixture.db);
+    const experimentId = await startedExperiment(fixture.db, access);
+    const variants = await fixture.db.experimentVariant.findMany({
       where: { experimentId },
       orderBy: { index: "asc" },
     });
-    const task = await db.task.findFirstOrThrow({ where: { projectId: access.project.id } });
+    const task = await fixture.db.task.findFirstOrThrow({ where: { projectId: access.project.id } });
     for (let i = 0; i < 3; i++) {
-      const exposure = await recordExposure(db, experimentId, `subject-${i}`, variants[i % 2]!.id);
+      const exposure = await recordExposure(fixture.db, experimentId, `subject-${i}`, variants[i % 2]!.id);
       exposures.push(exposure.id);
-      const generation = await recordGeneration(db, {
+      const generation = await recordGeneration(fixture.db, {
         projectId: access.project.id,
         taskId: task.id,
         versionId: versionIds[i % 2]!,
@@ -50,27 +46,23 @@ describe.each(TEST_PROVIDERS)("findFeedbackTargets on %s", (provider) => {
       generations.push(generation.id);
     }
   });
-  afterAll(async () => {
-    await db?.$disconnect();
-    await database?.drop();
-  });
 
   it("answers what the one-by-one lookups answer, by id; unknown ids are absent", async () => {
-    const found = await findFeedbackTargets(db, {
+    const found = await findFeedbackTargets(fixture.db, {
       generationIds: [...generations, generations[1]!, "no-such-generation"],
       exposureIds: [exposures[2]!, "no-such-exposure", exposures[0]!],
     });
     expect([...found.generations.keys()].sort()).toEqual([...generations].sort());
     for (const id of generations)
-      expect(found.generations.get(id)).toEqual(await findGenerationTarget(db, id));
+      expect(found.generations.get(id)).toEqual(await findGenerationTarget(fixture.db, id));
     expect(found.generations.get(generations[0]!)?.experimentId).toBeTruthy();
     expect([...found.exposures.keys()].sort()).toEqual([exposures[0]!, exposures[2]!].sort());
     for (const id of [exposures[0]!, exposures[2]!])
-      expect(found.exposures.get(id)).toEqual(await findExposureTarget(db, id));
+      expect(found.exposures.get(id)).toEqual(await findExposureTarget(fixture.db, id));
   });
 
   it("reads nothing for empty lists", async () => {
-    const found = await findFeedbackTargets(db, { generationIds: [], exposureIds: [] });
+    const found = await findFeedbackTargets(fixture.db, { generationIds: [], exposureIds: [] });
     expect(found.generations.size + found.exposures.size).toBe(0);
   });
 });

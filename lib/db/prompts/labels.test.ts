@@ -12,13 +12,13 @@ import {
   ensureProject,
   type LabelScope,
   moveLabel,
-  openDb,
   rollbackLabel,
   rollbackTarget,
   setLabelProtection,
   upsertTask,
 } from "../index";
-import { createTestDatabase, TEST_PROVIDERS, type TestDatabase } from "../test-databases";
+import { TEST_PROVIDERS } from "../test-databases";
+import { useTestDatabase } from "../testing/use-test-database";
 
 const actor: AuditActor = { type: "user", id: "racer", label: "racer@example.com" };
 const VERSIONS = 24;
@@ -43,17 +43,19 @@ describe("rollbackTarget", () => {
 });
 
 describe.each(TEST_PROVIDERS)("label changes under concurrency on %s", (provider) => {
-  let database: TestDatabase;
+  const fixture = useTestDatabase(provider, { scope: "all" });
+  /** The fixture's client first, then more connections to the same database. */
   let clients: Db[];
   let scope: LabelScope;
   let versionIds: string[];
 
   beforeAll(async () => {
-    database = await createTestDatabase(provider);
-    const first = await openDb(database.url);
+    const first = fixture.db;
     clients = [
       first,
-      ...(await Promise.all(Array.from({ length: CONNECTIONS - 1 }, () => createClient(database.url)))),
+      ...(await Promise.all(
+        Array.from({ length: CONNECTIONS - 1 }, () => createClient(fixture.database.url)),
+      )),
     ];
     const project = await ensureProject(first, "racing");
     const task = await upsertTask(first, project.id, { name: "race", description: "" });
@@ -75,8 +77,7 @@ describe.each(TEST_PROVIDERS)("label changes under concurrency on %s", (provider
     };
   }, 120_000);
   afterAll(async () => {
-    await Promise.all((clients ?? []).map((c) => c.$disconnect()));
-    await database?.drop();
+    await Promise.all((clients ?? []).slice(1).map((c) => c.$disconnect()));
   });
 
   /** The label's history oldest first, checked: an unbroken chain ending where the label is. */

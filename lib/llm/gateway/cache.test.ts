@@ -3,9 +3,9 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LlmRequest } from "../../core/ports";
-import { openDb } from "../../db/client";
 import { llmCacheRepository } from "../../db/llm-cache";
-import { createTestDatabase, TEST_PROVIDERS } from "../../db/test-databases";
+import { TEST_PROVIDERS } from "../../db/test-databases";
+import { useTestDatabase } from "../../db/testing/use-test-database";
 import { type CreateLlmOptions, createLlm } from "../gateway";
 import { type FakeReply, type FakeServer, startFakeOpenAIServer } from "../testing/fake-openai-server";
 import { cacheKey, MemoryCacheStore } from "./cache";
@@ -200,57 +200,52 @@ describe("the response cache", () => {
 });
 
 describe.each(TEST_PROVIDERS)("the database cache (%s)", (provider) => {
+  const fixture = useTestDatabase(provider, { scope: "each" });
+
   it("serves a new gateway (a new process) from the database, batches lookups, honours the TTL", async () => {
-    const database = await createTestDatabase(provider);
-    const db = await openDb(database.url);
-    try {
-      let now = Date.parse("2026-11-26T12:00:00Z");
-      const model = `db-${provider}`;
-      const store = () => ({ store: createDbCacheStore(llmCacheRepository(db)), ttlSeconds: 3600 });
-      const first = gateway(store(), () => now);
-      const texts = await Promise.all(
-        Array.from({ length: 20 }, (_, i) => first.generate(request(model, `row ${i}`))),
-      );
-      expect(requestsFor(model)).toBe(20);
-      // Writes are behind the answers; close() waits until they landed.
-      await first.close();
-      expect(await db.llmCacheEntry.count()).toBe(20);
-      const second = gateway(store(), () => now);
-      const again = await Promise.all(
-        Array.from({ length: 20 }, (_, i) => second.generate(request(model, `row ${i}`))),
-      );
-      expect(requestsFor(model)).toBe(20);
-      expect(again.every((r) => r.cached)).toBe(true);
-      expect(again.map((r) => r.text)).toEqual(texts.map((r) => r.text));
-      now += 3601_000;
-      const third = gateway(store(), () => now);
-      const expired = await third.generate(request(model, "row 0"));
-      expect(expired.cached).toBe(false);
-      expect(requestsFor(model)).toBe(21);
-      await third.close();
-      // A store sweeps expired rows with its first write (then hourly): only the rewritten row is left.
-      expect(await db.llmCacheEntry.count()).toBe(1);
-      expect(await llmCacheRepository(db).sweep(new Date(now + 3601_000))).toBe(1);
-      // The repository itself: a key written twice in one batch keeps the last value; rewrites replace.
-      const repo = llmCacheRepository(db);
-      const later = new Date(now + 60_000);
-      await repo.putMany([
-        { key: "k", value: "first", expiresAt: later },
-        { key: "k", value: "second", expiresAt: later },
-      ]);
-      await repo.putMany([{ key: "j", value: "j", expiresAt: later }]);
-      expect(await repo.getMany(["k", "j", "missing"], new Date(now))).toEqual(
-        new Map([
-          ["k", "second"],
-          ["j", "j"],
-        ]),
-      );
-      await repo.putMany([{ key: "k", value: "third", expiresAt: new Date(now - 1) }]);
-      expect((await repo.getMany(["k"], new Date(now))).size).toBe(0);
-    } finally {
-      await db.$disconnect();
-      await database.drop();
-    }
+    let now = Date.parse("2026-11-26T12:00:00Z");
+    const model = `db-${provider}`;
+    const store = () => ({ store: createDbCacheStore(llmCacheRepository(fixture.db)), ttlSeconds: 3600 });
+    const first = gateway(store(), () => now);
+    const texts = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => first.generate(request(model, `row ${i}`))),
+    );
+    expect(requestsFor(model)).toBe(20);
+    // Writes are behind the answers; close() waits until they landed.
+    await first.close();
+    expect(await fixture.db.llmCacheEntry.count()).toBe(20);
+    const second = gateway(store(), () => now);
+    const again = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => second.generate(request(model, `row ${i}`))),
+    );
+    expect(requestsFor(model)).toBe(20);
+    expect(again.every((r) => r.cached)).toBe(true);
+    expect(again.map((r) => r.text)).toEqual(texts.map((r) => r.text));
+    now += 3601_000;
+    const third = gateway(store(), () => now);
+    const expired = await third.generate(request(model, "row 0"));
+    expect(expired.cached).toBe(false);
+    expect(requestsFor(model)).toBe(21);
+    await third.close();
+    // A store sweeps expired rows with its first write (then hourly): only the rewritten row is left.
+    expect(await fixture.db.llmCacheEntry.count()).toBe(1);
+    expect(await llmCacheRepository(fixture.db).sweep(new Date(now + 3601_000))).toBe(1);
+    // The repository itself: a key written twice in one batch keeps the last value; rewrites replace.
+    const repo = llmCacheRepository(fixture.db);
+    const later = new Date(now + 60_000);
+    await repo.putMany([
+      { key: "k", value: "first", expiresAt: later },
+      { key: "k", value: "second", expiresAt: later },
+    ]);
+    await repo.putMany([{ key: "j", value: "j", expiresAt: later }]);
+    expect(await repo.getMany(["k", "j", "missing"], new Date(now))).toEqual(
+      new Map([
+        ["k", "second"],
+        ["j", "j"],
+      ]),
+    );
+    await repo.putMany([{ key: "k", value: "third", expiresAt: new Date(now - 1) }]);
+    expect((await repo.getMany(["k"], new Date(now))).size).toBe(0);
   });
 });
 

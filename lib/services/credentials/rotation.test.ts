@@ -1,6 +1,6 @@
 // Key rotation on both databases: every stored credential ends under the new key and still opens.
 import { randomBytes } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import {
   credentialAssociatedData,
   credentialEncryptionKeys,
@@ -9,8 +9,9 @@ import {
   encryptCredential,
   keyFrom,
 } from "@/lib/auth/credential-encryption";
-import { type Db, ensureProject, getInstanceSecret, openDb } from "@/lib/db";
-import { createTestDatabase, TEST_PROVIDERS, type TestDatabase } from "@/lib/db/test-databases";
+import { ensureProject, getInstanceSecret } from "@/lib/db";
+import { TEST_PROVIDERS } from "@/lib/db/test-databases";
+import { useTestDatabase } from "@/lib/db/testing/use-test-database";
 import { storeTestCredential } from "../testing/credentials";
 import { rotateCredentialEncryptionKey } from "./rotation";
 
@@ -18,15 +19,14 @@ const actor = { type: "system" as const, id: null, label: "test" };
 const NO_KEY = {};
 
 describe.each(TEST_PROVIDERS)("rotating the credential encryption key (%s)", (provider) => {
-  let database: TestDatabase;
-  let db: Db;
+  const fixture = useTestDatabase(provider, { scope: "all" });
   let projectId: string;
   /** The configured key after the second test. */
   let current = "";
 
   const plaintexts = async (env: Record<string, string>) => {
-    const ring = await credentialEncryptionKeys(db, env);
-    const rows = await db.providerCredential.findMany({ orderBy: { name: "asc" } });
+    const ring = await credentialEncryptionKeys(fixture.db, env);
+    const rows = await fixture.db.providerCredential.findMany({ orderBy: { name: "asc" } });
     return rows.map((row) => ({
       keyId: row.ciphertext.split(".")[1],
       text: decryptCredential(
@@ -38,13 +38,11 @@ describe.each(TEST_PROVIDERS)("rotating the credential encryption key (%s)", (pr
   };
 
   beforeAll(async () => {
-    database = await createTestDatabase(provider);
-    db = await openDb(database.url);
-    projectId = (await ensureProject(db, "keys")).id;
+    projectId = (await ensureProject(fixture.db, "keys")).id;
     // Stored under the database's key (no key configured: a laptop install).
-    await storeTestCredential(db, projectId, "openai", { apiKey: "sk-first-0123456789" });
+    await storeTestCredential(fixture.db, projectId, "openai", { apiKey: "sk-first-0123456789" });
     await storeTestCredential(
-      db,
+      fixture.db,
       projectId,
       "openai-compatible",
       { baseURL: "https://a.example/v1" },
@@ -52,15 +50,10 @@ describe.each(TEST_PROVIDERS)("rotating the credential encryption key (%s)", (pr
     );
   });
 
-  afterAll(async () => {
-    await db.$disconnect();
-    await database.drop();
-  });
-
   it("with the key in the database: a new key, every envelope re-encrypted, in one step", async () => {
     const before = await plaintexts(NO_KEY);
     const oldKeyId = before[0]!.keyId;
-    const result = await rotateCredentialEncryptionKey(db, { env: NO_KEY, actor });
+    const result = await rotateCredentialEncryptionKey(fixture.db, { env: NO_KEY, actor });
     expect(result).toMatchObject({
       keySource: "database",
       reencrypted: 2,
@@ -71,7 +64,9 @@ describe.each(TEST_PROVIDERS)("rotating the credential encryption key (%s)", (pr
     const after = await plaintexts(NO_KEY);
     expect(after.map((p) => p.text)).toEqual(before.map((p) => p.text));
     expect(after.every((p) => p.keyId === result.keyId)).toBe(true);
-    const audit = await db.auditLog.findFirstOrThrow({ where: { action: "credentials.key_rotated" } });
+    const audit = await fixture.db.auditLog.findFirstOrThrow({
+      where: { action: "credentials.key_rotated" },
+    });
     expect(audit.after).toEqual({ keyId: result.keyId, reencrypted: 2 });
   });
 
@@ -79,21 +74,21 @@ describe.each(TEST_PROVIDERS)("rotating the credential encryption key (%s)", (pr
     const configured = randomBytes(32).toString("base64");
     const env = { STROP_ENCRYPTION_KEY: configured };
     const before = await plaintexts(env);
-    const result = await rotateCredentialEncryptionKey(db, { env, dropDatabaseKey: true, actor });
+    const result = await rotateCredentialEncryptionKey(fixture.db, { env, dropDatabaseKey: true, actor });
     expect(result).toMatchObject({ keySource: "env", reencrypted: 2, databaseKeyRemoved: true });
     expect(result.keyId).toBe(keyFrom(configured, "env").id);
-    expect(await getInstanceSecret(db, ENCRYPTION_KEY_INSTANCE_SECRET)).toBeUndefined();
+    expect(await getInstanceSecret(fixture.db, ENCRYPTION_KEY_INSTANCE_SECRET)).toBeUndefined();
     expect((await plaintexts(env)).map((p) => p.text)).toEqual(before.map((p) => p.text));
 
     // Running it again changes nothing.
-    expect(await rotateCredentialEncryptionKey(db, { env, actor })).toMatchObject({
+    expect(await rotateCredentialEncryptionKey(fixture.db, { env, actor })).toMatchObject({
       reencrypted: 0,
       alreadyCurrent: 2,
     });
 
     // The next rotation: a new key, the old one listed as previous.
     const next = randomBytes(32).toString("base64");
-    const rotated = await rotateCredentialEncryptionKey(db, {
+    const rotated = await rotateCredentialEncryptionKey(fixture.db, {
       env: { STROP_ENCRYPTION_KEY: next, STROP_ENCRYPTION_KEY_PREVIOUS: configured },
       actor,
     });
@@ -106,8 +101,8 @@ describe.each(TEST_PROVIDERS)("rotating the credential encryption key (%s)", (pr
 
   it("reports a credential no key opens, by name, and keeps going", async () => {
     const lost = keyFrom(randomBytes(32).toString("base64"), "env");
-    const row = await db.providerCredential.findFirstOrThrow({ where: { name: "second" } });
-    await db.providerCredential.update({
+    const row = await fixture.db.providerCredential.findFirstOrThrow({ where: { name: "second" } });
+    await fixture.db.providerCredential.update({
       where: { id: row.id },
       data: {
         ciphertext: encryptCredential(
@@ -121,7 +116,7 @@ describe.each(TEST_PROVIDERS)("rotating the credential encryption key (%s)", (pr
       STROP_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
       STROP_ENCRYPTION_KEY_PREVIOUS: current,
     };
-    const result = await rotateCredentialEncryptionKey(db, { env, dropDatabaseKey: true, actor });
+    const result = await rotateCredentialEncryptionKey(fixture.db, { env, dropDatabaseKey: true, actor });
     expect(result.reencrypted).toBe(1);
     expect(result.unreadable).toEqual([
       { projectId, name: "second", reason: expect.stringContaining("another key") },

@@ -7,16 +7,10 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { normalDraw } from "@/lib/core/experiments/distributions";
 import { createMemoryStepRunner } from "@/lib/core/memory-steps";
 import { createRandom } from "@/lib/core/random";
-import {
-  type Db,
-  type ExperimentRecord,
-  getExperiment,
-  listAnalyses,
-  openDb,
-  prePeriodSums,
-  queueAnalysis,
-} from "@/lib/db";
-import { createTestDatabase, TEST_PROVIDERS, type TestDatabase } from "@/lib/db/test-databases";
+import { type ExperimentRecord, getExperiment, listAnalyses, prePeriodSums, queueAnalysis } from "@/lib/db";
+import { TEST_PROVIDERS } from "@/lib/db/test-databases";
+import { useTestDatabase } from "@/lib/db/testing/use-test-database";
+import { embeddedRunner } from "@/lib/runner";
 import type { CreateExperimentInput } from "@/lib/validation/experiments";
 import { setActiveExperimentCache } from "./active-cache";
 import { executeExperimentAnalysis } from "./analysis-job";
@@ -44,19 +38,12 @@ interface Subject {
 }
 
 describe.each(TEST_PROVIDERS)("CUPED on live experiments on %s", (provider) => {
-  let database: TestDatabase;
-  let db: Db;
+  const fixture = useTestDatabase(provider, { scope: "each" });
 
-  beforeEach(async () => {
-    database = await createTestDatabase(provider);
-    db = await openDb(database.url);
-    setActiveExperimentCache();
-  });
-  afterEach(async () => {
-    await db?.$disconnect();
-    await database?.drop();
-    setActiveExperimentCache();
-  });
+  beforeEach(() => setActiveExperimentCache());
+  afterEach(() => setActiveExperimentCache());
+  // A conclusive analysis hands a promotion to the embedded runner: let it finish before the drop.
+  afterEach(() => embeddedRunner().idle());
 
   /** Writes the subjects' generations, exposures and feedback as serving and feedback would store them. */
   async function seedSubjects(record: ExperimentRecord, subjects: Subject[]) {
@@ -105,7 +92,7 @@ describe.each(TEST_PROVIDERS)("CUPED on live experiments on %s", (provider) => {
         if (b.value !== null) feedbacks.push(feedback(b.value, { generationId: id }, 0));
       }
     }
-    await db.exposure.createMany({
+    await fixture.db.exposure.createMany({
       data: subjects.map((s) => ({
         id: `exp-${s.id}`,
         experimentId: record.id,
@@ -120,22 +107,22 @@ describe.each(TEST_PROVIDERS)("CUPED on live experiments on %s", (provider) => {
       for (const value of s.during ?? [])
         feedbacks.push(feedback(value, { generationId: id, exposureId: `exp-${s.id}` }, s.variant));
     }
-    await db.generation.createMany({ data: generations });
-    await db.feedback.createMany({ data: feedbacks });
+    await fixture.db.generation.createMany({ data: generations });
+    await fixture.db.feedback.createMany({ data: feedbacks });
   }
 
   async function analyze(experimentId: string) {
-    const { id } = await queueAnalysis(db, experimentId, "manual");
-    const outcome = await executeExperimentAnalysis(db, id, createMemoryStepRunner());
+    const { id } = await queueAnalysis(fixture.db, experimentId, "manual");
+    const outcome = await executeExperimentAnalysis(fixture.db, id, createMemoryStepRunner());
     expect(outcome.status).toBe("succeeded");
-    const analyses = await listAnalyses(db, experimentId);
+    const analyses = await listAnalyses(fixture.db, experimentId);
     return analyses.find((a) => a.id === id)!;
   }
 
   it("sums y, x, x², x·y per variant over the window, for skip and zero", async () => {
-    const { access } = await seedExperimentWorld(db);
-    const id = await startedExperiment(db, access, RATING);
-    const record = (await getExperiment(db, access.project.id, id))!;
+    const { access } = await seedExperimentWorld(fixture.db);
+    const id = await startedExperiment(fixture.db, access, RATING);
+    const record = (await getExperiment(fixture.db, access.project.id, id))!;
     await seedSubjects(record, [
       // Two pre-period ratings (mean 3) and one in the experiment.
       {
@@ -165,7 +152,7 @@ describe.each(TEST_PROVIDERS)("CUPED on live experiments on %s", (provider) => {
       to: start,
     };
     const [control, treatment] = record.variants.map((v) => v.id);
-    const skip = await prePeriodSums(db, { ...query, missing: "skip" });
+    const skip = await prePeriodSums(fixture.db, { ...query, missing: "skip" });
     const dCovered = { n: 1, sum: 4, covariateSum: 6, covariateSquares: 36, productSum: 24 };
     expect(skip.get(control!)).toEqual({
       n: 1,
@@ -174,7 +161,7 @@ describe.each(TEST_PROVIDERS)("CUPED on live experiments on %s", (provider) => {
       covered: { n: 1, sum: 5, covariateSum: 3, covariateSquares: 9, productSum: 15 },
     });
     expect(skip.get(treatment!)).toEqual({ n: 3, sum: 13, sumSquares: 69, covered: dCovered });
-    const zero = await prePeriodSums(db, { ...query, missing: "zero" });
+    const zero = await prePeriodSums(fixture.db, { ...query, missing: "zero" });
     // b counts as y = 0 with x = 0 (a generation in the window, no rating); f as y = 0 without x.
     expect(zero.get(control!)).toEqual({
       n: 2,
@@ -186,9 +173,9 @@ describe.each(TEST_PROVIDERS)("CUPED on live experiments on %s", (provider) => {
   });
 
   it("narrows the live analysis's intervals with pre-period feedback and keeps the estimate", async () => {
-    const { access } = await seedExperimentWorld(db);
-    const id = await startedExperiment(db, access, RATING);
-    const record = (await getExperiment(db, access.project.id, id))!;
+    const { access } = await seedExperimentWorld(fixture.db);
+    const id = await startedExperiment(fixture.db, access, RATING);
+    const record = (await getExperiment(fixture.db, access.project.id, id))!;
     const random = createRandom("live-cuped");
     const effect = 0.3;
     const subjects: Subject[] = [];
@@ -215,7 +202,7 @@ describe.each(TEST_PROVIDERS)("CUPED on live experiments on %s", (provider) => {
     expect(cuped.cuped?.varianceReduction).toBeGreaterThan(0.5);
 
     // The same experiment without pre-period data: its pre-period generations moved out of the window.
-    await db.generation.updateMany({
+    await fixture.db.generation.updateMany({
       where: { id: { startsWith: "pre-" } },
       data: { createdAt: new Date((record.startedAt as Date).getTime() - 60 * DAY) },
     });
@@ -244,9 +231,9 @@ describe.each(TEST_PROVIDERS)("CUPED on live experiments on %s", (provider) => {
   });
 
   it("without pre-period data: the plain analysis, and the snapshot says why", async () => {
-    const { access } = await seedExperimentWorld(db);
-    const id = await startedExperiment(db, access, RATING);
-    const record = (await getExperiment(db, access.project.id, id))!;
+    const { access } = await seedExperimentWorld(fixture.db);
+    const id = await startedExperiment(fixture.db, access, RATING);
+    const record = (await getExperiment(fixture.db, access.project.id, id))!;
     await seedSubjects(
       record,
       Array.from({ length: 40 }, (_, i) => ({ id: `s${i}`, variant: i % 2, during: [i % 2 ? 4 : 3] })),
@@ -270,8 +257,8 @@ describe.each(TEST_PROVIDERS)("CUPED on live experiments on %s", (provider) => {
   });
 
   it("an automatic metric is measured per generation: no CUPED", async () => {
-    const { access } = await seedExperimentWorld(db);
-    const id = await startedExperiment(db, access, {
+    const { access } = await seedExperimentWorld(fixture.db);
+    const id = await startedExperiment(fixture.db, access, {
       metric: { source: "automatic", name: "latencyMs", better: "lower" },
       baseline: 500,
       minimumDetectableEffect: 50,

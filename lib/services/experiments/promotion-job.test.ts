@@ -2,11 +2,12 @@
 // in-memory step runner and on the embedded runner (under a lease, resumed at start). A second run of a
 // finished promotion does nothing; a step run again after a crash moves the label or opens the change
 // request once; a decision that no longer names the winner is not promoted; a cancelled one runs nothing.
-import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import type { ProjectAccess } from "@/lib/auth/principal";
 import { createMemoryStepRunner } from "@/lib/core/memory-steps";
-import { type Db, getExperiment, openDb, SYSTEM_ACTOR } from "@/lib/db";
-import { createTestDatabase, TEST_PROVIDERS, type TestDatabase } from "@/lib/db/test-databases";
+import { type Db, getExperiment, SYSTEM_ACTOR } from "@/lib/db";
+import { TEST_PROVIDERS } from "@/lib/db/test-databases";
+import { useTestDatabase } from "@/lib/db/testing/use-test-database";
 import { takeOverUnfinishedJobs } from "@/lib/runner/engine";
 import { embeddedRunner } from "@/lib/runner/runner-choice";
 import { experimentPromotionJob } from "../jobs/experiment-promotion";
@@ -29,41 +30,32 @@ async function concluded(db: Db, access: ProjectAccess): Promise<{ id: string; w
 }
 
 describe.each(TEST_PROVIDERS)("experiment promotion on %s", (provider) => {
-  let database: TestDatabase;
-  let db: Db;
+  const fixture = useTestDatabase(provider, { scope: "each" });
 
-  beforeEach(async () => {
-    database = await createTestDatabase(provider);
-    db = await openDb(database.url);
-    setActiveExperimentCache();
-  });
-  afterEach(async () => {
-    await db?.$disconnect();
-    await database?.drop();
-  });
+  beforeEach(() => setActiveExperimentCache());
   afterAll(() => setActiveExperimentCache());
 
-  const moves = () => db.promptLabelEvent.count({ where: { label: "production", action: "moved" } });
+  const moves = () => fixture.db.promptLabelEvent.count({ where: { label: "production", action: "moved" } });
   const production = async () =>
-    (await db.promptLabel.findFirstOrThrow({ where: { name: "production" } })).versionId;
+    (await fixture.db.promptLabel.findFirstOrThrow({ where: { name: "production" } })).versionId;
 
   it("is queued by the stop, moves the label as the experiment, and does nothing a second time", async () => {
-    const { access, versionIds } = await seedExperimentWorld(db);
-    const { id } = await concluded(db, access);
-    expect(await getExperiment(db, access.project.id, id)).toMatchObject({
+    const { access, versionIds } = await seedExperimentWorld(fixture.db);
+    const { id } = await concluded(fixture.db, access);
+    expect(await getExperiment(fixture.db, access.project.id, id)).toMatchObject({
       promotion: "promotion queued",
       promotionStatus: "queued",
     });
     const steps = createMemoryStepRunner();
-    const outcome = await executeExperimentPromotion(db, id, steps);
+    const outcome = await executeExperimentPromotion(fixture.db, id, steps);
     expect(outcome).toMatchObject({ status: "succeeded", outcome: 'label "production" moved to version 2' });
     expect(steps.executed).toEqual([PROMOTION_STEPS.check, PROMOTION_STEPS.promote, PROMOTION_STEPS.record]);
-    expect(await getExperiment(db, access.project.id, id)).toMatchObject({
+    expect(await getExperiment(fixture.db, access.project.id, id)).toMatchObject({
       promotion: 'label "production" moved to version 2',
       promotionStatus: "succeeded",
     });
     expect(await production()).toBe(versionIds[1]);
-    const event = await db.promptLabelEvent.findFirstOrThrow({
+    const event = await fixture.db.promptLabelEvent.findFirstOrThrow({
       where: { label: "production", action: "moved" },
     });
     expect(event).toMatchObject({ actorType: "system", actorLabel: 'experiment "Thumbs"' });
@@ -71,16 +63,19 @@ describe.each(TEST_PROVIDERS)("experiment promotion on %s", (provider) => {
 
     // The same decision handed over again: the finished job runs no step and changes nothing.
     const again = createMemoryStepRunner();
-    expect((await executeExperimentPromotion(db, id, again)).status).toBe("succeeded");
+    expect((await executeExperimentPromotion(fixture.db, id, again)).status).toBe("succeeded");
     expect(again.executed).toEqual([]);
-    expect(await promotionStore.reopen(db, id)).toEqual({ outcome: "not-resumable", from: "succeeded" });
+    expect(await promotionStore.reopen(fixture.db, id)).toEqual({
+      outcome: "not-resumable",
+      from: "succeeded",
+    });
     expect(await moves()).toBe(1);
   });
 
   it("a promotion that died after opening its change request opens no second one when resumed", async () => {
-    const { access, versionIds } = await seedExperimentWorld(db);
-    await db.promptLabel.updateMany({ where: { name: "production" }, data: { protected: true } });
-    const { id } = await concluded(db, access);
+    const { access, versionIds } = await seedExperimentWorld(fixture.db);
+    await fixture.db.promptLabel.updateMany({ where: { name: "production" }, data: { protected: true } });
+    const { id } = await concluded(fixture.db, access);
     const memory = createMemoryStepRunner();
     const dying = {
       ...memory,
@@ -89,16 +84,16 @@ describe.each(TEST_PROVIDERS)("experiment promotion on %s", (provider) => {
           ? Promise.reject(new Error("the process died"))
           : memory.run(stepId, fn),
     };
-    const failed = await executeExperimentPromotion(db, id, dying);
+    const failed = await executeExperimentPromotion(fixture.db, id, dying);
     expect(failed).toMatchObject({ status: "failed", failedStep: PROMOTION_STEPS.record });
-    expect((await getExperiment(db, access.project.id, id))?.promotion).toBe(
+    expect((await getExperiment(fixture.db, access.project.id, id))?.promotion).toBe(
       "promotion failed at record: the process died",
     );
-    expect(await promotionStore.reopen(db, id)).toEqual({ outcome: "reopened", from: "failed" });
+    expect(await promotionStore.reopen(fixture.db, id)).toEqual({ outcome: "reopened", from: "failed" });
     // No step results are kept for this kind: every step body runs again.
-    const resumed = await executeExperimentPromotion(db, id, createMemoryStepRunner());
+    const resumed = await executeExperimentPromotion(fixture.db, id, createMemoryStepRunner());
     expect(resumed.status).toBe("succeeded");
-    const requests = await db.labelChangeRequest.findMany({});
+    const requests = await fixture.db.labelChangeRequest.findMany({});
     expect(requests).toHaveLength(1);
     expect(requests[0]).toMatchObject({
       status: "open",
@@ -112,12 +107,15 @@ describe.each(TEST_PROVIDERS)("experiment promotion on %s", (provider) => {
   });
 
   it("promotes only the winner it was queued for", async () => {
-    const { access, versionIds } = await seedExperimentWorld(db);
-    const { id } = await concluded(db, access);
+    const { access, versionIds } = await seedExperimentWorld(fixture.db);
+    const { id } = await concluded(fixture.db, access);
     // Another decision meanwhile (a repaired row, a newer version of the app): not this promotion's.
-    await db.experiment.update({ where: { id }, data: { winnerVariantId: null, decision: "inconclusive" } });
+    await fixture.db.experiment.update({
+      where: { id },
+      data: { winnerVariantId: null, decision: "inconclusive" },
+    });
     const steps = createMemoryStepRunner();
-    const outcome = await executeExperimentPromotion(db, id, steps);
+    const outcome = await executeExperimentPromotion(fixture.db, id, steps);
     expect(outcome).toMatchObject({
       status: "succeeded",
       outcome: "not promoted: the experiment's decision is not that winner",
@@ -127,39 +125,43 @@ describe.each(TEST_PROVIDERS)("experiment promotion on %s", (provider) => {
   });
 
   it("a stop by hand queues no promotion; a cancelled promotion runs no step", async () => {
-    const { access } = await seedExperimentWorld(db);
-    const byHand = await startedExperiment(db, access);
-    await changeProjectExperiment(db, access, byHand, "stopped", SYSTEM_ACTOR);
-    expect(await getExperiment(db, access.project.id, byHand)).toMatchObject({
+    const { access } = await seedExperimentWorld(fixture.db);
+    const byHand = await startedExperiment(fixture.db, access);
+    await changeProjectExperiment(fixture.db, access, byHand, "stopped", SYSTEM_ACTOR);
+    expect(await getExperiment(fixture.db, access.project.id, byHand)).toMatchObject({
       promotion: null,
       promotionStatus: null,
     });
-    expect(await promotionStore.status(db, byHand)).toBeNull();
+    expect(await promotionStore.status(fixture.db, byHand)).toBeNull();
 
-    const { id } = await concluded(db, access);
-    expect(await promotionStore.markCancelled(db, id)).toBe(true);
+    const { id } = await concluded(fixture.db, access);
+    expect(await promotionStore.markCancelled(fixture.db, id)).toBe(true);
     const steps = createMemoryStepRunner();
-    expect((await executeExperimentPromotion(db, id, steps)).status).toBe("cancelled");
+    expect((await executeExperimentPromotion(fixture.db, id, steps)).status).toBe("cancelled");
     expect(steps.executed).toEqual([]);
-    expect((await getExperiment(db, access.project.id, id))?.promotion).toBe("promotion cancelled");
+    expect((await getExperiment(fixture.db, access.project.id, id))?.promotion).toBe("promotion cancelled");
     expect(await moves()).toBe(0);
   });
 
   it("a promotion left queued by a process that died is taken over by the embedded runner", async () => {
-    const { access, versionIds } = await seedExperimentWorld(db);
-    const { id } = await concluded(db, access);
+    const { access, versionIds } = await seedExperimentWorld(fixture.db);
+    const { id } = await concluded(fixture.db, access);
     const runner = embeddedRunner();
-    const resumed = await takeOverUnfinishedJobs([experimentPromotionJob], db, { embedded: () => runner });
+    const resumed = await takeOverUnfinishedJobs([experimentPromotionJob], fixture.db, {
+      embedded: () => runner,
+    });
     expect(resumed["experiment-promotion"]?.resumed).toEqual([id]);
     await runner.idle();
-    expect(await getExperiment(db, access.project.id, id)).toMatchObject({
+    expect(await getExperiment(fixture.db, access.project.id, id)).toMatchObject({
       promotionStatus: "succeeded",
       promotion: 'label "production" moved to version 2',
     });
     expect(await production()).toBe(versionIds[1]);
     // Nothing left to take over.
-    const again = await takeOverUnfinishedJobs([experimentPromotionJob], db, { embedded: () => runner });
+    const again = await takeOverUnfinishedJobs([experimentPromotionJob], fixture.db, {
+      embedded: () => runner,
+    });
     expect(again["experiment-promotion"]?.resumed).toEqual([]);
-    expect(await db.jobLease.count({ where: { kind: "experiment-promotion" } })).toBe(0);
+    expect(await fixture.db.jobLease.count({ where: { kind: "experiment-promotion" } })).toBe(0);
   });
 });

@@ -2,20 +2,19 @@
 // label, subject, experiment, feedback any/none/negative) and keyset pages, one generation with its
 // feedback (another task's or project's is a 404), a reviewer's feedback (editors; a viewer is refused
 // and audited), and a version's feedback summary (counts, mean, thumbs-up rate, categories, corrections).
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import type { ApiKeyPrincipal, ProjectAccess } from "@/lib/auth/principal";
 import type { Role } from "@/lib/core/roles";
 import {
-  type Db,
   findGenerationTarget,
-  openDb,
   type PageCursor,
   recordExposure,
   recordFeedback,
   SYSTEM_ACTOR,
   upsertTask,
 } from "@/lib/db";
-import { createTestDatabase, TEST_PROVIDERS, type TestDatabase } from "@/lib/db/test-databases";
+import { TEST_PROVIDERS } from "@/lib/db/test-databases";
+import { useTestDatabase } from "@/lib/db/testing/use-test-database";
 import { seedExperimentWorld, startedExperiment } from "../experiments/testing";
 import { getGenerationDetail, listTaskGenerations } from "./reads";
 import { reviewGeneration } from "./review";
@@ -24,8 +23,7 @@ import { getVersionFeedback, getVersionFeedbackSummary } from "./version-feedbac
 const T0 = Date.parse("2026-03-01T10:00:00Z");
 
 describe.each(TEST_PROVIDERS)("generations and their feedback on %s", (provider) => {
-  let database: TestDatabase;
-  let db: Db;
+  const fixture = useTestDatabase(provider, { scope: "each" });
   let owner: ProjectAccess;
   let versionIds: string[];
   let taskId: string;
@@ -58,7 +56,7 @@ describe.each(TEST_PROVIDERS)("generations and their feedback on %s", (provider)
     projectId = owner.project.id,
   ): Promise<string> {
     minute += 1;
-    const row = await db.generation.create({
+    const row = await fixture.db.generation.create({
       data: {
         projectId,
         taskId: task,
@@ -87,8 +85,8 @@ describe.each(TEST_PROVIDERS)("generations and their feedback on %s", (provider)
     value: number | null,
     extra: { category?: string; correction?: string } = {},
   ) {
-    const target = (await findGenerationTarget(db, generationId))!;
-    await recordFeedback(db, target, {
+    const target = (await findGenerationTarget(fixture.db, generationId))!;
+    await recordFeedback(fixture.db, target, {
       name,
       value,
       category: extra.category ?? null,
@@ -101,27 +99,23 @@ describe.each(TEST_PROVIDERS)("generations and their feedback on %s", (provider)
   }
 
   const ids = async (query: Parameters<typeof listTaskGenerations>[3]) =>
-    (await listTaskGenerations(db, owner, "support", query)).items.map((g) => g.id);
+    (await listTaskGenerations(fixture.db, owner, "support", query)).items.map((g) => g.id);
   const all = { cursor: null, limit: 50 };
 
   beforeEach(async () => {
-    database = await createTestDatabase(provider);
-    db = await openDb(database.url);
-    ({ access: owner, versionIds } = await seedExperimentWorld(db));
-    taskId = (await db.task.findFirstOrThrow({ where: { projectId: owner.project.id, name: "support" } })).id;
-    experimentId = await startedExperiment(db, owner);
+    ({ access: owner, versionIds } = await seedExperimentWorld(fixture.db));
+    taskId = (
+      await fixture.db.task.findFirstOrThrow({ where: { projectId: owner.project.id, name: "support" } })
+    ).id;
+    experimentId = await startedExperiment(fixture.db, owner);
     variantIds = (
-      await db.experimentVariant.findMany({ where: { experimentId }, orderBy: { index: "asc" } })
+      await fixture.db.experimentVariant.findMany({ where: { experimentId }, orderBy: { index: "asc" } })
     ).map((v) => v.id);
     minute = 0;
   });
-  afterEach(async () => {
-    await db?.$disconnect();
-    await database?.drop();
-  });
 
   it("lists a task's generations newest first, page by page, filtered, with feedback counts", async () => {
-    const exposure = await recordExposure(db, experimentId, "subject-b", variantIds[1]!);
+    const exposure = await recordExposure(fixture.db, experimentId, "subject-b", variantIds[1]!);
     const g1 = await generation({ subject: "subject-a" });
     const g2 = await generation({ version: 2, label: null });
     const g3 = await generation({ version: 2, subject: "subject-b", exposureId: exposure.id });
@@ -136,7 +130,7 @@ describe.each(TEST_PROVIDERS)("generations and their feedback on %s", (provider)
     const seen: string[] = [];
     let cursor: PageCursor | null = null;
     for (let pages = 0; pages < 5; pages++) {
-      const page = await listTaskGenerations(db, owner, "support", { cursor, limit: 2 });
+      const page = await listTaskGenerations(fixture.db, owner, "support", { cursor, limit: 2 });
       seen.push(...page.items.map((g) => g.id));
       cursor = page.next;
       if (!cursor) break;
@@ -153,7 +147,7 @@ describe.each(TEST_PROVIDERS)("generations and their feedback on %s", (provider)
     expect(await ids({ ...all, feedback: "negative" })).toEqual([g5, g3]);
     expect(await ids({ ...all, feedback: "negative", version: 1 })).toEqual([g5]);
 
-    const [item5, item4, item3] = (await listTaskGenerations(db, owner, "support", all)).items;
+    const [item5, item4, item3] = (await listTaskGenerations(fixture.db, owner, "support", all)).items;
     expect(item3).toMatchObject({
       id: g3,
       version: 2,
@@ -170,7 +164,7 @@ describe.each(TEST_PROVIDERS)("generations and their feedback on %s", (provider)
     const g = await generation({ subject: "s-1" });
     await judge(g, "thumbs_up", 1);
     await judge(g, "thumbs_up", 0, { correction: "Shorter." });
-    const detail = await getGenerationDetail(db, as("viewer"), "support", g);
+    const detail = await getGenerationDetail(fixture.db, as("viewer"), "support", g);
     expect(detail).toMatchObject({
       id: g,
       version: 1,
@@ -187,14 +181,18 @@ describe.each(TEST_PROVIDERS)("generations and their feedback on %s", (provider)
       [1, null],
     ]);
 
-    const billing = await upsertTask(db, owner.project.id, { name: "billing", description: "" });
+    const billing = await upsertTask(fixture.db, owner.project.id, { name: "billing", description: "" });
     const ofBilling = await generation({}, billing.id);
-    await expect(getGenerationDetail(db, owner, "support", ofBilling)).rejects.toMatchObject({ status: 404 });
-    const { access: other } = await seedExperimentWorld(db, { slug: "other" });
-    const otherTask = await db.task.findFirstOrThrow({ where: { projectId: other.project.id } });
+    await expect(getGenerationDetail(fixture.db, owner, "support", ofBilling)).rejects.toMatchObject({
+      status: 404,
+    });
+    const { access: other } = await seedExperimentWorld(fixture.db, { slug: "other" });
+    const otherTask = await fixture.db.task.findFirstOrThrow({ where: { projectId: other.project.id } });
     const foreign = await generation({}, otherTask.id, other.project.id);
-    await expect(getGenerationDetail(db, owner, "support", foreign)).rejects.toMatchObject({ status: 404 });
-    await expect(listTaskGenerations(db, owner, "nope", all)).rejects.toMatchObject({ status: 404 });
+    await expect(getGenerationDetail(fixture.db, owner, "support", foreign)).rejects.toMatchObject({
+      status: 404,
+    });
+    await expect(listTaskGenerations(fixture.db, owner, "nope", all)).rejects.toMatchObject({ status: 404 });
   });
 
   it("lets editors review a generation as reviewers; viewers are refused and audited", async () => {
@@ -205,7 +203,7 @@ describe.each(TEST_PROVIDERS)("generations and their feedback on %s", (provider)
       correction: "The right answer.",
       idempotencyKey: "r-1",
     };
-    const first = await reviewGeneration(db, as("editor"), "support", g, review, SYSTEM_ACTOR);
+    const first = await reviewGeneration(fixture.db, as("editor"), "support", g, review, SYSTEM_ACTOR);
     expect(first).toMatchObject({
       generationId: g,
       versionId: versionIds[0],
@@ -215,38 +213,45 @@ describe.each(TEST_PROVIDERS)("generations and their feedback on %s", (provider)
       actorLabel: "strop_editor",
       replayed: false,
     });
-    const replay = await reviewGeneration(db, as("editor"), "support", g, review, SYSTEM_ACTOR);
+    const replay = await reviewGeneration(fixture.db, as("editor"), "support", g, review, SYSTEM_ACTOR);
     expect(replay).toMatchObject({ id: first.id, replayed: true });
-    expect((await getGenerationDetail(db, owner, "support", g)).feedbackCounts).toEqual({
+    expect((await getGenerationDetail(fixture.db, owner, "support", g)).feedbackCounts).toEqual({
       total: 1,
       negative: 1,
       corrections: 1,
     });
 
     await expect(
-      reviewGeneration(db, as("viewer"), "support", g, { name: "thumbs_up", value: true }, SYSTEM_ACTOR),
+      reviewGeneration(
+        fixture.db,
+        as("viewer"),
+        "support",
+        g,
+        { name: "thumbs_up", value: true },
+        SYSTEM_ACTOR,
+      ),
     ).rejects.toMatchObject({ status: 403 });
-    expect(await db.auditLog.count({ where: { action: "access.refused", targetLabel: g } })).toBe(1);
-    expect(await db.feedback.count()).toBe(1);
+    expect(await fixture.db.auditLog.count({ where: { action: "access.refused", targetLabel: g } })).toBe(1);
+    expect(await fixture.db.feedback.count()).toBe(1);
 
-    const { access: other } = await seedExperimentWorld(db, { slug: "other" });
-    const otherTask = await db.task.findFirstOrThrow({ where: { projectId: other.project.id } });
+    const { access: other } = await seedExperimentWorld(fixture.db, { slug: "other" });
+    const otherTask = await fixture.db.task.findFirstOrThrow({ where: { projectId: other.project.id } });
     const foreign = await generation({}, otherTask.id, other.project.id);
     await expect(
-      reviewGeneration(db, as("editor"), "support", foreign, { name: "x", value: 1 }, SYSTEM_ACTOR),
+      reviewGeneration(fixture.db, as("editor"), "support", foreign, { name: "x", value: 1 }, SYSTEM_ACTOR),
     ).rejects.toMatchObject({ status: 404 });
   });
 
   it("sums up a version's feedback per name and pages its newest feedback", async () => {
-    const exposure = await recordExposure(db, experimentId, "subject-x", variantIds[0]!);
+    const exposure = await recordExposure(fixture.db, experimentId, "subject-x", variantIds[0]!);
     const [a, b, c] = [await generation({}), await generation({}), await generation({})];
     await judge(a, "thumbs_up", 1);
     await judge(b, "thumbs_up", 1);
     await judge(c, "thumbs_up", 0, { correction: "Fixed." });
     // Feedback on an exposure counts for the variant's version too.
-    const target = await findGenerationTarget(db, a);
+    const target = await findGenerationTarget(fixture.db, a);
     await recordFeedback(
-      db,
+      fixture.db,
       { ...target!, generationId: null, exposureId: exposure.id, experimentId },
       {
         name: "thumbs_up",
@@ -266,7 +271,7 @@ describe.each(TEST_PROVIDERS)("generations and their feedback on %s", (provider)
     await judge(c, "topic", null, { category: "billing" });
     await judge(await generation({ version: 2 }), "thumbs_up", 0);
 
-    const summary = await getVersionFeedbackSummary(db, as("viewer"), "support", 1);
+    const summary = await getVersionFeedbackSummary(fixture.db, as("viewer"), "support", 1);
     expect(summary).toEqual({
       version: 1,
       versionId: versionIds[0],
@@ -308,13 +313,18 @@ describe.each(TEST_PROVIDERS)("generations and their feedback on %s", (provider)
         },
       ],
     });
-    const first = await getVersionFeedback(db, owner, "support", 1, { cursor: null, limit: 5 });
+    const first = await getVersionFeedback(fixture.db, owner, "support", 1, { cursor: null, limit: 5 });
     expect(first.page.items).toHaveLength(5);
-    const rest = await getVersionFeedback(db, owner, "support", 1, { cursor: first.page.next, limit: 5 });
+    const rest = await getVersionFeedback(fixture.db, owner, "support", 1, {
+      cursor: first.page.next,
+      limit: 5,
+    });
     expect(rest.page.items).toHaveLength(4);
     expect(rest.page.next).toBeNull();
     const seen = new Set([...first.page.items, ...rest.page.items].map((f) => f.id));
     expect(seen.size).toBe(9);
-    await expect(getVersionFeedbackSummary(db, owner, "support", 7)).rejects.toMatchObject({ status: 404 });
+    await expect(getVersionFeedbackSummary(fixture.db, owner, "support", 7)).rejects.toMatchObject({
+      status: 404,
+    });
   });
 });

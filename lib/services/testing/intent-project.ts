@@ -2,13 +2,13 @@
 // kept apart from run-fixtures because that module also seeds the browser tests' data outside vitest.
 import { afterAll, beforeAll } from "vitest";
 import type { ProjectAccess } from "@/lib/auth/principal";
-import { type Db, type DbProvider, getProjectBySlug, openDb } from "@/lib/db";
-import { createTestDatabase, type TestDatabase } from "@/lib/db/test-databases";
+import { type Db, type DbProvider, getProjectBySlug } from "@/lib/db";
+import { useTestDatabase } from "@/lib/db/testing/use-test-database";
 import { embeddedRunner } from "@/lib/runner";
 import { type SeededTask, seedIntentTask } from "./run-fixtures";
 
 export interface IntentProject {
-  db: Db;
+  readonly db: Db;
   seeded: SeededTask;
   access: ProjectAccess;
 }
@@ -19,11 +19,13 @@ export interface IntentProject {
  * the database dropped after them. Read the fields inside tests (they are set in beforeAll).
  */
 export function useIntentProject(provider: DbProvider, role: ProjectAccess["role"]): IntentProject {
-  const fixture = {} as IntentProject;
-  let database: TestDatabase | undefined;
+  const database = useTestDatabase(provider, { scope: "all" });
+  const fixture = {
+    get db() {
+      return database.db;
+    },
+  } as IntentProject;
   beforeAll(async () => {
-    database = await createTestDatabase(provider);
-    fixture.db = await openDb(database.url);
     fixture.seeded = await seedIntentTask(fixture.db, { rows: 60 });
     const project = await getProjectBySlug(fixture.db, "default");
     if (!project) throw new Error("the default project is missing");
@@ -35,8 +37,6 @@ export function useIntentProject(provider: DbProvider, role: ProjectAccess["role
   });
   afterAll(async () => {
     await embeddedRunner().idle();
-    await fixture.db?.$disconnect();
-    await database?.drop();
   });
   return fixture;
 }
