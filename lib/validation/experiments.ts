@@ -39,14 +39,24 @@ export const experimentMetricSchema = z
     z.object({
       source: z.literal("feedback"),
       name: feedbackNameSchema,
-      kind: z
-        .enum(["proportion", "mean"])
-        .meta({ description: "proportion: 0/1 values (a thumbs-up rate); mean: any number (a score)." }),
+      kind: z.enum(["proportion", "mean"]).meta({
+        description:
+          "proportion: yes/no values (a thumbs-up rate; only 0 and 1 count); mean: numbers (a score).",
+      }),
       better: z.enum(["higher", "lower"]).default("higher"),
       missing: z.enum(["skip", "zero"]).default("skip").meta({
         description:
           "Subjects without this feedback: skip them (a rating) or count them as 0 (a conversion).",
       }),
+      range: z
+        .object({ min: z.number().finite(), max: z.number().finite() })
+        .refine((r) => r.min < r.max, { message: "min must be below max", path: ["max"] })
+        .optional()
+        .meta({
+          description:
+            "For a mean: the values that count (e.g. 1–5 stars); others are left out, so one sender's " +
+            "outlandish number cannot decide. A proportion counts 0 and 1 only.",
+        }),
     }),
     z.object({
       source: z.literal("automatic"),
@@ -119,6 +129,12 @@ export const createExperimentBodySchema = z
     const kind = metricKind(body.metric);
     if (kind === "proportion" && !(body.baseline >= 0 && body.baseline <= 1))
       ctx.addIssue({ code: "custom", path: ["baseline"], message: "a rate's baseline is between 0 and 1" });
+    if (body.metric.source === "feedback" && body.metric.kind === "proportion" && body.metric.range)
+      ctx.addIssue({
+        code: "custom",
+        path: ["metric", "range"],
+        message: "a proportion counts 0 and 1 only: give a range for a mean",
+      });
     if (kind === "mean" && body.standardDeviation === undefined)
       ctx.addIssue({
         code: "custom",
@@ -129,6 +145,13 @@ export const createExperimentBodySchema = z
 export type CreateExperimentInput = z.output<typeof createExperimentBodySchema>;
 
 /** The metric's kind: a feedback metric declares it, an automatic one has its own. */
+/** The feedback values a metric counts: 0 and 1 for a proportion, its range (or any number) for a mean. */
+export function countedValues(
+  metric: Extract<ExperimentMetric, { source: "feedback" }>,
+): { min: number; max: number } | null {
+  return metric.kind === "proportion" ? { min: 0, max: 1 } : (metric.range ?? null);
+}
+
 export function metricKind(metric: ExperimentMetric): "proportion" | "mean" {
   return metric.source === "feedback" ? metric.kind : AUTOMATIC_METRICS[metric.name].kind;
 }

@@ -16,6 +16,8 @@ export interface PrePeriodQuery {
   /** The window: generations created at or after `from` and before `to` (the start). */
   from: Date;
   to: Date;
+  /** Only values in this range count, in the experiment and in the window (none: every value). */
+  range?: { min: number; max: number } | null;
 }
 
 /** One variant's sums: over every measured subject, and over those of them with a pre-period value. */
@@ -51,6 +53,9 @@ export async function prePeriodSums(db: Db, q: PrePeriodQuery): Promise<Map<stri
   const y = zero ? Prisma.sql`COALESCE("y", 0)` : Prisma.sql`"y"`;
   const x = zero ? Prisma.sql`CASE WHEN "pre" = 1 THEN COALESCE("x", 0) END` : Prisma.sql`"x"`;
   const measured = zero ? Prisma.empty : Prisma.sql`AND "y" IS NOT NULL`;
+  const counted = q.range
+    ? Prisma.sql`AND f."value" >= ${q.range.min} AND f."value" <= ${q.range.max}`
+    : Prisma.empty;
   // One row per exposure, per feedback value in the experiment and per generation in the window, grouped
   // by subject: a GROUP BY stays n·log n whatever the planner's row estimates (a join of two per-subject
   // aggregates is a nested loop over both when the statistics are stale, e.g. right after an import).
@@ -63,11 +68,12 @@ export async function prePeriodSums(db: Db, q: PrePeriodQuery): Promise<Map<stri
       UNION ALL
       SELECT e."subjectId", CAST(NULL AS TEXT), f."value", NULL, 0
       FROM "Feedback" f JOIN "Exposure" e ON e."id" = f."exposureId"
-      WHERE f."experimentId" = ${q.experimentId} AND f."name" = ${q.name} AND f."value" IS NOT NULL
+      WHERE f."experimentId" = ${q.experimentId} AND f."name" = ${q.name} AND f."value" IS NOT NULL ${counted}
       UNION ALL
       SELECT g."subjectId", NULL, NULL, f."value", 1
       FROM "Generation" g
       LEFT JOIN "Feedback" f ON f."generationId" = g."id" AND f."name" = ${q.name} AND f."value" IS NOT NULL
+        ${counted}
       WHERE g."taskId" = ${q.taskId} AND g."subjectId" IS NOT NULL
         AND g."createdAt" >= ${q.from} AND g."createdAt" < ${q.to}
     ), subjects AS (

@@ -170,6 +170,16 @@ describe.each(TEST_PROVIDERS)("CUPED on live experiments on %s", (provider) => {
       covered: { n: 2, sum: 5, covariateSum: 3, covariateSquares: 9, productSum: 15 },
     });
     expect(zero.get(treatment!)).toEqual({ n: 4, sum: 13, sumSquares: 69, covered: dCovered });
+    // A range leaves out the values outside it, in the experiment and in the window: ratings 1–4 keep
+    // a's 2 (x) but not its 4 or its 5 (y: a is unmeasured), d's 3 (y) but not its 5 or 6.
+    const ranged = await prePeriodSums(fixture.db, { ...query, missing: "skip", range: { min: 1, max: 4 } });
+    expect(ranged.get(control!)).toBeUndefined();
+    expect(ranged.get(treatment!)).toEqual({
+      n: 2,
+      sum: 5,
+      sumSquares: 13,
+      covered: { n: 0, sum: 0, covariateSum: 0, covariateSquares: 0, productSum: 0 },
+    });
   });
 
   it("narrows the live analysis's intervals with pre-period feedback and keeps the estimate", async () => {

@@ -6,7 +6,7 @@
 import type { VariantStats } from "@/lib/core/experiments/comparison";
 import { type CovariateStats, imputeCovariates } from "@/lib/core/experiments/cuped";
 import { type Db, type ExperimentRecord, prePeriodSums } from "@/lib/db";
-import type { CupedSnapshot } from "@/lib/validation/experiments";
+import { type CupedSnapshot, countedValues, type ExperimentMetric } from "@/lib/validation/experiments";
 
 /** How far back before the start a subject's feedback counts as its pre-experiment value. */
 export const CUPED_WINDOW_DAYS = 28;
@@ -31,7 +31,7 @@ const count = (n: number) => n.toLocaleString("en");
 export async function feedbackPrimary(
   db: Db,
   record: ExperimentRecord,
-  metric: { name: string; missing: "skip" | "zero" },
+  metric: Extract<ExperimentMetric, { source: "feedback" }>,
 ): Promise<FeedbackPrimary> {
   const start = record.startedAt ?? record.createdAt;
   const sums = await prePeriodSums(db, {
@@ -39,6 +39,7 @@ export async function feedbackPrimary(
     taskId: record.taskId,
     name: metric.name,
     missing: metric.missing,
+    range: countedValues(metric),
     from: new Date(start.getTime() - CUPED_WINDOW_DAYS * DAY_MS),
     to: start,
   });
