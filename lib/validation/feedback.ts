@@ -27,9 +27,16 @@ export const feedbackBodySchema = z
     comment: z.string().max(2000).optional(),
     correction: z.string().max(20_000).optional().meta({ description: "What the output should have been." }),
     source: z.enum(FEEDBACK_SOURCES).default("user"),
-    idempotencyKey: z.string().min(1).max(200).optional().meta({
-      description: "A replay with the same key (per project) is counted once and answers the first.",
-    }),
+    idempotencyKey: z
+      .string()
+      .min(1)
+      .max(200)
+      .optional()
+      .meta({
+        description:
+          "A replay with the same key from the same sender (API key, user, or the token's answer) is " +
+          "counted once and answers the first.",
+      }),
   })
   .strict()
   .superRefine((body, ctx) => {

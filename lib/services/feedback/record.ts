@@ -133,7 +133,27 @@ async function targetOf(
   throw new UnauthorizedError("Send an API key, sign in, or send the answer's feedback token as `token`.");
 }
 
-function newFeedback(principal: Principal | null, input: FeedbackInput): NewFeedback {
+/**
+ * The idempotency key as stored: the sender's own (per API key, per user, or per answer for a token), so
+ * that one sender can neither read another's feedback by replaying its key nor block it by using it
+ * first. The unique index on project and key then holds per sender.
+ */
+function storedIdempotencyKey(
+  principal: Principal | null,
+  input: FeedbackInput,
+  target: FeedbackTarget,
+): string | null {
+  if (input.idempotencyKey === undefined) return null;
+  const sender =
+    input.token !== undefined || !principal
+      ? `token:${target.generationId ?? target.exposureId}`
+      : principal.kind === "api_key"
+        ? `key:${principal.keyId}`
+        : `user:${principal.userId}`;
+  return `${sender}\n${input.idempotencyKey}`;
+}
+
+function newFeedback(principal: Principal | null, input: FeedbackInput, target: FeedbackTarget): NewFeedback {
   const { value } = input;
   return {
     name: input.name,
@@ -143,7 +163,7 @@ function newFeedback(principal: Principal | null, input: FeedbackInput): NewFeed
     correction: input.correction ?? null,
     // A token holder is whoever saw the answer: their feedback is a user's, whatever they claim.
     source: input.token !== undefined ? "user" : input.source,
-    idempotencyKey: input.idempotencyKey ?? null,
+    idempotencyKey: storedIdempotencyKey(principal, input, target),
     actorLabel: input.token !== undefined ? "feedback token" : labelOf(principal),
   };
 }
@@ -155,7 +175,10 @@ export async function submitFeedback(
   input: FeedbackInput,
 ): Promise<FeedbackView & { replayed: boolean }> {
   const target = await targetOf(db, direct(db), principal, input);
-  const { feedback, replayed } = await feedbackWriter(db).write(target, newFeedback(principal, input));
+  const { feedback, replayed } = await feedbackWriter(db).write(
+    target,
+    newFeedback(principal, input, target),
+  );
   return { ...feedbackView(feedback), replayed };
 }
 
@@ -182,7 +205,10 @@ export async function submitFeedbackItems(
   }
   const writer = feedbackWriter(db);
   const written = await Promise.all(
-    inputs.map((input, i) => writer.write(targets[i] as FeedbackTarget, newFeedback(principal, input))),
+    inputs.map((input, i) => {
+      const target = targets[i] as FeedbackTarget;
+      return writer.write(target, newFeedback(principal, input, target));
+    }),
   );
   return { items: written.map(({ feedback, replayed }) => ({ ...feedbackView(feedback), replayed })) };
 }

@@ -14,6 +14,7 @@ import * as generate from "../projects/[project]/prompts/[task]/generate/route";
 import * as render from "../projects/[project]/prompts/[task]/render/route";
 import * as served from "../projects/[project]/prompts/[task]/route";
 import { pointLabel, seedTask, seedVersion } from "../testing/serving-fixtures";
+import * as feedbackBatch from "./batch/route";
 import * as feedback from "./route";
 
 describe.each(TEST_PROVIDERS)("experiments on the serving path, and feedback, on %s", (provider) => {
@@ -153,7 +154,7 @@ describe.each(TEST_PROVIDERS)("experiments on the serving path, and feedback, on
     });
     const replay = await send({ ...body, value: false });
     expect(replay.json).toMatchObject({ id: first.json.id, value: 1, replayed: true });
-    expect(await w.db.feedback.count({ where: { idempotencyKey: "k-1" } })).toBe(1);
+    expect(await w.db.feedback.count({ where: { idempotencyKey: { endsWith: "\nk-1" } } })).toBe(1);
     const category = await send({ token, name: "topic", value: "billing" });
     expect(category.json).toMatchObject({ value: null, category: "billing" });
     const stream = await w.call(experimentFeedback.GET, {
@@ -168,6 +169,72 @@ describe.each(TEST_PROVIDERS)("experiments on the serving path, and feedback, on
       exposureId: served.json.experiment.exposureId,
       generationId: null,
     });
+  });
+
+  it("keeps idempotency keys per sender: another sender's key neither reads nor blocks its feedback", async () => {
+    const alice = await get({ subject: "alice" });
+    const bob = await get({ subject: "bob" });
+    const carol = await get({ subject: "carol" });
+    // The server (an API key) about alice, with a private comment.
+    const fromServer = await send(
+      {
+        exposureId: alice.json.experiment.exposureId,
+        name: "resolved",
+        value: true,
+        comment: "private",
+        idempotencyKey: "answer-1",
+      },
+      editor(),
+    );
+    expect(fromServer.status, fromServer.text).toBe(201);
+    // Bob replays the key with his own token: his own feedback, not alice's row.
+    const bobs = await send({
+      token: bob.json.feedbackToken,
+      name: "resolved",
+      value: false,
+      idempotencyKey: "answer-1",
+    });
+    expect(bobs.status, bobs.text).toBe(201);
+    expect(bobs.json).toMatchObject({
+      replayed: false,
+      exposureId: bob.json.experiment.exposureId,
+      comment: null,
+    });
+    expect(bobs.text).not.toContain("private");
+    // Bob takes carol's key first: the server's feedback about carol is still stored.
+    await send({
+      token: bob.json.feedbackToken,
+      name: "resolved",
+      value: false,
+      idempotencyKey: "answer-carol",
+    });
+    const aboutCarol = await send(
+      {
+        exposureId: carol.json.experiment.exposureId,
+        name: "resolved",
+        value: true,
+        idempotencyKey: "answer-carol",
+      },
+      editor(),
+    );
+    expect(aboutCarol.json).toMatchObject({
+      replayed: false,
+      exposureId: carol.json.experiment.exposureId,
+      value: 1,
+    });
+    // The same sender's replay still counts once, batch endpoint included.
+    const again = await w.call(feedbackBatch.POST, {
+      as: editor(),
+      body: [
+        {
+          exposureId: alice.json.experiment.exposureId,
+          name: "resolved",
+          value: false,
+          idempotencyKey: "answer-1",
+        },
+      ],
+    });
+    expect(again.json.items[0]).toMatchObject({ id: fromServer.json.id, replayed: true, value: 1 });
   });
 
   it("refuses forged, expired and mismatched tokens (401/403) and foreign or unknown ids (403/404)", async () => {
