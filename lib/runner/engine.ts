@@ -1,6 +1,7 @@
 // The job engine: what every kind of job gets from its definition (job-kind.ts) — dispatch to the
 // active runner, cancel, the embedded runner's execution under a lease, and taking over unfinished jobs
 // (at start, and from a poller while the app runs) when nobody holds their lease.
+import { ConflictError } from "@/lib/core/errors";
 import type { StepRunner } from "@/lib/core/ports";
 import { type Db, heldJobIds } from "@/lib/db";
 import { retryTransient } from "@/lib/db/transient";
@@ -30,6 +31,27 @@ export function embeddedJobExecutor(
     );
     return leased.claimed ? leased.value : null;
   };
+}
+
+/**
+ * Executes a job in this process outside the embedded runner's queue (the CLI's `optimize`, `eval`,
+ * `runs resume`, `batch`), under its lease as the embedded runner would: no app instance takes it over
+ * while it runs, and a job another process holds is refused (409) instead of executed twice.
+ */
+export async function executeLeased<T>(
+  kind: AnyJobKind,
+  db: Db,
+  id: string,
+  execute: (lost: AbortSignal) => Promise<T>,
+  settings: Pick<LeaseSettings, "ttlMs" | "heartbeatMs"> = leaseSettings(),
+): Promise<T> {
+  const leased = await withJobLease(db, { kind: kind.id, jobId: id }, processHolder(), settings, execute);
+  if (!leased.claimed)
+    throw new ConflictError(
+      `${kind.noun} ${id} is being executed by another process (it holds the ${kind.noun}'s lease): ` +
+        `wait for it to finish, or cancel the ${kind.noun}`,
+    );
+  return leased.value;
 }
 
 export interface EngineDeps {

@@ -2,11 +2,14 @@
 // expired, renewals and releases only by the holder, and exactly one winner when many processes' worth
 // of claimers race for an expired lease. Then the holder's side (withJobLease): the heartbeat keeps the
 // lease, a lease taken over stops the execution, and the lease is released at the end.
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { hostname } from "node:os";
 import { describe, expect, it } from "vitest";
 import { claimJobLease, getJobLease, heldJobIds, releaseJobLease, renewJobLease } from "@/lib/db";
 import { TEST_PROVIDERS } from "@/lib/db/test-databases";
 import { useTestDatabase } from "@/lib/db/testing/use-test-database";
-import { LeaseLostError, leaseSettings, withJobLease } from "./lease";
+import { goneLocalHolder, LeaseLostError, leaseSettings, withJobLease } from "./lease";
 
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -14,6 +17,24 @@ describe.each(TEST_PROVIDERS)("job leases on %s", (provider) => {
   const fixture = useTestDatabase(provider, { scope: "all" });
   let n = 0;
   const key = () => ({ kind: "test-kind", jobId: `job-${provider}-${++n}` });
+
+  it("takes over at once a lease whose holder was a process of this machine that is gone", async () => {
+    const child = spawn(process.execPath, ["-e", "0"]);
+    await once(child, "exit");
+    const gone = `${hostname()}:${child.pid}:dead`;
+    const job = key();
+    expect(await claimJobLease(fixture.db, job, gone, 60_000)).toBe(true);
+    const taken = await withJobLease(fixture.db, job, "next", leaseSettings(), async () => "ran");
+    expect(taken).toEqual({ claimed: true, value: "ran" });
+    // A live holder here, or any holder elsewhere, keeps its lease until it runs out.
+    for (const holder of [`${hostname()}:${process.ppid}:alive`, `elsewhere:${child.pid}:x`]) {
+      const held = key();
+      expect(await claimJobLease(fixture.db, held, holder, 60_000)).toBe(true);
+      expect(await withJobLease(fixture.db, held, "next", leaseSettings(), async () => "ran")).toEqual({
+        claimed: false,
+      });
+    }
+  });
 
   it("has one holder at a time; another claims it only once it expired", async () => {
     const job = key();
@@ -100,5 +121,17 @@ describe("lease settings", () => {
     expect(() => leaseSettings({ STROP_JOB_POLL_SECONDS: "0" })).toThrow(
       'STROP_JOB_POLL_SECONDS must be a positive number of seconds, got "0"',
     );
+  });
+});
+
+describe("goneLocalHolder", () => {
+  it("is true only for a pid of this host that no longer exists", async () => {
+    const child = spawn(process.execPath, ["-e", "0"]);
+    await once(child, "exit");
+    expect(goneLocalHolder(`${hostname()}:${child.pid}:x`)).toBe(true);
+    expect(goneLocalHolder(`${hostname()}:${process.pid}:x`)).toBe(false);
+    expect(goneLocalHolder(`${hostname()}:${process.ppid}:x`)).toBe(false);
+    expect(goneLocalHolder(`another-host:${child.pid}:x`)).toBe(false);
+    expect(goneLocalHolder("a")).toBe(false);
   });
 });

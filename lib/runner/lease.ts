@@ -7,7 +7,7 @@
 //                            (default 10)
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
-import { claimJobLease, type Db, type LeaseKey, releaseJobLease, renewJobLease } from "@/lib/db";
+import { claimJobLease, type Db, getJobLease, type LeaseKey, releaseJobLease, renewJobLease } from "@/lib/db";
 import { retryTransient } from "@/lib/db/transient";
 
 export const DEFAULT_LEASE_SECONDS = 30;
@@ -49,6 +49,33 @@ export function processHolder(): string {
   return holder.__stropLeaseHolder;
 }
 
+/**
+ * A holder that was a process on this machine and is gone (killed, crashed): its lease need not run out
+ * before another process here continues the job — `strop runs resume` right after a killed `strop
+ * optimize`, or an app restarted on the same host. A process elsewhere, or one still alive (or a reused
+ * pid), is never judged gone: its lease runs its course.
+ */
+export function goneLocalHolder(holderId: string, host = hostname()): boolean {
+  const [holderHost, pid] = holderId.split(":");
+  if (holderHost !== host || !pid || !/^\d+$/.test(pid) || Number(pid) === process.pid) return false;
+  try {
+    process.kill(Number(pid), 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "ESRCH";
+  }
+}
+
+/** Claims the job's lease; a lease held by a gone process of this machine is taken over at once. */
+async function claimOrTakeOver(db: Db, key: LeaseKey, owner: string, ttlMs: number): Promise<boolean> {
+  if (await claimJobLease(db, key, owner, ttlMs)) return true;
+  const held = await getJobLease(db, key);
+  if (!held || !goneLocalHolder(held.holder)) return false;
+  // Released only if that holder still has it (a conditional delete), then claimed like any free lease.
+  await releaseJobLease(db, key, held.holder);
+  return claimJobLease(db, key, owner, ttlMs);
+}
+
 /** The lease was lost: another process may execute the job now, so this one stops. */
 export class LeaseLostError extends Error {
   constructor(message: string) {
@@ -72,7 +99,8 @@ export async function withJobLease<T>(
   execute: (signal: AbortSignal) => Promise<T>,
 ): Promise<LeasedResult<T>> {
   const claimedAt = Date.now();
-  if (!(await retryTransient(() => claimJobLease(db, key, owner, settings.ttlMs)))) return { claimed: false };
+  if (!(await retryTransient(() => claimOrTakeOver(db, key, owner, settings.ttlMs))))
+    return { claimed: false };
   let validUntil = claimedAt + settings.ttlMs;
   const lost = new AbortController();
   let renewing = false;

@@ -8,13 +8,8 @@ import { stat } from "node:fs/promises";
 import path from "node:path";
 import { actorOf, type ProjectAccess } from "@/lib/auth/principal";
 import { AppError, InputError } from "@/lib/core/errors";
-import {
-  type BatchOutcome,
-  type BatchProgressUpdate,
-  executeBatch,
-  rowStateSteps,
-} from "@/lib/services/batch-execution";
-import { batchResultText, createProjectBatch, getBatch } from "@/lib/services/batches";
+import type { BatchOutcome, BatchProgressUpdate } from "@/lib/services/batch-execution";
+import { batchResultText, createProjectBatch, executeBatchHere, getBatch } from "@/lib/services/batches";
 import { type Db, getDb } from "@/lib/services/database";
 import { datasetFormatOf } from "@/lib/services/dataset-file";
 import { reopenStoppedBatch } from "@/lib/services/job-resume";
@@ -173,7 +168,7 @@ async function execute(db: Db, batchId: string, args: ParsedArgs): Promise<Batch
   const interrupt = () => controller.abort(new Error("interrupted"));
   process.once("SIGINT", interrupt);
   try {
-    return await executeBatch(db, batchId, rowStateSteps(), controller.signal, { progress: printer.sink });
+    return await executeBatchHere(db, batchId, controller.signal, { progress: printer.sink });
   } finally {
     process.off("SIGINT", interrupt);
     printer.done();

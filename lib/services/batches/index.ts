@@ -2,7 +2,8 @@
 // uploaded CSV/JSONL file streamed in — with one task model, one output per row. What the API, the page
 // and the CLI call: create (spec.ts checks, rows-in.ts streams the rows, create.ts stores and queues),
 // list, read, cancel and page the rows (reads.ts), download the results (results.ts). Execution (chunks
-// as durable steps, resume, cancel): ../batch-execution.ts.
+// as durable steps, resume, cancel): ../batch-execution.ts; in this process, under the batch's lease:
+// execute-here.ts.
 export type {
   BatchDetail,
   BatchIssue,
@@ -24,6 +25,7 @@ export {
   createProjectBatch,
   type StoreBatchOptions,
 } from "./create";
+export { executeBatchHere } from "./execute-here";
 export {
   batchProgress,
   batchSummary,

@@ -41,9 +41,11 @@ describe.each(TEST_PROVIDERS)("CUPED on live experiments on %s", (provider) => {
   const fixture = useTestDatabase(provider, { scope: "each" });
 
   beforeEach(() => setActiveExperimentCache());
-  afterEach(() => setActiveExperimentCache());
-  // A conclusive analysis hands a promotion to the embedded runner: let it finish before the drop.
-  afterEach(() => embeddedRunner().idle());
+  afterEach(async () => {
+    setActiveExperimentCache();
+    // A conclusive analysis hands a promotion to the embedded runner: let it finish before the drop.
+    await embeddedRunner().idle();
+  });
 
   /** Writes the subjects' generations, exposures and feedback as serving and feedback would store them. */
   async function seedSubjects(record: ExperimentRecord, subjects: Subject[]) {

@@ -21,9 +21,11 @@ import {
   upsertTask,
 } from "@/lib/db";
 import { createDbStepRunner } from "@/lib/runner/db-step-runner";
+import { executeLeased } from "@/lib/runner/engine";
 import type { RunReport } from "@/lib/validation/run-state";
 import { loadDataset } from "../dataset-file";
 import { taskFileDatasetNames } from "../dataset-names";
+import { optimizationRunJob } from "../jobs/optimization-run";
 import { operatorAccess } from "../operator";
 import { executeRun, type RunOutcome, rememberDatasetExamples } from "../run-execution";
 import { loadTaskFile } from "../task-file";
@@ -152,14 +154,23 @@ export function settledOutcome(outcome: RunOutcome): RunOutcome & { report: RunR
   return { ...outcome, report };
 }
 
-/** Executes stored run `runId` in this process with database checkpoints (a resumed run skips finished steps). */
+/**
+ * Executes stored run `runId` in this process with database checkpoints (a resumed run skips finished
+ * steps), holding its lease: a run another process executes is a 409, not a second execution.
+ */
 export function executeRunHere(
   db: Db,
   runId: string,
   options: { progress?: ProgressSink; signal?: AbortSignal } = {},
 ): Promise<RunOutcome> {
-  return executeRun(db, runId, createDbStepRunner(db, runId), options.signal, { progress: options.progress });
+  return executeLeased(optimizationRunJob, db, runId, (lost) =>
+    executeRun(db, runId, createDbStepRunner(db, runId), anySignal(options.signal, lost), {
+      progress: options.progress,
+    }),
+  );
 }
+
+const anySignal = (a: AbortSignal | undefined, b: AbortSignal) => (a ? AbortSignal.any([a, b]) : b);
 
 export interface OptimizationOutcome {
   runId: string;
