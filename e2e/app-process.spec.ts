@@ -18,9 +18,10 @@ const root = path.resolve(import.meta.dirname, "..");
 const MODEL = "openai-compatible:sim-default";
 /**
  * The functions inngest/functions/index.ts registers: one per job kind (runs, batches, experiment
- * analyses, promotions) and one per schedule (experiment analyses, the negative-feedback check).
+ * analyses, promotions) with its failure handler (Inngest serves each as a function of its own), and one
+ * per schedule (experiment analyses, the negative-feedback check).
  */
-const INNGEST_FUNCTIONS = 6;
+const INNGEST_FUNCTIONS = 4 * 2 + 2;
 
 test.describe.configure({ mode: "serial", timeout: 300_000 });
 

@@ -8,7 +8,7 @@
 import { type Inngest, NonRetriableError } from "inngest";
 import { withDbCheckpoints } from "@/lib/runner/db-step-runner";
 import { jobEventTypes } from "@/lib/runner/inngest-transport";
-import type { AnyJobKind } from "@/lib/runner/job-kind";
+import { type AnyJobKind, isTerminalJobStatus } from "@/lib/runner/job-kind";
 import { type Db, getDb } from "@/lib/services/database";
 import { type InngestStepTools, inngestStepRunner } from "../step-runner";
 
@@ -47,6 +47,32 @@ export async function handleJobRequested(
   return kind.functionResult(id, outcome);
 }
 
+/**
+ * After the function run failed for good outside the job's own bookkeeping (the database away through
+ * every retry, a function timeout): the job is marked failed, so it can be resumed, instead of staying
+ * queued or running with nothing executing it. A job that already ended is left as it is.
+ */
+export async function recordFunctionFailure(
+  kind: AnyJobKind,
+  db: Db,
+  id: string,
+  error: Error,
+): Promise<void> {
+  const status = await kind.store.status(db, id);
+  if (status === null || isTerminalJobStatus(status)) return;
+  // Its message may be driver text (it comes back serialized, no longer recognizable): logged, not stored.
+  console.error(`[strop] the Inngest function of ${kind.noun} ${id} failed:`, error);
+  const name = error.name && error.name !== "Error" ? ` (${error.name})` : "";
+  await kind.store.markFailed(
+    db,
+    id,
+    new Error(
+      `the Inngest function of this ${kind.noun} failed${name}: see its run in Inngest, then resume the ${kind.noun}`,
+    ),
+    null,
+  );
+}
+
 /** The Inngest function of `kind` (`options.db` and `options.env` for tests). */
 export function createJobFunction(
   client: Inngest.Any,
@@ -63,6 +89,16 @@ export function createJobFunction(
       triggers: [events.requested],
       ...kind.inngest.flowControl(options.env ?? process.env),
       cancelOn: [{ event: events.cancel, match: `data.${idField}` }],
+      onFailure: async ({
+        event,
+        error,
+      }: {
+        event: { data: { event: { data: unknown } } };
+        error: Error;
+      }) => {
+        const id = (event.data.event.data as Record<string, unknown> | undefined)?.[idField];
+        if (typeof id === "string") await recordFunctionFailure(kind, await openDb(), id, error);
+      },
     },
     async ({ event, step }) => {
       const id = (event.data as Record<string, unknown>)[idField];

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { InngestTestEngine, mockCtx } from "@inngest/test";
 import { Inngest, NonRetriableError } from "inngest";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { OptimizationReport } from "@/lib/core/report";
 import { type Db, getRun, listCheckpointIds, markRunCancelled, openDb } from "@/lib/db";
 import { type FakeServer, startFakeOpenAIServer } from "@/lib/llm/testing/fake-openai-server";
@@ -20,7 +20,7 @@ import { storeFakeServerCredential } from "@/lib/services/testing/credentials";
 import { intentRunSpec, type SeededTask, seedIntentTask } from "@/lib/services/testing/run-fixtures";
 import type { RunSpecInput } from "@/lib/validation/runs";
 import { functionOf, functions } from ".";
-import { createJobFunction, handleJobRequested, LIMITS_STEP } from "./job-function";
+import { createJobFunction, handleJobRequested, LIMITS_STEP, recordFunctionFailure } from "./job-function";
 
 const optimizeRun = functionOf("optimize-run");
 
@@ -224,4 +224,29 @@ describe("executing a run through Inngest steps", () => {
     expect(result).toEqual({ runId: early.id, status: "cancelled", savedVersion: null });
     expect(modelCalls()).toBe(callsBefore);
   }, 60_000);
+});
+
+describe("a function run that failed outside the job's bookkeeping", () => {
+  it("marks the job failed (resumable), without the error's text; a finished job stays as it is", async () => {
+    const { id } = await queuedRun();
+    const log = vi.spyOn(console, "error").mockImplementation(() => {});
+    await recordFunctionFailure(
+      optimizationRunJob,
+      db,
+      id,
+      Object.assign(new Error("Invalid `prisma.run.update()` invocation: connection refused"), {
+        name: "PrismaClientKnownRequestError",
+      }),
+    );
+    const failed = await getRun(db, id);
+    expect(failed?.status).toBe("failed");
+    expect(failed?.error).toBe(
+      "the Inngest function of this run failed (PrismaClientKnownRequestError): see its run in Inngest, then resume the run",
+    );
+    await recordFunctionFailure(optimizationRunJob, db, id, new Error("again"));
+    expect((await getRun(db, id))?.error).toBe(failed?.error);
+    log.mockRestore();
+    // The registered function has the handler.
+    expect(createJobFunction(client, optimizationRunJob)).toBeTruthy();
+  });
 });

@@ -2,6 +2,7 @@
 // them with a compare-and-set (`move`): experiment analyses and promotions. The claim, cancel, failure
 // and reopen rules are the same for every such kind, so they are written once here.
 import type { Db } from "@/lib/db";
+import { storedJobError } from "./job-errors";
 import type { JobStatus, JobStore, JobTarget } from "./job-kind";
 
 /** The statuses a job can still be claimed, cancelled, failed or finished from. */
@@ -14,6 +15,8 @@ export interface StatusPatch {
 }
 
 export interface StatusColumn {
+  /** What the job is called in its stored error ("analysis", "promotion"). */
+  noun: string;
   status(db: Db, id: string): Promise<JobStatus | null>;
   /** Applies `patch` when the job's status is one of `from`; false when it was not (nothing changed). */
   move(db: Db, id: string, from: JobStatus[], patch: StatusPatch): Promise<boolean>;
@@ -22,8 +25,6 @@ export interface StatusColumn {
   target(db: Db, id: string): Promise<JobTarget | null>;
 }
 
-const message = (error: unknown) => (error instanceof Error ? error.message : String(error)).slice(0, 2000);
-
 /** A JobStore over `column`; every unfinished job is the app's (it continues on its own). */
 export function statusColumnStore(column: StatusColumn): JobStore {
   return {
@@ -31,7 +32,9 @@ export function statusColumnStore(column: StatusColumn): JobStore {
     claim: (db, id) => column.move(db, id, ACTIVE_JOB_STATUSES, { status: "running" }),
     markCancelled: (db, id) => column.move(db, id, ACTIVE_JOB_STATUSES, { status: "cancelled" }),
     async markFailed(db, id, error, failedStep) {
-      await column.move(db, id, ACTIVE_JOB_STATUSES, { status: "failed", error: message(error), failedStep });
+      // A plain message, never driver text (its detail goes to the server log).
+      const stored = storedJobError(error, column.noun, id).slice(0, 2000);
+      await column.move(db, id, ACTIVE_JOB_STATUSES, { status: "failed", error: stored, failedStep });
     },
     listUnfinished: async (db) => (await column.listUnfinished(db)).map(({ id }) => ({ id, origin: "app" })),
     async reopen(db, id) {

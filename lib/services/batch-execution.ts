@@ -40,12 +40,12 @@ import { createLlm, type Gateway } from "@/lib/llm/gateway";
 import { parseModelId } from "@/lib/llm/model-id";
 import type { Env } from "@/lib/llm/providers/index";
 import { jobStateSteps } from "@/lib/runner/db-step-runner";
+import { storedJobError } from "@/lib/runner/job-errors";
 import { executeJob } from "@/lib/runner/job-execution";
 import { isTerminalJobStatus, type JobOutcome, type JobStore } from "@/lib/runner/job-kind";
 import { cacheConfigSchema, type ModelConfig, modelConfigSchema } from "@/lib/validation/task-file";
 import { resolveProviderCredentials } from "./credentials/for-models";
 import { heapBudget } from "./heap-budget";
-import { storedJobError } from "./job-errors";
 import { type BatchStepPlan, batchStepId, planBatchSteps, stepChunks } from "./jobs/batch-plan";
 import { gatewayOptions } from "./runs/context";
 

@@ -31,12 +31,12 @@ import {
 } from "@/lib/db";
 import { type RetryPolicy, retryTransient } from "@/lib/db/transient";
 import { parseModelId } from "@/lib/llm/model-id";
+import { storedJobError } from "@/lib/runner/job-errors";
 import { executeJob } from "@/lib/runner/job-execution";
 import { isTerminalJobStatus, type JobOutcome, type JobStore } from "@/lib/runner/job-kind";
 import type { RunReport } from "@/lib/validation/run-state";
 import { runOrigin, type StoredRunConfig, storedRunConfigSchema } from "@/lib/validation/runs";
 import { resolveProviderCredentials, runModels } from "./credentials/for-models";
-import { storedJobError } from "./job-errors";
 import { progressWriter, recorderFor } from "./run-recording";
 import { buildRunContext, type RunContext } from "./runs/context";
 import { describeIssues } from "./task-file";

@@ -42,6 +42,7 @@ export interface AnalysisOutcome extends JobOutcome {
 }
 
 export const analysisStore: JobStore = statusColumnStore({
+  noun: "analysis",
   status: async (db, id) => (await getAnalysisJob(db, id))?.status ?? null,
   move: moveAnalysis,
   listUnfinished: listUnfinishedAnalyses,

@@ -34,6 +34,7 @@ export interface PromotionOutcome extends JobOutcome {
 }
 
 export const promotionStore: JobStore = statusColumnStore({
+  noun: "promotion",
   status: async (db, id) => (await getPromotionJob(db, id))?.promotion.status ?? null,
   move: movePromotion,
   listUnfinished: listUnfinishedPromotions,

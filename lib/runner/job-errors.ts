@@ -1,16 +1,14 @@
-// The error a failed run or batch stores, which the API, the pages and the CLI show: never an ORM or
+// The error a failed job stores, which the API, the pages and the CLI show: never an ORM or
 // driver message (a Prisma error names the query, the call site and the server's text). A database
 // failure is stored as a plain sentence saying what to do, and its detail goes to the server log.
 import { isDatabaseError, isTransientDbError, transientErrorCode } from "@/lib/db/transient";
-
-export type JobKind = "run" | "batch";
 
 function detail(error: unknown): string {
   return error instanceof Error ? (error.stack ?? error.message) : String(error);
 }
 
 /** The message to store for a job that `error` stopped (the detail of a database error is logged). */
-export function storedJobError(error: unknown, kind: JobKind, id: string): string {
+export function storedJobError(error: unknown, kind: string, id: string): string {
   if (isTransientDbError(error)) {
     console.error(
       `[strop] ${kind} ${id} stopped: the database stayed unavailable (${transientErrorCode(error)}):`,
