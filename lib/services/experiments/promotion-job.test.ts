@@ -72,6 +72,23 @@ describe.each(TEST_PROVIDERS)("experiment promotion on %s", (provider) => {
     expect(await moves()).toBe(1);
   });
 
+  it("does not override a label a person moved after the experiment stopped", async () => {
+    const { access, versionIds } = await seedExperimentWorld(fixture.db);
+    const { id } = await concluded(fixture.db, access);
+    // Someone sets production again (to control) while the promotion waits in the queue.
+    await fixture.db.promptLabel.updateMany({
+      where: { name: "production" },
+      data: { updatedBy: "ada@example.com", updatedAt: new Date(Date.now() + 1000) },
+    });
+    const outcome = await executeExperimentPromotion(fixture.db, id, createMemoryStepRunner());
+    expect(outcome.status).toBe("succeeded");
+    expect((outcome as { outcome?: string }).outcome).toMatch(
+      /^not promoted: label "production" changed after the experiment stopped \(it points at version 1, moved by ada@example.com\)/,
+    );
+    expect(await production()).toBe(versionIds[0]);
+    expect(await moves()).toBe(0);
+  });
+
   it("a promotion that died after opening its change request opens no second one when resumed", async () => {
     const { access, versionIds } = await seedExperimentWorld(fixture.db);
     await fixture.db.promptLabel.updateMany({ where: { name: "production" }, data: { protected: true } });

@@ -9,6 +9,7 @@ import {
   type Db,
   type ExperimentRecord,
   findRequestedLabelChange,
+  getLabel,
   getProjectById,
 } from "@/lib/db";
 import { requestLabelChange } from "../prompts/change-requests";
@@ -35,6 +36,14 @@ export async function promoteWinner(
 ): Promise<string> {
   const winner = record.variants[winnerIndex];
   if (!winner) return "not promoted: the winning variant is gone";
+  // The decision was about the label as it was when the experiment stopped: a person who moved it since
+  // (or a queued promotion that runs late, after the runner was down) must not be overridden.
+  const label = await getLabel(db, record.taskId, record.label);
+  // Already there (this promotion's step replayed after it moved the label): nothing to do again.
+  if (label?.versionId === winner.versionId)
+    return `label "${record.label}" moved to version ${winner.version}`;
+  if (label && record.stoppedAt && label.updatedAt > record.stoppedAt)
+    return `not promoted: label "${record.label}" changed after the experiment stopped (it points at version ${label.version}${label.updatedBy ? `, moved by ${label.updatedBy}` : ""}); move it by hand if version ${winner.version} should still win`;
   const access = await systemAccess(db, record.projectId);
   const actor = experimentActor(record);
   const why = `experiment "${record.name}": ${reason}`.slice(0, 500);
