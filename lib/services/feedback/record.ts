@@ -5,6 +5,7 @@
 // (./batcher.ts); a request is answered once its row is committed.
 import type { Principal } from "@/lib/auth/principal";
 import { AppError, ForbiddenError, NotFoundError, UnauthorizedError } from "@/lib/core/errors";
+import { hasRole, type Role } from "@/lib/core/roles";
 import {
   type Db,
   type FeedbackRecord,
@@ -29,7 +30,7 @@ export function feedbackView(record: FeedbackRecord): FeedbackView {
 interface Lookup {
   generation(id: string): Promise<FeedbackTarget | null>;
   exposure(id: string): Promise<FeedbackTarget | null>;
-  role(projectId: string, userId: string): Promise<unknown>;
+  role(projectId: string, userId: string): Promise<Role | null>;
 }
 
 const direct = (db: Db): Lookup => ({
@@ -47,7 +48,7 @@ async function prefetched(db: Db, inputs: FeedbackInput[]): Promise<Lookup> {
     exposureIds: named("exposureId"),
   });
   const fallback = direct(db);
-  const roles = new Map<string, Promise<unknown>>();
+  const roles = new Map<string, Promise<Role | null>>();
   return {
     // Ids the items did not name (a token's) are read one by one.
     generation: async (id) => found.generations.get(id) ?? fallback.generation(id),
@@ -108,12 +109,18 @@ async function targetOfPrincipal(
   input: FeedbackInput,
 ): Promise<FeedbackTarget> {
   const target = await findTarget(lookup, input);
-  const allowed =
+  const role =
     principal.kind === "api_key"
       ? principal.projectId === target.projectId
-      : (await lookup.role(target.projectId, principal.userId)) !== null;
-  if (!allowed)
-    throw new ForbiddenError("this generation or exposure belongs to a project you cannot access");
+        ? principal.role
+        : null
+      : await lookup.role(target.projectId, principal.userId);
+  if (!role) throw new ForbiddenError("this generation or exposure belongs to a project you cannot access");
+  // A reviewer's judgment (and correction) is what learning from feedback trusts most: an editor's.
+  if (input.source === "reviewer" && !hasRole(role, "editor"))
+    throw new ForbiddenError(`source "reviewer" needs the editor role (you have ${role})`, {
+      issues: [{ in: "body", path: "source", message: "a reviewer is an editor: send source user" }],
+    });
   return target;
 }
 

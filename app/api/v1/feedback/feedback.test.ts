@@ -171,6 +171,22 @@ describe.each(TEST_PROVIDERS)("experiments on the serving path, and feedback, on
     });
   });
 
+  it("takes source reviewer from editors only", async () => {
+    const served = await get({ subject: "reviewed" });
+    const body = {
+      exposureId: served.json.experiment.exposureId,
+      name: "resolved",
+      value: true,
+      source: "reviewer",
+    };
+    const fromViewer = await send(body, viewer());
+    expect(fromViewer.status, fromViewer.text).toBe(403);
+    expect(fromViewer.json.error.details.issues[0]).toMatchObject({ in: "body", path: "source" });
+    const fromEditor = await send(body, editor());
+    expect(fromEditor.json).toMatchObject({ source: "reviewer" });
+    expect((await send({ ...body, source: "user" }, viewer())).status).toBe(201);
+  });
+
   it("keeps idempotency keys per sender: another sender's key neither reads nor blocks its feedback", async () => {
     const alice = await get({ subject: "alice" });
     const bob = await get({ subject: "bob" });
