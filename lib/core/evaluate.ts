@@ -21,6 +21,8 @@ export const DEFAULT_WINDOW = 4;
 export type Scorer = (
   input: { output: string; expected: string; example: Example },
   llm: LlmPort,
+  /** The run's: a cancel (or a lost lease) aborts metric calls (a judge, embeddings) in flight too. */
+  signal?: AbortSignal,
 ) => Promise<{ score: number; metrics: Record<string, MetricScore> }>;
 
 export interface ProgressPort {
@@ -149,7 +151,11 @@ async function scoreOne(
 ): Promise<ScoredExample> {
   if (output.output === null) return { ...output, score: 0, metrics: {} };
   try {
-    const scored = await ctx.scorer({ output: output.output, expected: example.expected, example }, llm);
+    const scored = await ctx.scorer(
+      { output: output.output, expected: example.expected, example },
+      llm,
+      ctx.signal,
+    );
     return { ...output, ...scored };
   } catch (error) {
     return { ...output, score: 0, metrics: {}, error: `scoring failed: ${errorMessage(error)}` };

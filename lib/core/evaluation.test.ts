@@ -142,3 +142,22 @@ describe("runEvaluation", () => {
     ]);
   });
 });
+
+describe("the scorer", () => {
+  it("gets the evaluation's signal, so a cancel aborts metric calls in flight too", async () => {
+    const seen = new Set<AbortSignal | undefined>();
+    const controller = new AbortController();
+    await runEvaluation(settings, items(5), {
+      llm: halfRight(),
+      steps: createMemoryStepRunner(),
+      clock: { now: () => 0 },
+      scorer: async (input, llm, signal) => {
+        seen.add(signal);
+        return exactScorer(input, llm, signal);
+      },
+      recorder: createMemoryRecorder(),
+      signal: controller.signal,
+    });
+    expect([...seen]).toEqual([controller.signal]);
+  });
+});

@@ -182,7 +182,8 @@ export async function scoreExample(
 export function createScorer(
   configs: readonly MetricConfigInput[],
   context: { defaultModel: string; signal?: AbortSignal },
-): (input: MetricInput, llm: LlmPort) => Promise<ExampleScore> {
+): (input: MetricInput, llm: LlmPort, signal?: AbortSignal) => Promise<ExampleScore> {
   const resolved = resolveMetrics(configs);
-  return (input, llm) => scoreResolved(resolved, input, { llm, ...context });
+  return (input, llm, signal) =>
+    scoreResolved(resolved, input, { llm, ...context, signal: signal ?? context.signal });
 }
