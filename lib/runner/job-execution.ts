@@ -103,13 +103,11 @@ async function supervise<P, O extends JobOutcome>(job: JobExecution<P, O>, prepa
     return await job.run(prepared, guarded, controller.signal);
   } catch (error) {
     if ((await again(() => store.status(db, id))) === "cancelled") return await again(job.storedOutcome);
-    if (controller.signal.aborted || isRunCancelled(error)) {
-      if (isRunCancelled(controller.signal.reason) || isRunCancelled(error)) {
-        await again(() => store.markCancelled(db, id));
-        return await again(job.storedOutcome);
-      }
+    // Stopped by a cancel that no longer stands (every cancel is stored before it stops a job, and the
+    // job is not cancelled now: someone resumed it meanwhile), or by the caller's signal: interrupted,
+    // so that the resume holds and whoever claims the job next continues it.
+    if (controller.signal.aborted || isRunCancelled(error))
       return { ...(await again(job.storedOutcome)), status: "interrupted", cause: error };
-    }
     // A database that stayed unavailable fails the job with a plain message: it can be resumed.
     await again(() => store.markFailed(db, id, error, guarded.failedStep));
     return { ...(await again(job.storedOutcome)), cause: error };
