@@ -277,10 +277,20 @@ export async function changeExperimentStatus(
       };
     });
   } catch (error) {
-    if (isUniqueViolation(error))
-      throw new ConflictError("another experiment already runs on this label: stop it first", {
-        issues: [],
-      });
-    throw error;
+    if (!isUniqueViolation(error)) throw error;
+    // Named after the fact (the transaction that hit the unique key is gone): the one holding the label.
+    const current = await db.experiment.findUnique({ where: { id }, select: { taskId: true, label: true } });
+    const holder = current
+      ? await db.experiment.findUnique({
+          where: { activeKey: `${current.taskId}:${current.label}` },
+          select: { id: true, name: true, status: true },
+        })
+      : null;
+    throw new ConflictError(
+      holder
+        ? `experiment "${holder.name}" is ${holder.status} on label "${current?.label}": stop it first`
+        : "another experiment already runs on this label: stop it first",
+      { issues: [], ...(holder ? { experimentId: holder.id, status: holder.status } : {}) },
+    );
   }
 }

@@ -104,7 +104,8 @@ describe.each(TEST_PROVIDERS)("experiments API on %s", (provider) => {
     expect((await act(start, a)).json.status).toBe("running");
     const second = await act(start, b);
     expect(second.status).toBe(409);
-    expect(second.json.error.message).toMatch(/another experiment/);
+    expect(second.json.error.message).toBe('experiment "A" is running on label "production": stop it first');
+    expect(second.json.error.details).toMatchObject({ experimentId: a, status: "running" });
     expect((await act(start, a)).status).toBe(409);
     expect((await act(pause, a)).json.status).toBe("paused");
     expect((await act(start, b)).status).toBe(409);
