@@ -46,28 +46,45 @@ export function currentWeights(experiment: Pick<ActiveExperiment, "mode" | "vari
   );
 }
 
-/** The subject's variant of a running experiment, its exposure recorded on the first call. */
+export interface ChosenVariant {
+  variant: Variant;
+  /** The exposure this process already knows of (a returning subject); null: not recorded here yet. */
+  exposureId: string | null;
+}
+
+/** The subject's variant, without recording anything: what `exposeSubject` would serve. */
+export function chooseVariant(experiment: ActiveExperiment, subjectId: string): ChosenVariant {
+  const seen = known().get(`${experiment.id}\n${subjectId}`);
+  const variant = seen && experiment.variants.find((v) => v.id === seen.variantId);
+  if (seen && variant) return { variant, exposureId: seen.exposureId };
+  const index = assignVariant(experiment.id, subjectId, currentWeights(experiment));
+  return { variant: experiment.variants[index] as Variant, exposureId: null };
+}
+
+/**
+ * The subject's variant of a running experiment, its exposure recorded on the first call (`chosen`:
+ * what `chooseVariant` said, when the caller checked something about it first). Another instance's
+ * earlier exposure of the subject wins over the choice.
+ */
 export async function exposeSubject(
   db: Db,
   experiment: ActiveExperiment,
   subjectId: string,
+  chosen: ChosenVariant = chooseVariant(experiment, subjectId),
 ): Promise<Exposed> {
-  const key = `${experiment.id}\n${subjectId}`;
-  const seen = known().get(key);
-  const byId = (id: string) => experiment.variants.find((v) => v.id === id);
-  if (seen) {
-    const variant = byId(seen.variantId);
-    if (variant)
-      return { experimentId: experiment.id, exposureId: seen.exposureId, variant, firstExposure: false };
-  }
-  const index = assignVariant(experiment.id, subjectId, currentWeights(experiment));
-  const chosen = experiment.variants[index] as Variant;
-  const exposure = await recordExposure(db, experiment.id, subjectId, chosen.id);
-  remember(key, { exposureId: exposure.id, variantId: exposure.variantId });
+  if (chosen.exposureId !== null)
+    return {
+      experimentId: experiment.id,
+      exposureId: chosen.exposureId,
+      variant: chosen.variant,
+      firstExposure: false,
+    };
+  const exposure = await recordExposure(db, experiment.id, subjectId, chosen.variant.id);
+  remember(`${experiment.id}\n${subjectId}`, { exposureId: exposure.id, variantId: exposure.variantId });
   return {
     experimentId: experiment.id,
     exposureId: exposure.id,
-    variant: byId(exposure.variantId) ?? chosen,
+    variant: experiment.variants.find((v) => v.id === exposure.variantId) ?? chosen.variant,
     firstExposure: exposure.created,
   };
 }

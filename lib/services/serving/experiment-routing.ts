@@ -5,7 +5,7 @@
 // experiment take the plain path, untouched: one Map lookup more only when a subject is given.
 import type { Db } from "@/lib/db";
 import { runningExperimentOn } from "../experiments/active-cache";
-import { exposeSubject } from "../experiments/assign";
+import { chooseVariant, exposeSubject } from "../experiments/assign";
 import { exposureFeedbackToken } from "../feedback/token";
 import {
   resolveServedPrompt,
@@ -36,21 +36,36 @@ export function subjectOf(field: string | undefined, headers: Headers | null): s
   return trimmed ? trimmed.slice(0, 200) : undefined;
 }
 
-/** The served prompt for the request: the subject's variant while an experiment runs on the label. */
+/**
+ * The served prompt for the request: the subject's variant while an experiment runs on the label.
+ * `check` sees the version before a first exposure is recorded: a request it refuses (e.g. a render
+ * with bad variables) exposes nobody.
+ */
 export async function routeServedPrompt(
   db: Db,
   projectId: string,
   name: string,
   request: { label?: string; version?: number; subject?: string },
+  check: (served: ServedPrompt) => void = () => {},
 ): Promise<RoutedPrompt> {
   const selector: VersionSelector = selectorOf(request);
-  if (request.subject === undefined || !("label" in selector))
-    return { served: await resolveServedPrompt(db, projectId, name, selector), experiment: null };
+  const plain = async () => {
+    const served = await resolveServedPrompt(db, projectId, name, selector);
+    check(served);
+    return { served, experiment: null };
+  };
+  if (request.subject === undefined || !("label" in selector)) return plain();
   const experiment = await runningExperimentOn(db, projectId, name, selector.label);
-  if (!experiment)
-    return { served: await resolveServedPrompt(db, projectId, name, selector), experiment: null };
-  const exposed = await exposeSubject(db, experiment, request.subject);
-  const variantVersion = await resolveServedPrompt(db, projectId, name, { version: exposed.variant.version });
+  if (!experiment) return plain();
+  const chosen = chooseVariant(experiment, request.subject);
+  let variantVersion = await resolveServedPrompt(db, projectId, name, { version: chosen.variant.version });
+  check(variantVersion);
+  const exposed = await exposeSubject(db, experiment, request.subject, chosen);
+  // Another instance exposed the subject first, to another variant (bandit weights moved): serve that.
+  if (exposed.variant.id !== chosen.variant.id) {
+    variantVersion = await resolveServedPrompt(db, projectId, name, { version: exposed.variant.version });
+    check(variantVersion);
+  }
   return {
     served: asLabel(variantVersion, experiment.id, selector.label),
     experiment: { id: experiment.id, variant: exposed.variant.index, exposureId: exposed.exposureId },

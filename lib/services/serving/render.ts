@@ -73,10 +73,15 @@ export async function renderServedPrompt(
   request: ServingRequest,
 ): Promise<RenderedPrompt> {
   const projectId = access.project.id;
-  const routed = await routeServedPrompt(db, projectId, name, request);
+  // The variables are checked before a first exposure is recorded: a refused render exposes nobody.
+  const checkVariables = (served: ServedPrompt) => {
+    const checked = validateVariables(served.variables, request.variables);
+    if (!checked.ok) throw variablesError(checked.issues);
+    return checked;
+  };
+  const routed = await routeServedPrompt(db, projectId, name, request, checkVariables);
   const { served } = routed;
-  const checked = validateVariables(served.variables, request.variables);
-  if (!checked.ok) throw variablesError(checked.issues);
+  const checked = checkVariables(served);
   const messages = buildMessages(withDemoGaps(served.prompt, served.variables), checked.text);
   const experiment = routed.experiment && {
     ...routed.experiment,

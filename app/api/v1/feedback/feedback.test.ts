@@ -171,6 +171,23 @@ describe.each(TEST_PROVIDERS)("experiments on the serving path, and feedback, on
     });
   });
 
+  it("a render refused for its variables exposes nobody", async () => {
+    const refused = await w.call(render.POST, {
+      params,
+      as: viewer(),
+      body: { variables: {}, subject: "never-exposed" },
+    });
+    expect(refused.status, refused.text).toBe(400);
+    expect(await w.db.exposure.count({ where: { experimentId, subjectId: "never-exposed" } })).toBe(0);
+    const fine = await w.call(render.POST, {
+      params,
+      as: viewer(),
+      body: { variables: { ticket: "late" }, subject: "never-exposed" },
+    });
+    expect(fine.status, fine.text).toBe(200);
+    expect(await w.db.exposure.count({ where: { experimentId, subjectId: "never-exposed" } })).toBe(1);
+  });
+
   it("takes source reviewer from editors only", async () => {
     const served = await get({ subject: "reviewed" });
     const body = {
