@@ -75,12 +75,9 @@ export const errorDetailsSchema = z
       .optional()
       .meta({ description: "runner_unavailable: the run that was not handed over." }),
     batchId: z.string().optional().meta({ description: "runner_unavailable: the batch not handed over." }),
-    experimentId: z
-      .string()
-      .optional()
-      .meta({
-        description: "runner_unavailable: the experiment job; conflict: the experiment on the label.",
-      }),
+    experimentId: z.string().optional().meta({
+      description: "runner_unavailable: the experiment job; conflict: the experiment on the label.",
+    }),
     status: z.string().optional().meta({ description: "conflict: the status that refused the change." }),
     version: z.number().int().optional().meta({ description: "conflict: the version already saved." }),
     latestVersion: z.number().int().optional().meta({ description: "conflict: the newest version." }),

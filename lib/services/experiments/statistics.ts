@@ -3,13 +3,13 @@
 // statistics are computed here: analyzeExperiment, decide and the Thompson weights do that.
 import { analyzeExperiment, type Decision, decide } from "@/lib/core/experiments/analysis";
 import { probabilityBest, thompsonWeights } from "@/lib/core/experiments/bandit";
-import { statsOf, type VariantStats } from "@/lib/core/experiments/comparison";
+import type { VariantStats } from "@/lib/core/experiments/comparison";
 import {
+  automaticMetricSums,
   countExposures,
   type Db,
   type ExperimentRecord,
-  type GenerationMetrics,
-  generationMetrics,
+  type MetricSums,
 } from "@/lib/db";
 import {
   AUTOMATIC_METRICS,
@@ -29,25 +29,21 @@ const interval = ([low, high]: [number, number]): [number | null, number | null]
   finite(high),
 ];
 
-function perVariant(
-  record: ExperimentRecord,
-  values: { variantId: string; value: number }[],
-): VariantStats[] {
-  return record.variants.map((v) => statsOf(values.filter((x) => x.variantId === v.id).map((x) => x.value)));
-}
+type AutomaticSums = Map<string, Record<AutomaticMetric, MetricSums>>;
 
-function automaticStats(record: ExperimentRecord, generations: GenerationMetrics[], name: AutomaticMetric) {
-  return perVariant(
-    record,
-    generations.map((g) => ({ variantId: g.variantId, value: g.values[name] })),
-  );
+function automaticStats(
+  record: ExperimentRecord,
+  sums: AutomaticSums,
+  name: AutomaticMetric,
+): VariantStats[] {
+  return record.variants.map((v) => sums.get(v.id)?.[name] ?? { n: 0, sum: 0, sumSquares: 0 });
 }
 
 /** Feedback: one value per subject (with its pre-period value for CUPED); automatic: one per generation. */
 async function primaryStats(
   db: Db,
   record: ExperimentRecord,
-  generations: () => Promise<GenerationMetrics[]>,
+  generations: () => Promise<AutomaticSums>,
 ): Promise<FeedbackPrimary> {
   const metric = record.metric;
   if (metric.source === "automatic")
@@ -73,9 +69,9 @@ export async function computeAnalysis(
   now = Date.now(),
 ): Promise<ComputedAnalysis> {
   const exposures = await countExposures(db, record.id);
-  let cached: Promise<GenerationMetrics[]> | undefined;
+  let cached: Promise<AutomaticSums> | undefined;
   const generations = () => {
-    cached ??= generationMetrics(db, record.id);
+    cached ??= automaticMetricSums(db, record.id);
     return cached;
   };
   const kind = metricKind(record.metric);
