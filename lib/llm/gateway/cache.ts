@@ -96,9 +96,15 @@ export interface CacheEvents {
   onStoreError?: (error: unknown) => void;
 }
 
+/** How many responses whose store write failed are kept in memory (the oldest goes first). */
+export const MAX_UNSTORED = 2000;
+
 export class ResponseCache {
   private readonly inflight = new Map<string, InFlight>();
   private readonly writes = new Set<Promise<void>>();
+  // Responses the store could not take (it was away): kept here for their TTL, so that a durable step
+  // retried after the outage — the same requests again — is answered without paying the provider twice.
+  private readonly unstored = new Map<string, { value: StoredResponse; expiresAt: number }>();
 
   constructor(
     readonly store: CacheStore,
@@ -171,6 +177,11 @@ export class ResponseCache {
   }
 
   private async read(key: string): Promise<StoredResponse | undefined> {
+    const kept = this.unstored.get(key);
+    if (kept) {
+      if (kept.expiresAt > this.now()) return kept.value;
+      this.unstored.delete(key);
+    }
     try {
       const value = await this.store.get(key, this.now());
       if (value === undefined) return undefined;
@@ -182,11 +193,28 @@ export class ResponseCache {
     }
   }
 
+  private keepUnstored(key: string, value: StoredResponse): void {
+    this.unstored.delete(key);
+    if (this.unstored.size >= MAX_UNSTORED) {
+      const oldest = this.unstored.keys().next();
+      if (!oldest.done) this.unstored.delete(oldest.value);
+    }
+    this.unstored.set(key, { value, expiresAt: this.now() + this.ttlMs });
+  }
+
   private write(key: string, response: LlmResponse): Promise<void> {
     const value: StoredResponse = { text: response.text, usage: response.usage };
     const pending = this.store
       .set(key, JSON.stringify(value), this.ttlMs, this.now())
-      .catch((error: unknown) => this.events.onStoreError?.(error))
+      .then(
+        () => {
+          this.unstored.delete(key);
+        },
+        (error: unknown) => {
+          this.keepUnstored(key, value);
+          this.events.onStoreError?.(error);
+        },
+      )
       .finally(() => this.writes.delete(pending));
     this.writes.add(pending);
     return pending;

@@ -118,6 +118,32 @@ describe("ResponseCache", () => {
     await expect(silent.drain()).resolves.toBeUndefined();
   });
 
+  it("keeps what the store could not take: the same request again (a retried step) costs no call", async () => {
+    const broken = new Error("database away");
+    const failing: { get?: Error; set?: Error } = { get: broken, set: broken };
+    const { store } = recordingStore(failing);
+    let now = 0;
+    const cache = new ResponseCache(store, 1000, () => now);
+    let calls = 0;
+    const call = async () => answer(`call ${++calls}`);
+    expect(await cache.run("k", "use", call)).toMatchObject({ text: "call 1", cached: false });
+    await cache.drain();
+    // The store is still away: answered from memory, at no cost.
+    expect(await cache.run("k", "use", call)).toMatchObject({ text: "call 1", cached: true, costUsd: 0 });
+    expect(calls).toBe(1);
+    // Not past the TTL, and not for another request.
+    now = 1000;
+    expect(await cache.run("k", "use", call)).toMatchObject({ text: "call 2", cached: false });
+    await cache.drain();
+    // Back: the next write lands in the store and the memory lets the entry go.
+    delete failing.get;
+    delete failing.set;
+    expect(await cache.run("j", "use", call)).toMatchObject({ text: "call 3" });
+    await cache.drain();
+    expect(await cache.run("j", "use", call)).toMatchObject({ text: "call 3", cached: true });
+    expect(calls).toBe(3);
+  });
+
   it("coalesces identical calls in flight: one provider call, the followers answered at no cost", async () => {
     const cache = new ResponseCache(new MemoryCacheStore(), 1000);
     const provider = deferredCall();
