@@ -6,6 +6,20 @@ import type { Db } from "../client";
 import { isUniqueViolation } from "../util";
 
 /** What feedback can be about, as found by id: its project and, when there is one, the experiment. */
+/** The actor label of feedback sent with an answer's token: an end user, unauthenticated. */
+export const FEEDBACK_TOKEN_ACTOR = "feedback token";
+
+/**
+ * The corrections learning from feedback trusts: sent by a reviewer, an API key or a member, not by an
+ * anonymous token holder (who could write anything into the next dataset).
+ */
+export const trustedCorrection = (projectId: string, taskId: string) => ({
+  projectId,
+  correction: { not: null },
+  generation: { taskId },
+  actorLabel: { not: FEEDBACK_TOKEN_ACTOR },
+});
+
 export interface FeedbackTarget {
   projectId: string;
   generationId: string | null;
@@ -196,7 +210,10 @@ export interface Correction {
   variables: Record<string, string | number | boolean>;
 }
 
-/** Corrections sent about the task's generations (the inputs come from the generation), oldest first. */
+/**
+ * Trusted corrections (see `trustedCorrection`) of the task's generations (the inputs come from the
+ * generation), oldest first.
+ */
 export async function listCorrections(
   db: Db,
   projectId: string,
@@ -204,7 +221,7 @@ export async function listCorrections(
   limit = 10_000,
 ): Promise<Correction[]> {
   const rows = await db.feedback.findMany({
-    where: { projectId, correction: { not: null }, generation: { taskId } },
+    where: trustedCorrection(projectId, taskId),
     select: { id: true, correction: true, generation: { select: { id: true, variables: true } } },
     orderBy: [{ createdAt: "asc" }, { id: "asc" }],
     take: limit,

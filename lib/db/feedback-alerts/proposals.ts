@@ -5,6 +5,7 @@
 import type { FeedbackProposalStatus } from "@/lib/validation/feedback-alerts";
 import { type AuditActor, audited } from "../audit";
 import type { Db } from "../client";
+import { trustedCorrection } from "../experiments/feedback";
 import { isUniqueViolation } from "../util";
 
 export interface ProposalScope {
@@ -140,7 +141,7 @@ async function withVersions(db: Db, rows: ProposalRow[]): Promise<FeedbackPropos
   });
 }
 
-/** Corrections sent about each task's generations (what starting a proposal builds its dataset from). */
+/** Trusted corrections of each task's generations (what starting a proposal builds its dataset from). */
 export async function countTaskCorrections(
   db: Db,
   projectId: string,
@@ -148,9 +149,7 @@ export async function countTaskCorrections(
 ): Promise<Map<string, number>> {
   const unique = [...new Set(taskIds)];
   const counts = await Promise.all(
-    unique.map((taskId) =>
-      db.feedback.count({ where: { projectId, correction: { not: null }, generation: { taskId } } }),
-    ),
+    unique.map((taskId) => db.feedback.count({ where: trustedCorrection(projectId, taskId) })),
   );
   return new Map(unique.map((taskId, i) => [taskId, counts[i] ?? 0]));
 }

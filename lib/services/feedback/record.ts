@@ -8,6 +8,7 @@ import { AppError, ForbiddenError, NotFoundError, UnauthorizedError } from "@/li
 import { hasRole, type Role } from "@/lib/core/roles";
 import {
   type Db,
+  FEEDBACK_TOKEN_ACTOR,
   type FeedbackRecord,
   type FeedbackTarget,
   findExposureTarget,
@@ -125,7 +126,7 @@ async function targetOfPrincipal(
 }
 
 function labelOf(principal: Principal | null): string {
-  if (!principal) return "feedback token";
+  if (!principal) return FEEDBACK_TOKEN_ACTOR;
   return principal.kind === "api_key" ? principal.prefix : principal.email;
 }
 
@@ -171,7 +172,7 @@ function newFeedback(principal: Principal | null, input: FeedbackInput, target: 
     // A token holder is whoever saw the answer: their feedback is a user's, whatever they claim.
     source: input.token !== undefined ? "user" : input.source,
     idempotencyKey: storedIdempotencyKey(principal, input, target),
-    actorLabel: input.token !== undefined ? "feedback token" : labelOf(principal),
+    actorLabel: input.token !== undefined ? FEEDBACK_TOKEN_ACTOR : labelOf(principal),
   };
 }
 
