@@ -5,7 +5,7 @@ import type { AutomaticMetric, ExperimentSnapshot } from "@/lib/validation/exper
 import { experimentSnapshotSchema } from "@/lib/validation/experiments";
 import { readStored } from "@/lib/validation/stored-document";
 import type { Db } from "../client";
-import { json } from "../util";
+import { isUniqueViolation, json } from "../util";
 
 /** One variant's sums of an automatic metric over its generations (n, Σx, Σx²). */
 export interface MetricSums {
@@ -98,6 +98,28 @@ export async function queueAnalysis(
     select: { id: true, experiment: { select: { projectId: true } } },
   });
   return { id: row.id, projectId: row.experiment.projectId };
+}
+
+/**
+ * A scheduled analysis under the schedule's own id (one per experiment and interval); null when it is
+ * queued already — app instances whose timers fire together queue it once, where a check followed by
+ * an insert would let both through.
+ */
+export async function queueScheduledAnalysis(
+  db: Db,
+  experimentId: string,
+  id: string,
+): Promise<{ id: string; projectId: string } | null> {
+  try {
+    const row = await db.experimentAnalysis.create({
+      data: { id, experimentId, trigger: "schedule" },
+      select: { id: true, experiment: { select: { projectId: true } } },
+    });
+    return { id: row.id, projectId: row.experiment.projectId };
+  } catch (error) {
+    if (isUniqueViolation(error)) return null;
+    throw error;
+  }
 }
 
 export async function getAnalysisJob(db: Db, id: string): Promise<AnalysisJobRecord | null> {

@@ -11,6 +11,7 @@ import {
   hasRecentAnalysis,
   listRunningExperimentIds,
   queueAnalysis,
+  queueScheduledAnalysis,
 } from "@/lib/db";
 import { intervalMinutes, type ScheduleInterval } from "@/lib/runner/schedule";
 import { type HandOverOptions, handOverJob } from "../jobs";
@@ -62,17 +63,26 @@ export async function scheduleExperimentAnalyses(
   options: HandOverOptions & { now?: number } = {},
 ): Promise<string[]> {
   const now = options.now ?? Date.now();
-  const due = now - analysisIntervalMinutes(env) * 60_000 + 5_000;
+  const intervalMs = analysisIntervalMinutes(env) * 60_000;
+  const due = now - intervalMs + 5_000;
+  const slot = Math.floor(now / intervalMs);
   const queued: string[] = [];
   for (const experiment of await listRunningExperimentIds(db)) {
     if (await hasRecentAnalysis(db, experiment.id, new Date(due))) continue;
-    queued.push(
-      await queueAndHandOver(db, experiment.id, "schedule", {
+    const analysis = await queueScheduledAnalysis(db, experiment.id, `${experiment.id}-s${slot}`);
+    if (!analysis) continue;
+    const target = { id: analysis.id, projectId: analysis.projectId, provider: "none" };
+    try {
+      await handOverJob(experimentAnalysisJob, db, target, {
         dispatch: options.dispatch,
         runner: options.runner,
         env,
-      }),
-    );
+      });
+      queued.push(analysis.id);
+    } catch (error) {
+      // Recorded on the analysis (failed, resumable); the other experiments' analyses still go.
+      console.error(`[strop] could not hand over the analysis of experiment ${experiment.id}:`, error);
+    }
   }
   return queued;
 }
