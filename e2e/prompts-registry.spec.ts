@@ -187,8 +187,10 @@ test("prompts: write a prompt, evaluate and optimize it, ship it through approva
   expect(admin.errors).toEqual([]);
   await admin.close();
 
-  // The owner applies it: production moves to version 2.
+  // The owner applies it: production moves to version 2 (once the reloaded page is hydrated: a click on
+  // the server-rendered button before that does nothing).
   await page.reload();
+  await page.waitForLoadState("networkidle");
   await requests.locator('[data-request-status="approved"]').getByRole("button", { name: "Apply" }).click();
   await expect(production).toContainText("version 2");
   await expect(requests.locator('[data-request-status="applied"]')).toBeVisible();
