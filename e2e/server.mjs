@@ -99,7 +99,10 @@ try {
     skipBuild ? Promise.resolve() : run("next build", [next, "build"], { STROP_E2E_BUILD: "1" }),
   ]);
   if (stopping) process.exit(0);
-  const server = spawn(process.execPath, [next, "start", "-p", port, "-H", "127.0.0.1"], {
+  // Kept-alive connections stay open longer than any pause in a spec: with Next's default of 5 s, a
+  // request sent just as the server closed its idle socket failed with ECONNRESET (seen in CI).
+  const keepAlive = ["--keepAliveTimeout", "65000"];
+  const server = spawn(process.execPath, [next, "start", "-p", port, "-H", "127.0.0.1", ...keepAlive], {
     cwd: root,
     env,
     stdio: "inherit",
