@@ -214,7 +214,7 @@ describe.each(TEST_PROVIDERS)("runs repository on %s", (provider) => {
     await upsertExampleResults(fixture.db, run.id, "iter-1/train/cand-0", "train", [
       scored("ex-1", 0.5, "neutral"),
       scored("ex-2", 1),
-      scored("ex-2", 0.25),
+      { ...scored("ex-2", 0.25), output: null, error: `timed out: "O'Brien" ✓`, cached: true },
     ]);
     const all = await listExampleResults(fixture.db, run.id);
     expect(all.map((r) => [r.phase, r.exampleKey])).toEqual([
@@ -225,8 +225,9 @@ describe.each(TEST_PROVIDERS)("runs repository on %s", (provider) => {
     const phase = await listExampleResults(fixture.db, run.id, { phase: "iter-1/train/cand-0" });
     expect(phase.map((r) => [r.exampleKey, r.score, r.output])).toEqual([
       ["ex-1", 0.5, "neutral"],
-      ["ex-2", 0.25, "positive"],
+      ["ex-2", 0.25, null],
     ]);
+    expect(phase[1]).toMatchObject({ error: `timed out: "O'Brien" ✓`, cached: true });
     expect(phase[0]).toMatchObject({
       split: "train",
       inputTokens: 10,
