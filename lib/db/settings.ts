@@ -104,92 +104,115 @@ function metricData(input: Omit<MetricConfigInput, "name">) {
   };
 }
 
-/** Creates or replaces (every field, absent optional ones reset) the model configuration `name`. */
-export async function upsertModelConfig(
+// ---- The two kinds of configuration ------------------------------------------------------------------
+// Model and metric configurations are stored, listed, changed and audited alike; what differs between
+// them (their table, how input becomes columns and columns a record) is a ConfigKind.
+
+type NameKey = { projectId_name: { projectId: string; name: string } };
+
+/** The calls made on a configuration's table (`db.modelConfig`, `db.metricConfig`), typed loosely. */
+interface ConfigTable<Row> {
+  upsert(args: { where: NameKey; create: object; update: object }): Promise<Row>;
+  create(args: { data: object }): Promise<Row>;
+  findMany(args: { where: { projectId: string }; orderBy: { name: "asc" } }): Promise<Row[]>;
+  findUnique(args: { where: NameKey }): Promise<Row | null>;
+  updateMany(args: { where: { id: string; updatedAt?: Date }; data: object }): Promise<{ count: number }>;
+  deleteMany(args: {
+    where: { projectId: string; name: string } | { id: string };
+  }): Promise<{ count: number }>;
+}
+
+interface ConfigKind<Row, Input extends { name: string }, Record extends { id: string; name: string }> {
+  /** As messages name it: "model configuration". */
+  noun: string;
+  audit: "model_config" | "metric_config";
+  table(client: Db | Tx): ConfigTable<Row>;
+  record(row: Row): Record;
+  columns(input: Omit<Input, "name">): object;
+}
+
+const MODEL: ConfigKind<ModelConfig, ModelConfigInput, ModelConfigRecord> = {
+  noun: "model configuration",
+  audit: "model_config",
+  table: (client) => client.modelConfig as unknown as ConfigTable<ModelConfig>,
+  record: modelRecord,
+  columns: modelData,
+};
+
+const METRIC: ConfigKind<MetricConfig, MetricConfigInput, MetricConfigRecord> = {
+  noun: "metric configuration",
+  audit: "metric_config",
+  table: (client) => client.metricConfig as unknown as ConfigTable<MetricConfig>,
+  record: metricRecord,
+  columns: metricData,
+};
+
+/** Creates or replaces (every field, absent optional ones reset) the configuration `input.name`. */
+async function upsertConfig<R, I extends { name: string }, C extends { id: string; name: string }>(
+  kind: ConfigKind<R, I, C>,
   db: Db,
   projectId: string,
-  input: ModelConfigInput,
-): Promise<ModelConfigRecord> {
-  const data = modelData(input);
+  input: I,
+): Promise<C> {
+  const { name, ...rest } = input;
+  const data = kind.columns(rest);
   const row = await retryOnUniqueViolation(() =>
-    db.modelConfig.upsert({
-      where: { projectId_name: { projectId, name: input.name } },
-      create: { projectId, name: input.name, ...data },
+    kind.table(db).upsert({
+      where: { projectId_name: { projectId, name } },
+      create: { projectId, name, ...data },
       update: data,
     }),
   );
-  return modelRecord(row);
+  return kind.record(row);
 }
 
-export async function listModelConfigs(db: Db, projectId: string): Promise<ModelConfigRecord[]> {
-  const rows = await db.modelConfig.findMany({ where: { projectId }, orderBy: { name: "asc" } });
-  return rows.map(modelRecord);
+async function listConfigs<R, C extends { id: string; name: string }>(
+  kind: ConfigKind<R, { name: string }, C>,
+  db: Db,
+  projectId: string,
+): Promise<C[]> {
+  const rows = await kind.table(db).findMany({ where: { projectId }, orderBy: { name: "asc" } });
+  return rows.map(kind.record);
 }
 
-export async function getModelConfig(
+async function getConfig<R, C extends { id: string; name: string }>(
+  kind: ConfigKind<R, { name: string }, C>,
   db: Db,
   projectId: string,
   name: string,
-): Promise<ModelConfigRecord | null> {
-  const row = await db.modelConfig.findUnique({ where: { projectId_name: { projectId, name } } });
-  return row ? modelRecord(row) : null;
+): Promise<C | null> {
+  const row = await kind.table(db).findUnique({ where: { projectId_name: { projectId, name } } });
+  return row ? kind.record(row) : null;
 }
 
 /** True when a configuration was deleted. */
-export async function deleteModelConfig(db: Db, projectId: string, name: string): Promise<boolean> {
-  const { count } = await db.modelConfig.deleteMany({ where: { projectId, name } });
-  return count > 0;
-}
-
-/** Creates or replaces (every field, absent optional ones reset) the metric configuration `name`. */
-export async function upsertMetricConfig(
-  db: Db,
-  projectId: string,
-  input: MetricConfigInput,
-): Promise<MetricConfigRecord> {
-  const data = metricData(input);
-  const row = await retryOnUniqueViolation(() =>
-    db.metricConfig.upsert({
-      where: { projectId_name: { projectId, name: input.name } },
-      create: { projectId, name: input.name, ...data },
-      update: data,
-    }),
-  );
-  return metricRecord(row);
-}
-
-export async function listMetricConfigs(db: Db, projectId: string): Promise<MetricConfigRecord[]> {
-  const rows = await db.metricConfig.findMany({ where: { projectId }, orderBy: { name: "asc" } });
-  return rows.map(metricRecord);
-}
-
-export async function getMetricConfig(
+async function deleteConfig<R>(
+  kind: ConfigKind<R, { name: string }, { id: string; name: string }>,
   db: Db,
   projectId: string,
   name: string,
-): Promise<MetricConfigRecord | null> {
-  const row = await db.metricConfig.findUnique({ where: { projectId_name: { projectId, name } } });
-  return row ? metricRecord(row) : null;
-}
-
-/** True when a configuration was deleted. */
-export async function deleteMetricConfig(db: Db, projectId: string, name: string): Promise<boolean> {
-  const { count } = await db.metricConfig.deleteMany({ where: { projectId, name } });
+): Promise<boolean> {
+  const { count } = await kind.table(db).deleteMany({ where: { projectId, name } });
   return count > 0;
 }
+
+export const upsertModelConfig = (db: Db, projectId: string, input: ModelConfigInput) =>
+  upsertConfig(MODEL, db, projectId, input);
+export const listModelConfigs = (db: Db, projectId: string) => listConfigs(MODEL, db, projectId);
+export const getModelConfig = (db: Db, projectId: string, name: string) =>
+  getConfig(MODEL, db, projectId, name);
+export const deleteModelConfig = (db: Db, projectId: string, name: string) =>
+  deleteConfig(MODEL, db, projectId, name);
+
+export const upsertMetricConfig = (db: Db, projectId: string, input: MetricConfigInput) =>
+  upsertConfig(METRIC, db, projectId, input);
+export const listMetricConfigs = (db: Db, projectId: string) => listConfigs(METRIC, db, projectId);
+export const getMetricConfig = (db: Db, projectId: string, name: string) =>
+  getConfig(METRIC, db, projectId, name);
+export const deleteMetricConfig = (db: Db, projectId: string, name: string) =>
+  deleteConfig(METRIC, db, projectId, name);
 
 // ---- Audited changes (the API and the settings page) ------------------------------------------------
-
-/** What the audit entry of a model configuration shows (it holds no secret: `credential` is a name). */
-function modelSummary(record: ModelConfigRecord): Record<string, unknown> {
-  const { id: _id, projectId: _projectId, createdAt: _c, updatedAt: _u, updatedBy: _b, ...rest } = record;
-  return rest;
-}
-
-function metricSummary(record: MetricConfigRecord): Record<string, unknown> {
-  const { id: _id, projectId: _projectId, createdAt: _c, updatedAt: _u, updatedBy: _b, ...rest } = record;
-  return rest;
-}
 
 /** Create and update fail on a taken name (409) instead of silently replacing. */
 async function refusingTakenName<T>(kind: string, name: string, fn: () => Promise<T>): Promise<T> {
@@ -237,153 +260,128 @@ function configAudit(
   };
 }
 
-export function createModelConfig(
+/** What an audit entry shows of a configuration (it holds no secret: a model's `credential` is a name). */
+function summary(record: object): Record<string, unknown> {
+  const {
+    id: _id,
+    projectId: _p,
+    createdAt: _c,
+    updatedAt: _u,
+    updatedBy: _b,
+    ...rest
+  } = record as Record<string, unknown>;
+  return rest;
+}
+
+/** Creates configuration `input.name`: a 409 when the name is taken. */
+function createConfig<R, I extends { name: string }, C extends { id: string; name: string }>(
+  kind: ConfigKind<R, I, C>,
   db: Db,
   scope: ProjectScope,
-  input: ModelConfigInput,
+  input: I,
   actor: AuditActor,
-): Promise<ModelConfigRecord> {
-  return refusingTakenName("model configuration", input.name, () =>
+): Promise<C> {
+  const { name, ...rest } = input;
+  return refusingTakenName(kind.noun, name, () =>
     audited(db, actor, async (tx) => {
-      const record = modelRecord(
-        await tx.modelConfig.create({
-          data: { projectId: scope.projectId, name: input.name, ...modelData(input), updatedBy: actor.label },
+      const record = kind.record(
+        await kind.table(tx).create({
+          data: { projectId: scope.projectId, name, ...kind.columns(rest), updatedBy: actor.label },
         }),
       );
       return {
         result: record,
-        audit: configAudit("model_config", "created", scope, record, { after: modelSummary(record) }),
+        audit: configAudit(kind.audit, "created", scope, record, { after: summary(record) }),
       };
     }),
   );
 }
 
-async function findModelRow(tx: Tx, projectId: string, name: string): Promise<ModelConfig> {
-  const row = await tx.modelConfig.findUnique({ where: { projectId_name: { projectId, name } } });
-  if (!row) throw new NotFoundError(`no model configuration named "${name}" in this project`);
+async function findConfigRow<R>(
+  kind: ConfigKind<R, { name: string }, { id: string; name: string }>,
+  tx: Tx,
+  projectId: string,
+  name: string,
+): Promise<R> {
+  const row = await kind.table(tx).findUnique({ where: { projectId_name: { projectId, name } } });
+  if (!row) throw new NotFoundError(`no ${kind.noun} named "${name}" in this project`);
   return row;
 }
 
-/** Replaces every field of model configuration `name`; with `expectedUpdatedAt`, only if unchanged since. */
-export function updateModelConfig(
+/** Replaces every field of configuration `name`; with `expectedUpdatedAt`, only if unchanged since. */
+function updateConfig<R, I extends { name: string }, C extends { id: string; name: string; updatedAt: Date }>(
+  kind: ConfigKind<R, I, C>,
+  db: Db,
+  scope: ProjectScope,
+  name: string,
+  input: Omit<I, "name">,
+  actor: AuditActor,
+  expectedUpdatedAt?: Date,
+): Promise<C> {
+  return audited(db, actor, async (tx) => {
+    const before = kind.record(await findConfigRow(kind, tx, scope.projectId, name));
+    const data = { ...kind.columns(input), updatedBy: actor.label };
+    const written = await updateIfUnchanged(
+      (where) => kind.table(tx).updateMany({ where, data }),
+      before.id,
+      expectedUpdatedAt,
+    );
+    if (!written) throw staleError(kind.noun, name, before.updatedAt);
+    const after = kind.record(await findConfigRow(kind, tx, scope.projectId, name));
+    return {
+      result: after,
+      audit: configAudit(kind.audit, "updated", scope, after, {
+        before: summary(before),
+        after: summary(after),
+      }),
+    };
+  });
+}
+
+function removeConfig<R, C extends { id: string; name: string }>(
+  kind: ConfigKind<R, { name: string }, C>,
+  db: Db,
+  scope: ProjectScope,
+  name: string,
+  actor: AuditActor,
+): Promise<void> {
+  return audited(db, actor, async (tx) => {
+    const before = kind.record(await findConfigRow(kind, tx, scope.projectId, name));
+    const { count } = await kind.table(tx).deleteMany({ where: { id: before.id } });
+    if (count === 0) throw new NotFoundError(`no ${kind.noun} named "${name}" in this project`);
+    return {
+      result: undefined,
+      audit: configAudit(kind.audit, "deleted", scope, before, { before: summary(before) }),
+    };
+  });
+}
+
+export const createModelConfig = (db: Db, scope: ProjectScope, input: ModelConfigInput, actor: AuditActor) =>
+  createConfig(MODEL, db, scope, input, actor);
+export const updateModelConfig = (
   db: Db,
   scope: ProjectScope,
   name: string,
   input: Omit<ModelConfigInput, "name">,
   actor: AuditActor,
   expectedUpdatedAt?: Date,
-): Promise<ModelConfigRecord> {
-  return audited(db, actor, async (tx) => {
-    const before = modelRecord(await findModelRow(tx, scope.projectId, name));
-    const data = { ...modelData(input), updatedBy: actor.label };
-    const written = await updateIfUnchanged(
-      (where) => tx.modelConfig.updateMany({ where, data }),
-      before.id,
-      expectedUpdatedAt,
-    );
-    if (!written) throw staleError("model configuration", name, before.updatedAt);
-    const after = modelRecord(await findModelRow(tx, scope.projectId, name));
-    return {
-      result: after,
-      audit: configAudit("model_config", "updated", scope, after, {
-        before: modelSummary(before),
-        after: modelSummary(after),
-      }),
-    };
-  });
-}
+) => updateConfig(MODEL, db, scope, name, input, actor, expectedUpdatedAt);
+export const removeModelConfig = (db: Db, scope: ProjectScope, name: string, actor: AuditActor) =>
+  removeConfig(MODEL, db, scope, name, actor);
 
-export function removeModelConfig(
-  db: Db,
-  scope: ProjectScope,
-  name: string,
-  actor: AuditActor,
-): Promise<void> {
-  return audited(db, actor, async (tx) => {
-    const before = modelRecord(await findModelRow(tx, scope.projectId, name));
-    const { count } = await tx.modelConfig.deleteMany({ where: { id: before.id } });
-    if (count === 0) throw new NotFoundError(`no model configuration named "${name}" in this project`);
-    return {
-      result: undefined,
-      audit: configAudit("model_config", "deleted", scope, before, { before: modelSummary(before) }),
-    };
-  });
-}
-
-export function createMetricConfig(
+export const createMetricConfig = (
   db: Db,
   scope: ProjectScope,
   input: MetricConfigInput,
   actor: AuditActor,
-): Promise<MetricConfigRecord> {
-  return refusingTakenName("metric configuration", input.name, () =>
-    audited(db, actor, async (tx) => {
-      const record = metricRecord(
-        await tx.metricConfig.create({
-          data: {
-            projectId: scope.projectId,
-            name: input.name,
-            ...metricData(input),
-            updatedBy: actor.label,
-          },
-        }),
-      );
-      return {
-        result: record,
-        audit: configAudit("metric_config", "created", scope, record, { after: metricSummary(record) }),
-      };
-    }),
-  );
-}
-
-async function findMetricRow(tx: Tx, projectId: string, name: string): Promise<MetricConfig> {
-  const row = await tx.metricConfig.findUnique({ where: { projectId_name: { projectId, name } } });
-  if (!row) throw new NotFoundError(`no metric configuration named "${name}" in this project`);
-  return row;
-}
-
-/** Replaces every field of metric configuration `name`; with `expectedUpdatedAt`, only if unchanged since. */
-export function updateMetricConfig(
+) => createConfig(METRIC, db, scope, input, actor);
+export const updateMetricConfig = (
   db: Db,
   scope: ProjectScope,
   name: string,
   input: Omit<MetricConfigInput, "name">,
   actor: AuditActor,
   expectedUpdatedAt?: Date,
-): Promise<MetricConfigRecord> {
-  return audited(db, actor, async (tx) => {
-    const before = metricRecord(await findMetricRow(tx, scope.projectId, name));
-    const data = { ...metricData(input), updatedBy: actor.label };
-    const written = await updateIfUnchanged(
-      (where) => tx.metricConfig.updateMany({ where, data }),
-      before.id,
-      expectedUpdatedAt,
-    );
-    if (!written) throw staleError("metric configuration", name, before.updatedAt);
-    const after = metricRecord(await findMetricRow(tx, scope.projectId, name));
-    return {
-      result: after,
-      audit: configAudit("metric_config", "updated", scope, after, {
-        before: metricSummary(before),
-        after: metricSummary(after),
-      }),
-    };
-  });
-}
-
-export function removeMetricConfig(
-  db: Db,
-  scope: ProjectScope,
-  name: string,
-  actor: AuditActor,
-): Promise<void> {
-  return audited(db, actor, async (tx) => {
-    const before = metricRecord(await findMetricRow(tx, scope.projectId, name));
-    const { count } = await tx.metricConfig.deleteMany({ where: { id: before.id } });
-    if (count === 0) throw new NotFoundError(`no metric configuration named "${name}" in this project`);
-    return {
-      result: undefined,
-      audit: configAudit("metric_config", "deleted", scope, before, { before: metricSummary(before) }),
-    };
-  });
-}
+) => updateConfig(METRIC, db, scope, name, input, actor, expectedUpdatedAt);
+export const removeMetricConfig = (db: Db, scope: ProjectScope, name: string, actor: AuditActor) =>
+  removeConfig(METRIC, db, scope, name, actor);
