@@ -1,15 +1,14 @@
 import type { Metadata } from "next";
-import type { ReactNode } from "react";
 import { FeedbackAlertForm } from "@/components/feedback/feedback-alert-form";
 import { ArchiveProjectControl, RenameProjectForm } from "@/components/projects/project-settings";
 import { CostConfirmationForm } from "@/components/runs/cost-confirmation-form";
 import { usd } from "@/components/runs/format";
+import { ConfigList, Details } from "@/components/settings/config-list";
 import { CredentialActions } from "@/components/settings/credential-actions";
 import { CredentialForm } from "@/components/settings/credential-form";
-import { DeleteConfigButton } from "@/components/settings/delete-config-button";
 import { MetricConfigForm } from "@/components/settings/metric-config-form";
 import { ModelConfigForm } from "@/components/settings/model-config-form";
-import { EmptyState, PageHeader, Section, Time } from "@/components/ui/page";
+import { PageHeader, Section, Time } from "@/components/ui/page";
 import { requireProjectPage } from "@/lib/auth/pages";
 import { hasRole } from "@/lib/core/roles";
 import { listMetrics } from "@/lib/metrics/registry";
@@ -30,15 +29,6 @@ const PROVIDER_LABELS: Record<string, string> = {
   vertex: "Google Vertex AI",
   "openai-compatible": "OpenAI-compatible server",
 };
-
-function Details({ summary, children }: { summary: string; children: ReactNode }) {
-  return (
-    <details className="mt-3 rounded-md border border-slate-200 p-3">
-      <summary className="cursor-pointer text-sm font-medium text-indigo-700">{summary}</summary>
-      <div className="mt-3">{children}</div>
-    </details>
-  );
-}
 
 export default async function SettingsPage({ params }: { params: Promise<{ project: string }> }) {
   const { project: slug } = await params;
@@ -145,66 +135,44 @@ export default async function SettingsPage({ params }: { params: Promise<{ proje
       </Section>
 
       <Section title="Model configurations" id="model-configs">
-        {models.length === 0 ? (
-          <EmptyState title="No model configurations yet">
-            {canEdit ? "Add one below." : "Editors can add them."}
-          </EmptyState>
-        ) : (
-          <ul className="space-y-3">
-            {models.map((m) => (
-              <li key={m.name} className="rounded-md border border-slate-200 p-4">
-                <div className="flex flex-wrap items-start justify-between gap-2">
-                  <div>
-                    <h3 className="font-medium">{m.name}</h3>
-                    <p className="font-mono text-xs text-slate-700">
-                      {m.model}
-                      {m.credential ? ` · credential ${m.credential}` : ""}
-                    </p>
-                    <p className="mt-1 text-xs text-slate-500">
-                      {[
-                        m.params.temperature !== undefined ? `temperature ${m.params.temperature}` : null,
-                        m.params.maxOutputTokens !== undefined
-                          ? `max tokens ${m.params.maxOutputTokens}`
-                          : null,
-                        `concurrency ${m.concurrency}`,
-                        m.rateLimit.requestsPerMinute !== undefined
-                          ? `${m.rateLimit.requestsPerMinute} req/min`
-                          : null,
-                        m.rateLimit.tokensPerMinute !== undefined
-                          ? `${m.rateLimit.tokensPerMinute} tokens/min`
-                          : null,
-                        m.price ? `$${m.price.input} / $${m.price.output} per 1M tokens` : null,
-                      ]
-                        .filter(Boolean)
-                        .join(" · ")}
-                    </p>
-                    <p className="text-xs text-slate-500">
-                      Updated <Time value={m.updatedAt} />
-                      {m.updatedBy ? ` by ${m.updatedBy}` : ""}
-                    </p>
-                  </div>
-                  {canEdit ? (
-                    <DeleteConfigButton project={slug} collection="model-configs" name={m.name} />
-                  ) : null}
-                </div>
-                {canEdit ? (
-                  <Details summary={`Edit ${m.name}`}>
-                    <ModelConfigForm
-                      project={slug}
-                      credentials={credentialChoices}
-                      initial={{ ...m, updatedAt: m.updatedAt.toISOString() }}
-                    />
-                  </Details>
-                ) : null}
-              </li>
-            ))}
-          </ul>
-        )}
-        {canEdit ? (
-          <Details summary="New model configuration">
-            <ModelConfigForm project={slug} credentials={credentialChoices} />
-          </Details>
-        ) : null}
+        <ConfigList
+          project={slug}
+          collection="model-configs"
+          noun="model configuration"
+          items={models}
+          canEdit={canEdit}
+          lines={(m) => (
+            <>
+              <p className="font-mono text-xs text-slate-700">
+                {m.model}
+                {m.credential ? ` · credential ${m.credential}` : ""}
+              </p>
+              <p className="mt-1 text-xs text-slate-500">
+                {[
+                  m.params.temperature !== undefined ? `temperature ${m.params.temperature}` : null,
+                  m.params.maxOutputTokens !== undefined ? `max tokens ${m.params.maxOutputTokens}` : null,
+                  `concurrency ${m.concurrency}`,
+                  m.rateLimit.requestsPerMinute !== undefined
+                    ? `${m.rateLimit.requestsPerMinute} req/min`
+                    : null,
+                  m.rateLimit.tokensPerMinute !== undefined
+                    ? `${m.rateLimit.tokensPerMinute} tokens/min`
+                    : null,
+                  m.price ? `$${m.price.input} / $${m.price.output} per 1M tokens` : null,
+                ]
+                  .filter(Boolean)
+                  .join(" · ")}
+              </p>
+            </>
+          )}
+          form={(m) => (
+            <ModelConfigForm
+              project={slug}
+              credentials={credentialChoices}
+              initial={m ? { ...m, updatedAt: m.updatedAt.toISOString() } : undefined}
+            />
+          )}
+        />
       </Section>
 
       <Section title="Cost confirmation" id="cost-confirmation">
@@ -227,53 +195,33 @@ export default async function SettingsPage({ params }: { params: Promise<{ proje
       </Section>
 
       <Section title="Metric configurations" id="metric-configs">
-        {metricConfigs.length === 0 ? (
-          <EmptyState title="No metric configurations yet">
-            {canEdit ? "Add one below." : "Editors can add them."}
-          </EmptyState>
-        ) : (
-          <ul className="space-y-3">
-            {metricConfigs.map((m) => (
-              <li key={m.name} className="rounded-md border border-slate-200 p-4">
-                <div className="flex flex-wrap items-start justify-between gap-2">
-                  <div>
-                    <h3 className="font-medium">{m.name}</h3>
-                    <p className="text-xs text-slate-700">
-                      <span className="font-mono">{m.metric}</span> · weight {m.weight}
-                      {m.target !== null ? ` · target ${m.target}` : ""}
-                    </p>
-                    {Object.keys(m.options).length > 0 ? (
-                      <pre className="mt-1 relative overflow-x-auto text-xs text-slate-500">
-                        {JSON.stringify(m.options)}
-                      </pre>
-                    ) : null}
-                    <p className="text-xs text-slate-500">
-                      Updated <Time value={m.updatedAt} />
-                      {m.updatedBy ? ` by ${m.updatedBy}` : ""}
-                    </p>
-                  </div>
-                  {canEdit ? (
-                    <DeleteConfigButton project={slug} collection="metric-configs" name={m.name} />
-                  ) : null}
-                </div>
-                {canEdit ? (
-                  <Details summary={`Edit ${m.name}`}>
-                    <MetricConfigForm
-                      project={slug}
-                      metrics={metricChoices}
-                      initial={{ ...m, updatedAt: m.updatedAt.toISOString() }}
-                    />
-                  </Details>
-                ) : null}
-              </li>
-            ))}
-          </ul>
-        )}
-        {canEdit ? (
-          <Details summary="New metric configuration">
-            <MetricConfigForm project={slug} metrics={metricChoices} />
-          </Details>
-        ) : null}
+        <ConfigList
+          project={slug}
+          collection="metric-configs"
+          noun="metric configuration"
+          items={metricConfigs}
+          canEdit={canEdit}
+          lines={(m) => (
+            <>
+              <p className="text-xs text-slate-700">
+                <span className="font-mono">{m.metric}</span> · weight {m.weight}
+                {m.target !== null ? ` · target ${m.target}` : ""}
+              </p>
+              {Object.keys(m.options).length > 0 ? (
+                <pre className="mt-1 relative overflow-x-auto text-xs text-slate-500">
+                  {JSON.stringify(m.options)}
+                </pre>
+              ) : null}
+            </>
+          )}
+          form={(m) => (
+            <MetricConfigForm
+              project={slug}
+              metrics={metricChoices}
+              initial={m ? { ...m, updatedAt: m.updatedAt.toISOString() } : undefined}
+            />
+          )}
+        />
       </Section>
       <Section title="Project" id="project">
         {projectView.archivedAt ? (
