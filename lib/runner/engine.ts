@@ -8,7 +8,7 @@ import { retryTransient } from "@/lib/db/transient";
 import { createDbStepRunner, jobStateSteps } from "./db-step-runner";
 import type { EmbeddedRunner, RunExecutor } from "./embedded";
 import type { AnyJobKind, JobTarget } from "./job-kind";
-import { type LeaseSettings, leaseSettings, processHolder, withJobLease } from "./lease";
+import { type HeldLease, type LeaseSettings, leaseSettings, processHolder, withJobLease } from "./lease";
 import { activeRunner, embeddedRunner, existingEmbeddedRunner, type RunnerName } from "./runner-choice";
 
 /** The embedded runner's steps for a kind: DB checkpoints of step results, or the job's own rows. */
@@ -26,8 +26,13 @@ export function embeddedJobExecutor(
   settings: Pick<LeaseSettings, "ttlMs" | "heartbeatMs"> = leaseSettings(),
 ): RunExecutor {
   return async (id, signal) => {
-    const leased = await withJobLease(db, { kind: kind.id, jobId: id }, processHolder(), settings, (lost) =>
-      kind.execute(db, id, embeddedSteps(kind, db, id), AbortSignal.any([signal, lost])),
+    const leased = await withJobLease(
+      db,
+      { kind: kind.id, jobId: id },
+      processHolder(),
+      settings,
+      (lost, lease) =>
+        kind.execute(db, id, lease.steps(embeddedSteps(kind, db, id)), AbortSignal.any([signal, lost])),
     );
     return leased.claimed ? leased.value : null;
   };
@@ -42,7 +47,7 @@ export async function executeLeased<T>(
   kind: AnyJobKind,
   db: Db,
   id: string,
-  execute: (lost: AbortSignal) => Promise<T>,
+  execute: (lost: AbortSignal, lease: HeldLease) => Promise<T>,
   settings: Pick<LeaseSettings, "ttlMs" | "heartbeatMs"> = leaseSettings(),
 ): Promise<T> {
   const leased = await withJobLease(db, { kind: kind.id, jobId: id }, processHolder(), settings, execute);

@@ -108,6 +108,28 @@ describe.each(TEST_PROVIDERS)("job leases on %s", (provider) => {
     // Not released: it is b's now.
     expect((await getJobLease(fixture.db, job))?.holder).toBe("b");
   });
+
+  it("withJobLease: a holder stalled past its lease starts no further step", async () => {
+    const settings = { ttlMs: 300, heartbeatMs: 100 };
+    const job = key();
+    const ran: string[] = [];
+    const steps = { run: <T>(_id: string, fn: () => Promise<T>) => fn(), sleep: async () => {} };
+    const stalled = await withJobLease(fixture.db, job, "a", settings, async (signal, lease) => {
+      const leased = lease.steps(steps);
+      await leased.run("step-1", async () => ran.push("step-1"));
+      // The thread is busy (or the process paused) for longer than the lease: no heartbeat can run.
+      const until = Date.now() + 450;
+      while (Date.now() < until);
+      // The next step starts from I/O, before any timer of this loop turn runs (setImmediate: the same
+      // turn): it must be refused even though no renewal has answered yet.
+      await new Promise((resolve) => setImmediate(resolve));
+      const refused = await leased.run("step-2", async () => ran.push("step-2")).catch((error) => error);
+      return { refused, aborted: signal.aborted };
+    });
+    expect(stalled.claimed && stalled.value.refused).toBeInstanceOf(LeaseLostError);
+    expect(stalled.claimed && stalled.value.aborted).toBe(true);
+    expect(ran).toEqual(["step-1"]);
+  });
 });
 
 describe("lease settings", () => {

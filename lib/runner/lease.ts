@@ -7,6 +7,7 @@
 //                            (default 10)
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
+import type { StepRunner } from "@/lib/core/ports";
 import { claimJobLease, type Db, getJobLease, type LeaseKey, releaseJobLease, renewJobLease } from "@/lib/db";
 import { retryTransient } from "@/lib/db/transient";
 
@@ -86,6 +87,19 @@ export class LeaseLostError extends Error {
 
 export type LeasedResult<T> = { claimed: false } | { claimed: true; value: T };
 
+/** What `execute` gets while it holds a job's lease. */
+export interface HeldLease {
+  /** Aborted (with a LeaseLostError) once the lease is taken over or runs out unrenewed. */
+  signal: AbortSignal;
+  /**
+   * `inner`, checking right before each step body that the lease still holds, and refusing the body (a
+   * LeaseLostError) when it ran out: a process that was stalled past its lease (paused, or its thread
+   * busy) starts no step another process may be running by now. The clock decides at once; the heartbeat
+   * due at the same moment only starts a renewal, whose answer would come after the step started.
+   */
+  steps(inner: StepRunner): StepRunner;
+}
+
 /**
  * Runs `execute` while holding the lease of `key` for `owner`. `execute`'s signal aborts (with a
  * LeaseLostError) when the lease could not be renewed before it would expire. Not claimed (another
@@ -96,7 +110,7 @@ export async function withJobLease<T>(
   key: LeaseKey,
   owner: string,
   settings: Pick<LeaseSettings, "ttlMs" | "heartbeatMs">,
-  execute: (signal: AbortSignal) => Promise<T>,
+  execute: (signal: AbortSignal, lease: HeldLease) => Promise<T>,
 ): Promise<LeasedResult<T>> {
   const claimedAt = Date.now();
   if (!(await retryTransient(() => claimOrTakeOver(db, key, owner, settings.ttlMs))))
@@ -126,8 +140,20 @@ export async function withJobLease<T>(
     }
   }, settings.heartbeatMs);
   heartbeat.unref?.();
+  const held: HeldLease = {
+    signal: lost.signal,
+    steps: (inner) => ({
+      run: (id, fn) =>
+        inner.run(id, async () => {
+          if (!lost.signal.aborted && Date.now() >= validUntil) giveUp();
+          if (lost.signal.aborted) throw lost.signal.reason;
+          return fn();
+        }),
+      sleep: (id, ms) => inner.sleep(id, ms),
+    }),
+  };
   try {
-    return { claimed: true, value: await execute(lost.signal) };
+    return { claimed: true, value: await execute(lost.signal, held) };
   } finally {
     clearInterval(heartbeat);
     // Not ours any more when it was lost; otherwise free it at once for the next execution.

@@ -12,7 +12,7 @@ export function executeBatchHere(
   signal: AbortSignal,
   options: ExecuteBatchOptions = {},
 ): Promise<BatchOutcome> {
-  return executeLeased(batchJob, db, batchId, (lost) =>
-    executeBatch(db, batchId, rowStateSteps(), AbortSignal.any([signal, lost]), options),
+  return executeLeased(batchJob, db, batchId, (lost, lease) =>
+    executeBatch(db, batchId, lease.steps(rowStateSteps()), AbortSignal.any([signal, lost]), options),
   );
 }

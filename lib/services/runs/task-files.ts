@@ -163,8 +163,8 @@ export function executeRunHere(
   runId: string,
   options: { progress?: ProgressSink; signal?: AbortSignal } = {},
 ): Promise<RunOutcome> {
-  return executeLeased(optimizationRunJob, db, runId, (lost) =>
-    executeRun(db, runId, createDbStepRunner(db, runId), anySignal(options.signal, lost), {
+  return executeLeased(optimizationRunJob, db, runId, (lost, lease) =>
+    executeRun(db, runId, lease.steps(createDbStepRunner(db, runId)), anySignal(options.signal, lost), {
       progress: options.progress,
     }),
   );
