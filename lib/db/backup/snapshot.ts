@@ -4,6 +4,7 @@
 // committed states, all from the same moment. Pages are read by key, never by offset.
 import type { Db } from "../client";
 import { type DbProvider, providerOf } from "../migrate";
+import { insertRows, type TableColumns, tableColumns } from "./insert-rows";
 import { BACKUP_TABLES, type BackupTable, delegateOf, NOT_BACKED_UP, SEEDED_ROWS } from "./tables";
 
 export type Row = Record<string, unknown>;
@@ -99,10 +100,13 @@ export interface RestorePage {
  */
 export async function writeSnapshot(
   db: Db,
+  url: string,
   pages: AsyncIterable<RestorePage>,
   verify: () => void,
 ): Promise<Record<string, number>> {
+  const provider = providerOf(url);
   const counts: Record<string, number> = {};
+  const columns = new Map<string, TableColumns>();
   return db.$transaction(
     async (tx) => {
       const later: { table: BackupTable; where: Row; data: Row }[] = [];
@@ -125,7 +129,9 @@ export async function writeSnapshot(
           }
           return copy;
         });
-        await delegateOf(tx, table.model).createMany({ data });
+        if (!columns.has(table.model))
+          columns.set(table.model, await tableColumns(tx, provider, table.model));
+        await insertRows(tx, table.model, columns.get(table.model) as TableColumns, data);
         counts[table.model] = (counts[table.model] ?? 0) + data.length;
       }
       for (const { table, where, data } of later) await delegateOf(tx, table.model).update({ where, data });

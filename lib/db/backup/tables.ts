@@ -72,7 +72,6 @@ type Row = Record<string, unknown>;
 /** The model's delegate (`db.user`, `db.batchRow`…), typed loosely: the table list drives it. */
 export interface ModelDelegate {
   findMany(args: { where?: Row; orderBy?: Row[]; take?: number }): Promise<Row[]>;
-  createMany(args: { data: Row[] }): Promise<{ count: number }>;
   update(args: { where: Row; data: Row }): Promise<Row>;
   count(args?: { where?: Row }): Promise<number>;
   deleteMany(args: { where: Row }): Promise<{ count: number }>;

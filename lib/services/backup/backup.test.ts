@@ -7,10 +7,11 @@ import fs from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import zlib from "node:zlib";
+import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { projectAccess } from "@/lib/auth/access";
 import { type Db, openDb } from "@/lib/db";
-import { BACKUP_TABLES, delegateOf } from "@/lib/db/backup/tables";
+import { BACKUP_TABLES, delegateOf, SEEDED_ROWS } from "@/lib/db/backup/tables";
 import { createTestDatabase, type TestDatabase } from "@/lib/db/test-databases";
 import { type ApiWorld, createApiWorld } from "@/lib/http/testing";
 import { setProjectCredential } from "@/lib/services/credentials/manage";
@@ -59,6 +60,27 @@ async function dump(url: string, withSecrets: boolean): Promise<Record<string, u
     return tables;
   } finally {
     await db.$disconnect();
+  }
+}
+
+/** Every backed-up table's rows as SQLite stores them (dates and JSON as their text): the format too. */
+function storedRows(url: string): Record<string, unknown[]> {
+  const file = new Database(url.replace(/^file:/, ""), { readonly: true });
+  try {
+    const tables: Record<string, unknown[]> = {};
+    for (const table of BACKUP_TABLES) {
+      if (table.secret) continue;
+      const order = table.key.map((k) => `"${k}"`).join(", ");
+      // The migrations' own rows carry their SQL default's date text in a fresh database.
+      const seeded = new Set(SEEDED_ROWS[table.model] ?? []);
+      tables[table.model] = file
+        .prepare(`SELECT * FROM "${table.model}" ORDER BY ${order}`)
+        .all()
+        .filter((row) => !seeded.has((row as { id?: string }).id ?? ""));
+    }
+    return tables;
+  } finally {
+    file.close();
   }
 }
 
@@ -172,6 +194,12 @@ describe("strop backup / restore", () => {
       secrets: "not in the archive",
     });
     expect(await dump(sqlite.url, false)).toEqual(await dump(sourceUrl, false));
+    // SQLite to SQLite, stored alike and not only read back alike: rows are written in raw SQL, and their
+    // dates and JSON must keep the text Prisma writes. (Through PostgreSQL, JSON objects come back with
+    // their keys in jsonb's order, which reading them does not see.)
+    const again = await emptyDatabase("sqlite");
+    await restoreBackup({ file, url: again.url });
+    expect(storedRows(again.url)).toEqual(storedRows(sourceUrl));
     // Credentials stay encrypted in the archive: the key never appears in plain text.
     expect(zlib.gunzipSync(fs.readFileSync(file)).toString()).not.toContain("sk-backup-test");
   }, 120_000);

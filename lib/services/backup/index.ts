@@ -232,7 +232,7 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreSum
         }
       }
     }
-    const tables = await writeSnapshot(db, pages(), () => {
+    const tables = await writeSnapshot(db, url, pages(), () => {
       // The file was read twice: it must be the one that was verified.
       if (digest.manifest().sha256 !== manifest.sha256)
         throw new InputError(`${options.file} changed while it was restored; nothing was restored`);
