@@ -122,12 +122,12 @@ interface ConfigTable<Row> {
   }): Promise<{ count: number }>;
 }
 
-interface ConfigKind<Row, Input extends { name: string }, Record extends { id: string; name: string }> {
+interface ConfigKind<Row, Input extends { name: string }, Rec extends { id: string; name: string }> {
   /** As messages name it: "model configuration". */
   noun: string;
   audit: "model_config" | "metric_config";
   table(client: Db | Tx): ConfigTable<Row>;
-  record(row: Row): Record;
+  record(row: Row): Rec;
   columns(input: Omit<Input, "name">): object;
 }
 

@@ -205,7 +205,7 @@ export async function upsertExampleResults(
   const byKey = new Map(results.map((r) => [r.exampleId, r]));
   const rows = [...byKey.values()].map(
     (r) =>
-      Prisma.sql`(${randomUUID()}, ${runId}, ${phase}, ${r.exampleId}, ${split}, ${r.output}, ${r.error}, ${r.score}, ${JSON.stringify(r.metrics ?? null)}, ${r.usage.inputTokens}, ${r.usage.outputTokens}, ${r.costUsd}, ${Math.round(r.latencyMs)}, ${r.cached})`,
+      Prisma.sql`(${randomUUID()}, ${runId}, ${phase}, ${r.exampleId}, ${split}, ${r.output ?? null}, ${r.error ?? null}, ${r.score}, ${JSON.stringify(r.metrics ?? null)}, ${r.usage.inputTokens}, ${r.usage.outputTokens}, ${r.costUsd}, ${Math.round(r.latencyMs)}, ${r.cached})`,
   );
   await db.$transaction(
     async (tx) => {
