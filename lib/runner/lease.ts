@@ -87,10 +87,8 @@ export class LeaseLostError extends Error {
 
 export type LeasedResult<T> = { claimed: false } | { claimed: true; value: T };
 
-/** What `execute` gets while it holds a job's lease. */
+/** What `execute` gets, besides the lease's signal, while it holds a job's lease. */
 export interface HeldLease {
-  /** Aborted (with a LeaseLostError) once the lease is taken over or runs out unrenewed. */
-  signal: AbortSignal;
   /**
    * `inner`, checking right before each step body that the lease still holds, and refusing the body (a
    * LeaseLostError) when it ran out: a process that was stalled past its lease (paused, or its thread
@@ -141,7 +139,6 @@ export async function withJobLease<T>(
   }, settings.heartbeatMs);
   heartbeat.unref?.();
   const held: HeldLease = {
-    signal: lost.signal,
     steps: (inner) => ({
       run: (id, fn) =>
         inner.run(id, async () => {

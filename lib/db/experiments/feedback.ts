@@ -5,7 +5,6 @@ import { readStored } from "@/lib/validation/stored-document";
 import type { Db } from "../client";
 import { isUniqueViolation } from "../util";
 
-/** What feedback can be about, as found by id: its project and, when there is one, the experiment. */
 /** The actor label of feedback sent with an answer's token: an end user, unauthenticated. */
 export const FEEDBACK_TOKEN_ACTOR = "feedback token";
 
@@ -20,6 +19,7 @@ export const trustedCorrection = (projectId: string, taskId: string) => ({
   actorLabel: { not: FEEDBACK_TOKEN_ACTOR },
 });
 
+/** What feedback can be about, as found by id: its project and, when there is one, the experiment. */
 export interface FeedbackTarget {
   projectId: string;
   generationId: string | null;
