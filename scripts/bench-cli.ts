@@ -1,7 +1,8 @@
 // Scenario (f) of `npm run bench`: the real `strop` process (bin/strop.mjs, a fresh process per run, its
 // own SQLite file), as users run it, against the loopback fake OpenAI server (100 ms ± 20 ms latency):
 //   - `strop --help`, median of 15 runs: ≤ 250 ms
-//   - `strop eval` of 1,000 rows at concurrency 32: process wall time ≤ 1.15 × the ideal 3.125 s
+//   - `strop eval` of 1,000 rows at concurrency 32: process wall time ≤ 1.15 × the ideal 3.125 s; each
+//     run follows one of the floor (scripts/bench-cli-floor.mjs: a bare Node process making the same calls)
 //   - `strop optimize` (critique-rewrite, the simulator answering through the fake server): the time its
 //     calls kept the server busy ≤ 1.2 × their ideal
 // The fake server runs in this (otherwise idle) process, so that it can note when each call arrived and
@@ -126,6 +127,41 @@ function taskYaml(name: string, dataset: string, extra: string[]): string {
   ].join("\n");
 }
 
+/** How a process that made the eval's calls spent its time, from spawn to exit, against the calls' spans. */
+function callTimeline(run: { wallMs: number; spawnedAt: number; exitedAt: number }, spans: CallSpan[]) {
+  if (spans.length !== EVAL_ROWS) throw new Error(`${spans.length} calls arrived, not ${EVAL_ROWS}`);
+  const first = Math.min(...spans.map((s) => s.start));
+  const last = Math.max(...spans.map((s) => s.end));
+  const ideal = (EVAL_ROWS * LATENCY_MS) / CONCURRENCY;
+  return (
+    `${fmt(run.wallMs)} (${(run.wallMs / ideal).toFixed(3)}× ideal): start to first call ` +
+    `${fmt(first - run.spawnedAt)}, calls ${fmt(last - first)}, last answer to exit ${fmt(run.exitedAt - last)}`
+  );
+}
+
+/** The floor (scripts/bench-cli-floor.mjs): a bare Node process making the same calls and nothing else. */
+async function floorRun(): Promise<number> {
+  const { server, spans } = await timedFake("positive");
+  try {
+    const spawnedAt = performance.now();
+    const child = spawn(
+      process.execPath,
+      [path.join(root, "scripts/bench-cli-floor.mjs"), server.baseURL, `${EVAL_ROWS}`, `${CONCURRENCY}`],
+      { stdio: ["ignore", "ignore", "inherit"] },
+    );
+    const [code] = (await once(child, "exit")) as [number | null];
+    const exitedAt = performance.now();
+    if (code !== 0) throw new Error(`the floor process exited with ${code}`);
+    const wallMs = exitedAt - spawnedAt;
+    console.log(
+      `(f) floor, bare node:http, ${EVAL_ROWS} calls: ${callTimeline({ wallMs, spawnedAt, exitedAt }, spans)}`,
+    );
+    return wallMs;
+  } finally {
+    await server.close();
+  }
+}
+
 async function evalScenario(dir: string, runs: number): Promise<void> {
   const rows = ["id,text,label"];
   for (let i = 1; i <= EVAL_ROWS; i++)
@@ -137,7 +173,10 @@ async function evalScenario(dir: string, runs: number): Promise<void> {
   writeFileSync(task, taskYaml("bench-eval", "rows.csv", []));
   const ideal = (EVAL_ROWS * LATENCY_MS) / CONCURRENCY;
   const walls: number[] = [];
+  const floors: number[] = [];
   for (let i = 0; i < runs; i++) {
+    // Interleaved with the evals, so that both see the machine as it is at the time.
+    floors.push(await floorRun());
     const { server, spans } = await timedFake("positive");
     const database = path.join(dir, `eval-${i}.db`);
     copyFileSync(path.join(dir, MIGRATED_DB), database);
@@ -146,25 +185,19 @@ async function evalScenario(dir: string, runs: number): Promise<void> {
         DATABASE_URL: `file:${database}`,
         OPENAI_COMPATIBLE_BASE_URL: server.baseURL,
       });
-      if (spans.length !== EVAL_ROWS)
-        throw new Error(`strop eval made ${spans.length} calls, not ${EVAL_ROWS}`);
-      const first = Math.min(...spans.map((s) => s.start));
-      const last = Math.max(...spans.map((s) => s.end));
       walls.push(run.wallMs);
-      console.log(
-        `(f) strop eval, ${EVAL_ROWS} rows: ${fmt(run.wallMs)} (${(run.wallMs / ideal).toFixed(3)}× ideal): ` +
-          `start to first call ${fmt(first - run.spawnedAt)}, calls ${fmt(last - first)}, ` +
-          `last answer to exit ${fmt(run.exitedAt - last)}`,
-      );
+      console.log(`(f) strop eval, ${EVAL_ROWS} rows: ${callTimeline(run, spans)}`);
     } finally {
       await server.close();
     }
   }
   const m = median(walls);
+  const floor = median(floors);
   row(
     "f",
     `strop eval, ${EVAL_ROWS} rows, concurrency ${CONCURRENCY}, median of ${runs}`,
-    `${fmt(m)} (${(m / ideal).toFixed(3)}× ideal ${fmt(ideal)}; runs ${walls.map(fmt).join(", ")})`,
+    `${fmt(m)} (${(m / ideal).toFixed(3)}× ideal ${fmt(ideal)}; runs ${walls.map(fmt).join(", ")}; ` +
+      `floor ${fmt(floor)}, ${(floor / ideal).toFixed(3)}×)`,
     "≤ 1.15× ideal",
     m <= 1.15 * ideal,
   );
