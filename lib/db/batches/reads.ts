@@ -46,7 +46,7 @@ export async function listBatchIssues(
   const [rows, count] = await Promise.all([
     db.batchIssue.findMany({
       where: { batchId },
-      orderBy: [{ rowNumber: "asc" }, { id: "asc" }],
+      orderBy: [{ rowNumber: "asc" }, { line: "asc" }, { id: "asc" }],
       take: limit,
       select: { rowNumber: true, line: true, message: true },
     }),

@@ -1,5 +1,6 @@
 // Creating a batch: the job, its rows read from a stream (a chunk of INSERTs at a time, all in the
 // creating transaction, so a refused batch stores nothing) and the malformed rows it skipped.
+import { randomUUID } from "node:crypto";
 import { InputError } from "@/lib/core/errors";
 import type { Variables } from "@/lib/core/types";
 import type { MalformedPolicy } from "@/lib/validation/batches";
@@ -59,6 +60,17 @@ async function insertRows(tx: Tx, batchId: string, rows: Extract<BatchItem, { ki
   await tx.$executeRaw`INSERT INTO "BatchRow" ("batchId", "rowNumber", "key", "input") VALUES ${Prisma.join(values)}`;
 }
 
+type Issue = Extract<BatchItem, { kind: "issue" }>;
+
+/** Like insertRows: a raw multi-row INSERT, because Prisma compiles every createMany's plan anew. */
+async function insertIssues(tx: Tx, batchId: string, issues: Issue[]) {
+  if (issues.length === 0) return;
+  const values = issues.map(
+    (i) => Prisma.sql`(${randomUUID()}, ${batchId}, ${i.rowNumber}, ${i.line}, ${i.message})`,
+  );
+  await tx.$executeRaw`INSERT INTO "BatchIssue" ("id", "batchId", "rowNumber", "line", "message") VALUES ${Prisma.join(values)}`;
+}
+
 /**
  * Creates a queued batch with its rows and skipped-row issues, read once from `items` (inside the
  * transaction: reads of the database while it runs must go through `tx`), and its audit entry: all or
@@ -96,7 +108,7 @@ export function writeBatch(
       });
       const batchId = created.id;
       let rows: Extract<BatchItem, { kind: "row" }>[] = [];
-      let issues: { batchId: string; rowNumber: number | null; line: number | null; message: string }[] = [];
+      let issues: Issue[] = [];
       const shown: { row: number | null; message: string }[] = [];
       let totalRows = 0;
       let skippedRows = 0;
@@ -113,15 +125,15 @@ export function writeBatch(
         } else {
           if (item.rowNumber !== null) skippedRows++;
           if (shown.length < SHOWN_ISSUES) shown.push({ row: item.rowNumber, message: item.message });
-          issues.push({ batchId, rowNumber: item.rowNumber, line: item.line, message: item.message });
+          issues.push(item);
           if (issues.length === INSERT_CHUNK) {
-            await tx.batchIssue.createMany({ data: issues });
+            await insertIssues(tx, batchId, issues);
             issues = [];
           }
         }
       }
       await insertRows(tx, batchId, rows);
-      if (issues.length > 0) await tx.batchIssue.createMany({ data: issues });
+      await insertIssues(tx, batchId, issues);
       if (totalRows === 0) {
         throw new InputError(
           skippedRows > 0

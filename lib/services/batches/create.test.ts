@@ -196,11 +196,26 @@ describe.each(TEST_PROVIDERS)("creating batches on %s", (provider) => {
     await settled(created.id);
     const batch = await getBatch(w.db, w.access, created.id);
     expect(batch).toMatchObject({ status: "succeeded", doneRows: 2, skippedRows: 3, issueCount: 3 });
+    expect(batch.issues).toEqual(created.issues);
     expect(
       (await pageBatchRows(w.db, w.access, created.id, { view: "all", limit: 10 })).items.map(
         (r) => r.rowNumber,
       ),
     ).toEqual([1, 4]);
+  });
+
+  it("stores the issue of every skipped row, past one INSERT of them", async () => {
+    const lines = ["id,text,lang", "1,a,en"];
+    for (let i = 2; i <= 251; i++) lines.push(`${i},,en`);
+    const created = await w.create(
+      w.spec({ onMalformedRow: "skip" }),
+      upload(`${lines.join("\n")}\n`, "gaps.csv"),
+    );
+    expect(created).toMatchObject({ totalRows: 1, skippedRows: 250 });
+    const batch = await getBatch(w.db, w.access, created.id);
+    expect(batch.issueCount).toBe(250);
+    expect(batch.issues.map((i) => i.row)).toEqual(Array.from({ length: 20 }, (_, i) => i + 2));
+    expect(batch.issues[0]?.message).toBe('template variable "text" is missing or empty');
   });
 
   it.each([
