@@ -160,3 +160,30 @@ describe("the CLI bundle", () => {
     expect(run(await buildBundle({ root }))).toBe("8");
   });
 });
+
+/** The chunks a module of the bundle imports statically (what loads with it), itself included. */
+function staticGraph(entry: string): Map<string, string> {
+  const seen = new Map<string, string>();
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    const text = fs.readFileSync(file, "utf8");
+    seen.set(file, text);
+    // `import … from "./x.mjs"` and `import "./x.mjs"`; a dynamic import("./x.mjs") loads later.
+    for (const [, target] of text.matchAll(/(?:\bfrom|^import)\s*"(\.{1,2}\/[^"]+)"/gm))
+      visit(path.resolve(path.dirname(file), target as string));
+  };
+  visit(entry);
+  return seen;
+}
+
+describe("the strop command's own bundle", () => {
+  it("loads no package for `strop --help`: each command's code and packages load when it runs", async () => {
+    const entry = freshBundle() ?? (await buildBundle());
+    const loaded = [...staticGraph(entry).values()].join("\n");
+    // esbuild marks each bundled module with its path; externals stay bare imports.
+    expect(loaded).not.toMatch(/^\/\/ node_modules\//m);
+    expect(loaded).not.toMatch(/from "(?!\.|node:)[^"]+"/);
+    // The graph does reach the commands, dynamically (the walk above would see a static import).
+    expect(loaded).toMatch(/import\("\.\/chunks\/optimize-[^"]+"\)/);
+  });
+});

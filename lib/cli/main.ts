@@ -1,6 +1,6 @@
 // `strop`: optimize and evaluate prompts from task files, inspect runs, manage the database.
 import { AppError } from "@/lib/core/errors";
-import { type ParsedArgs, parseArgs } from "./args";
+import { type ParsedArgs, parseArgs } from "./parse-args";
 
 /**
  * Each command's module (and the database) loads only when that command runs: `strop --help` loads
