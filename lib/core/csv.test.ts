@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { CsvParser, csvLine, spreadsheetSafeCell } from "./csv";
-import { diffLines } from "./diff";
 
 function parseAll(text: string, chunkSize = 3) {
   const parser = new CsvParser();
@@ -30,17 +29,6 @@ describe("CsvParser", () => {
     ]);
     expect(() => parseAll('a,b\n1,"open')).toThrow("line 2: unterminated quoted field");
     expect(() => parseAll('a,b\n1,x"y\n')).toThrow("line 2: unexpected quote");
-  });
-});
-
-describe("diffLines", () => {
-  it("marks added and removed lines", () => {
-    expect(diffLines("a\nb\nc", "a\nc\nd")).toEqual([
-      { kind: "same", text: "a" },
-      { kind: "removed", text: "b" },
-      { kind: "same", text: "c" },
-      { kind: "added", text: "d" },
-    ]);
   });
 });
 
