@@ -12,6 +12,8 @@ export class CsvParser {
   private fields: string[] = [];
   private inQuotes = false;
   private quoteJustClosed = false;
+  /** The current record has a quoted field: `""` alone is a record of one empty field, not a blank line. */
+  private quotedInRecord = false;
   private line = 1;
   private recordLine = 1;
   private pendingCR = false;
@@ -48,6 +50,7 @@ export class CsvParser {
         else if (this.field.length > 0)
           throw new CsvError(this.line, "unexpected quote inside an unquoted field");
         this.inQuotes = true;
+        this.quotedInRecord = true;
         this.quoteJustClosed = false;
         i++;
         continue;
@@ -59,7 +62,9 @@ export class CsvParser {
         i++;
       } else if (ch === "\n" || ch === "\r") {
         if (ch === "\r") this.pendingCR = true;
-        records.push(this.finishRecord());
+        const blank = this.atRecordStart();
+        const record = this.finishRecord();
+        if (!blank) records.push(record);
         this.line++;
         this.recordLine = this.line;
         i++;
@@ -74,14 +79,19 @@ export class CsvParser {
         i = stop;
       }
     }
-    return records.filter((r) => !(r.fields.length === 1 && r.fields[0] === ""));
+    return records;
   }
 
   /** Flushes the last record (a file need not end with a newline). */
   end(): CsvRecord[] {
     if (this.inQuotes) throw new CsvError(this.recordLine, "unterminated quoted field");
-    if (this.field === "" && this.fields.length === 0) return [];
+    if (this.atRecordStart()) return [];
     return [this.finishRecord()];
+  }
+
+  /** Nothing read since the last record ended: a line break here ends a blank line. */
+  private atRecordStart(): boolean {
+    return this.field === "" && this.fields.length === 0 && !this.quotedInRecord;
   }
 
   private finishRecord(): CsvRecord {
@@ -90,6 +100,7 @@ export class CsvParser {
     this.fields = [];
     this.field = "";
     this.quoteJustClosed = false;
+    this.quotedInRecord = false;
     return record;
   }
 }

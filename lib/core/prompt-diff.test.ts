@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { diffPromptContent, numberedDiff, paramsText, sideBySideRows } from "./prompt-diff";
+import { demosText, diffPromptContent, numberedDiff, paramsText, sideBySideRows } from "./prompt-diff";
+import type { FewShotDemo } from "./types";
 
 describe("numberedDiff", () => {
   it("numbers lines on both sides and marks additions and removals", () => {
@@ -9,6 +10,15 @@ describe("numberedDiff", () => {
       { kind: "added", text: "B", oldLine: null, newLine: 2 },
       { kind: "same", text: "c", oldLine: 3, newLine: 3 },
       { kind: "added", text: "d", oldLine: null, newLine: 4 },
+    ]);
+  });
+
+  it("numbers lines removed from the middle, the common start and end kept", () => {
+    expect(numberedDiff("a\nb\nc\nd", "a\nd")).toEqual([
+      { kind: "same", text: "a", oldLine: 1, newLine: 1 },
+      { kind: "removed", text: "b", oldLine: 2, newLine: null },
+      { kind: "removed", text: "c", oldLine: 3, newLine: null },
+      { kind: "same", text: "d", oldLine: 4, newLine: 2 },
     ]);
   });
 
@@ -71,7 +81,19 @@ describe("diffPromptContent", () => {
     expect(diff[2]?.lines.map((l) => l.text)).toEqual(["Demo 1", "  q: 2+2", "  → 4"]);
   });
 
-  it("renders parameters sorted by name", () => {
+  it("renders parameters sorted by name, leaving out the unset ones", () => {
     expect(paramsText({ topP: 0.9, temperature: 0.2 })).toBe("temperature: 0.2\ntopP: 0.9");
+    expect(paramsText({ topP: undefined, maxOutputTokens: 5 })).toBe("maxOutputTokens: 5");
+  });
+
+  it("labels each field and writes every demo as its own block", () => {
+    const none = { systemPrompt: "", outputPrompt: "", demos: [], params: {} };
+    const demos: FewShotDemo[] = [
+      { input: { q: "1+1" }, output: "2" },
+      { input: { q: "2+2", unit: "none" }, output: "4" },
+    ];
+    const diff = diffPromptContent(none, { ...none, demos });
+    expect(diff.map((f) => f.label)).toEqual(["System prompt", "Output prompt", "Demos", "Model parameters"]);
+    expect(demosText(demos)).toBe("Demo 1\n  q: 1+1\n  → 2\nDemo 2\n  q: 2+2\n  unit: none\n  → 4");
   });
 });
