@@ -43,7 +43,8 @@ describe("CsvParser, line endings and edges", () => {
       { line: 2, fields: ["1"] },
       { line: 3, fields: ["2"] },
     ]);
-    // Blank lines are skipped but still counted.
+    // Blank lines are skipped but still counted, at the start of the file too.
+    expect(parseAll("\nid\n", 1)).toEqual([{ line: 2, fields: ["id"] }]);
     expect(parseAll("a\n\n\nb\r\n\r\nc\n", 2)).toEqual([
       { line: 1, fields: ["a"] },
       { line: 4, fields: ["b"] },
