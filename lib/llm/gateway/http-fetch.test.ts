@@ -48,6 +48,8 @@ const server = createServer((req, res) => {
       const locations: Record<string, string | undefined> = {
         "/redirect-same": "/echo",
         "/redirect-other": `http://localhost:${(server.address() as AddressInfo).port}/echo`,
+        // This server speaks no TLS: following the redirect fails the handshake.
+        "/redirect-https": `https://127.0.0.1:${(server.address() as AddressInfo).port}/echo`,
         "/redirect-nowhere": undefined,
         "/redirect-ftp": "ftp://127.0.0.1/file",
         "/redirect-broken": "http://[::1",
@@ -323,6 +325,12 @@ describe("redirects, failures and connections", () => {
     expect(await other.json()).toMatchObject({ body: "x", test: "kept", credentials: "" });
   });
 
+  it("follows a 307 to https too (here to a port that answers no TLS, so the call fails)", async () => {
+    await expect(resolving(`${url}/redirect-https`, { method: "POST", body: "x" })).rejects.toThrow(
+      "fetch failed",
+    );
+  });
+
   it("returns a 307 it cannot follow as it is: no Location, not http(s), not a URL", async () => {
     for (const path of ["/redirect-nowhere", "/redirect-ftp", "/redirect-broken"]) {
       const response = await resolving(`${url}${path}`, { method: "POST", body: "x" });
@@ -331,10 +339,18 @@ describe("redirects, failures and connections", () => {
     }
   });
 
-  it("states the body's length in bytes", async () => {
+  it("states the body's length in bytes, whatever length the caller's headers claimed", async () => {
     expect(await (await httpFetch(`${url}/echo`, { method: "POST", body: "é!" })).json()).toMatchObject({
       length: "3",
     });
+    // A stale length would leave the server waiting for bytes that never come.
+    for (const name of ["content-length", "Content-Length"]) {
+      const claimed = { method: "POST", body: "é!", headers: { [name]: "10" } };
+      expect(await (await httpFetch(`${url}/echo`, claimed)).json()).toMatchObject({
+        body: "é!",
+        length: "3",
+      });
+    }
   });
 
   it("does not connect when the signal already aborted", async () => {
