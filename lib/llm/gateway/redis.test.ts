@@ -2,7 +2,7 @@
 // port where nothing listens.
 import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { bucket } from "./rate-limit";
 import { connectRedis } from "./redis";
 import { createRedisCacheStore } from "./redis-cache";
@@ -54,6 +54,29 @@ describe("connectRedis", () => {
       await expect(client.evalScript(failing, [key], [])).rejects.toThrow("boom");
       expect(await probe.get(key)).toBe("4"); // each failing call ran once
     } finally {
+      await probe.del(key);
+      await client.quit();
+    }
+  });
+
+  it("sends a script whole only when the server does not know its hash", async () => {
+    const key = unique();
+    const client = connectRedis(REDIS_URL);
+    const script = `-- ${key}\nreturn redis.call('INCR', KEYS[1])`;
+    const monitor = await probe.monitor();
+    const seen: string[] = [];
+    monitor.on("monitor", (_time: string, args: string[]) => {
+      // The script's own INCR shows up too: only how the script itself was sent counts.
+      const command = String(args[0]).toLowerCase();
+      if (args.includes(key) && command.startsWith("eval")) seen.push(command);
+    });
+    try {
+      for (let i = 0; i < 3; i++) await client.evalScript(script, [key], []);
+      // MONITOR lines may trail the replies a little.
+      await vi.waitFor(() => expect(seen).toHaveLength(4));
+      expect(seen).toEqual(["evalsha", "eval", "evalsha", "evalsha"]);
+    } finally {
+      monitor.disconnect();
       await probe.del(key);
       await client.quit();
     }
