@@ -1,10 +1,9 @@
-// Writing a restore's rows: one multi-row INSERT per chunk, in raw SQL. Prisma compiles the plan of
-// every createMany anew (it caches none): 360–550 ms per 1,000 rows, measured here, which was most of a
-// restore's time. Values go in as bound parameters; JSON columns as JSON text. Which columns hold JSON is
-// read from the database itself, so a new column needs nothing here.
+// Writing a restore's rows: one multi-row INSERT per chunk (../raw-insert.ts; createMany's plan, compiled
+// anew per page, was most of a restore's time). JSON columns go in as JSON text. Which columns hold JSON
+// is read from the database itself, so a new column needs nothing here.
 import type { Tx } from "../client";
-import { Prisma } from "../generated/sqlite/client";
 import type { DbProvider } from "../migrate";
+import { insertValues } from "../raw-insert";
 
 type Row = Record<string, unknown>;
 
@@ -51,14 +50,11 @@ export async function insertRows(tx: Tx, table: string, columns: TableColumns, r
   const unknown = names.find((name) => !columns.has(name));
   if (unknown)
     throw new Error(`the archive's ${table} rows have a field ${unknown} this database has no column for`);
-  const head = Prisma.raw(`INSERT INTO "${table}" (${names.map((n) => `"${n}"`).join(", ")}) VALUES `);
   const perStatement = Math.max(1, Math.floor(MAX_PARAMETERS / names.length));
   for (let i = 0; i < rows.length; i += perStatement) {
-    const values = rows
+    const tuples = rows
       .slice(i, i + perStatement)
-      .map(
-        (row) => Prisma.sql`(${Prisma.join(names.map((n) => parameter(row[n], columns.get(n) as Column)))})`,
-      );
-    await tx.$executeRaw`${head}${Prisma.join(values)}`;
+      .map((row) => names.map((n) => parameter(row[n], columns.get(n) as Column)));
+    await insertValues(tx, table, names, tuples);
   }
 }

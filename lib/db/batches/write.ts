@@ -8,7 +8,7 @@ import { batchCacheDocument, batchModelDocument } from "@/lib/validation/stored-
 import type { CacheConfig, ModelConfig } from "@/lib/validation/task-file";
 import { type AuditActor, type AuditEntryInput, appendAudit } from "../audit";
 import type { Db, Tx } from "../client";
-import { Prisma } from "../generated/sqlite/client";
+import { insertValues } from "../raw-insert";
 import { json } from "../util";
 import { type BatchOrigin, type BatchRecord, type BatchSource, batchRecord, withRefs } from "./records";
 
@@ -52,24 +52,23 @@ export interface WrittenBatch {
   issues: { row: number | null; message: string }[];
 }
 
-async function insertRows(tx: Tx, batchId: string, rows: Extract<BatchItem, { kind: "row" }>[]) {
-  if (rows.length === 0) return;
-  const values = rows.map(
-    (r) => Prisma.sql`(${batchId}, ${r.rowNumber}, ${r.key}, ${JSON.stringify(r.input)})`,
+const insertRows = (tx: Tx, batchId: string, rows: Extract<BatchItem, { kind: "row" }>[]) =>
+  insertValues(
+    tx,
+    "BatchRow",
+    ["batchId", "rowNumber", "key", "input"],
+    rows.map((r) => [batchId, r.rowNumber, r.key, JSON.stringify(r.input)]),
   );
-  await tx.$executeRaw`INSERT INTO "BatchRow" ("batchId", "rowNumber", "key", "input") VALUES ${Prisma.join(values)}`;
-}
 
 type Issue = Extract<BatchItem, { kind: "issue" }>;
 
-/** Like insertRows: a raw multi-row INSERT, because Prisma compiles every createMany's plan anew. */
-async function insertIssues(tx: Tx, batchId: string, issues: Issue[]) {
-  if (issues.length === 0) return;
-  const values = issues.map(
-    (i) => Prisma.sql`(${randomUUID()}, ${batchId}, ${i.rowNumber}, ${i.line}, ${i.message})`,
+const insertIssues = (tx: Tx, batchId: string, issues: Issue[]) =>
+  insertValues(
+    tx,
+    "BatchIssue",
+    ["id", "batchId", "rowNumber", "line", "message"],
+    issues.map((i) => [randomUUID(), batchId, i.rowNumber, i.line, i.message]),
   );
-  await tx.$executeRaw`INSERT INTO "BatchIssue" ("id", "batchId", "rowNumber", "line", "message") VALUES ${Prisma.join(values)}`;
-}
 
 /**
  * Creates a queued batch with its rows and skipped-row issues, read once from `items` (inside the

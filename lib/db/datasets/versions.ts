@@ -1,10 +1,8 @@
 // Dataset versions by content (the CLI's task files): found by content hash or written whole, and read
 // back with their examples.
-import { randomUUID } from "node:crypto";
 import { readStored } from "@/lib/validation/stored-document";
 import { storedVariablesSchema } from "@/lib/validation/stored-state";
 import type { Db, Tx } from "../client";
-import { Prisma } from "../generated/sqlite/client";
 import { json, retryOnUniqueViolation } from "../util";
 import {
   DATASET_WRITE_TIMEOUT_MS,
@@ -14,6 +12,7 @@ import {
   type ExampleRecord,
   toRecord,
 } from "./records";
+import { insertExamples } from "./web-versions";
 
 /**
  * The dataset stored under one of `input.formerNames` (the oldest first), renamed to `input.name`, when
@@ -80,17 +79,9 @@ export async function findOrCreateDatasetVersion(
             expectedColumn: input.expectedColumn,
           },
         });
-        // Multi-row INSERTs: ~6x faster than createMany (100k rows in ~3 s instead of ~18 s). Prisma.sql
-        // renders the placeholders of the connected database (? for SQLite, $n for PostgreSQL).
-        for (let i = 0; i < input.examples.length; i += EXAMPLE_CHUNK) {
-          const rows = input.examples
-            .slice(i, i + EXAMPLE_CHUNK)
-            .map(
-              (e) =>
-                Prisma.sql`(${randomUUID()}, ${version.id}, ${e.key}, ${e.rowNumber}, ${JSON.stringify(e.input)}, ${e.expected})`,
-            );
-          await tx.$executeRaw`INSERT INTO "Example" ("id", "datasetVersionId", "key", "rowNumber", "input", "expected") VALUES ${Prisma.join(rows)}`;
-        }
+        // Multi-row INSERTs: ~6x faster than createMany (100k rows in ~3 s instead of ~18 s).
+        for (let i = 0; i < input.examples.length; i += EXAMPLE_CHUNK)
+          await insertExamples(tx, version.id, input.examples.slice(i, i + EXAMPLE_CHUNK));
         return { datasetVersion: toRecord(version), created: true };
       },
       { timeout: DATASET_WRITE_TIMEOUT_MS, maxWait: 60_000 },

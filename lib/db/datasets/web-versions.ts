@@ -5,7 +5,7 @@ import { ConflictError, NotFoundError } from "@/lib/core/errors";
 import type { Variables } from "@/lib/core/types";
 import { type AuditActor, type AuditEntryInput, appendAudit } from "../audit";
 import type { Db, Tx } from "../client";
-import { Prisma } from "../generated/sqlite/client";
+import { insertValues } from "../raw-insert";
 import { canonicalJson, json } from "../util";
 import {
   DATASET_WRITE_TIMEOUT_MS,
@@ -52,14 +52,22 @@ export class DatasetHasher {
   }
 }
 
-async function insertExamples(tx: Tx, datasetVersionId: string, rows: ExampleInput[]): Promise<void> {
-  if (rows.length === 0) return;
-  const values = rows.map(
-    (e) =>
-      Prisma.sql`(${randomUUID()}, ${datasetVersionId}, ${e.key}, ${e.rowNumber}, ${JSON.stringify(e.input)}, ${e.expected}, ${e.extra ? JSON.stringify(e.extra) : null})`,
+/** Writes examples of a version in one multi-row INSERT (../raw-insert.ts). */
+export const insertExamples = (tx: Tx, datasetVersionId: string, rows: ExampleInput[]) =>
+  insertValues(
+    tx,
+    "Example",
+    ["id", "datasetVersionId", "key", "rowNumber", "input", "expected", "extra"],
+    rows.map((e) => [
+      randomUUID(),
+      datasetVersionId,
+      e.key,
+      e.rowNumber,
+      JSON.stringify(e.input),
+      e.expected,
+      e.extra ? JSON.stringify(e.extra) : null,
+    ]),
   );
-  await tx.$executeRaw`INSERT INTO "Example" ("id", "datasetVersionId", "key", "rowNumber", "input", "expected", "extra") VALUES ${Prisma.join(values)}`;
-}
 
 /** Writes rows as they come, CHUNK at a time; returns how many. */
 export async function insertStream(

@@ -6,7 +6,7 @@
 // others are still written.
 import { randomUUID } from "node:crypto";
 import type { Db } from "../client";
-import { Prisma } from "../generated/sqlite/client";
+import { insertValues } from "../raw-insert";
 import { type FeedbackRecord, type FeedbackTarget, type NewFeedback, recordFeedback } from "./feedback";
 
 export interface FeedbackWrite {
@@ -32,19 +32,36 @@ const asRecord = (row: Omit<FeedbackRecord, "source"> & { source: string }): Fee
   source: row.source as FeedbackRecord["source"],
 });
 
+const FEEDBACK_COLUMNS = [
+  "id",
+  "projectId",
+  "generationId",
+  "exposureId",
+  "experimentId",
+  "versionId",
+  "name",
+  "value",
+  "category",
+  "comment",
+  "correction",
+  "source",
+  "idempotencyKey",
+  "actorLabel",
+  "createdAt",
+] as const satisfies readonly (keyof FeedbackRecord)[];
+
 /**
- * One multi-row INSERT in raw SQL. Prisma compiles the plan of every createMany(AndReturn) anew (it
- * caches none), which for a group commit of a hundred rows cost tens of milliseconds of the server's one
- * thread; the rows are known, so nothing needs to be read back.
+ * One multi-row INSERT (../raw-insert.ts): a createMany(AndReturn)'s plan, compiled anew for every group
+ * commit of a hundred rows, cost tens of milliseconds of the server's one thread. The rows are known, so
+ * nothing needs to be read back.
  */
-async function insertFeedback(db: Db, rows: FeedbackRecord[]): Promise<void> {
-  const values = rows.map(
-    (r) =>
-      Prisma.sql`(${r.id}, ${r.projectId}, ${r.generationId}, ${r.exposureId}, ${r.experimentId}, ${r.versionId}, ${r.name}, ${r.value}, ${r.category}, ${r.comment}, ${r.correction}, ${r.source}, ${r.idempotencyKey}, ${r.actorLabel}, ${r.createdAt})`,
+const insertFeedback = (db: Db, rows: FeedbackRecord[]) =>
+  insertValues(
+    db,
+    "Feedback",
+    FEEDBACK_COLUMNS,
+    rows.map((r) => FEEDBACK_COLUMNS.map((column) => r[column])),
   );
-  await db.$executeRaw`INSERT INTO "Feedback" ("id", "projectId", "generationId", "exposureId", "experimentId", "versionId", "name", "value", "category", "comment", "correction", "source", "idempotencyKey", "actorLabel", "createdAt")
-    VALUES ${Prisma.join(values)}`;
-}
 
 /** Writes `writes` (see the file's comment); the results are in the order of `writes`. */
 export async function recordFeedbackBatch(db: Db, writes: FeedbackWrite[]): Promise<FeedbackBatchResult> {

@@ -14,6 +14,7 @@ import {
 import { type AuditActor, audited } from "../audit";
 import type { Db, Tx } from "../client";
 import { Prisma } from "../generated/sqlite/client";
+import { insertValues } from "../raw-insert";
 import { json } from "../util";
 import {
   ACTIVE_RUN_STATUSES,
@@ -186,14 +187,35 @@ async function writeCandidates(
   }
 }
 
+const RESULT_COLUMNS = [
+  "id",
+  "runId",
+  "phase",
+  "exampleKey",
+  "split",
+  "output",
+  "error",
+  "score",
+  "metrics",
+  "inputTokens",
+  "outputTokens",
+  "costUsd",
+  "latencyMs",
+  "cached",
+];
+const REPLACE_RESULT = Prisma.sql`ON CONFLICT ("runId", "phase", "exampleKey") DO UPDATE SET
+  "split" = excluded."split", "output" = excluded."output", "error" = excluded."error",
+  "score" = excluded."score", "metrics" = excluded."metrics", "inputTokens" = excluded."inputTokens",
+  "outputTokens" = excluded."outputTokens", "costUsd" = excluded."costUsd",
+  "latencyMs" = excluded."latencyMs", "cached" = excluded."cached"`;
+
 /**
  * Records scored examples under `phase` (lib/core/step-ids.ts: e.g. "iter-2/train/cand-1"). Replaying
  * the same phase overwrites the rows of the same examples, never duplicates them.
  *
- * One multi-row INSERT … ON CONFLICT per chunk, in raw SQL: Prisma never caches the query plan of a
- * createMany, and compiling one for 64 results took 14–33 ms of the process's one thread (measured
- * here), stalling every call in flight; the raw statement compiles nothing. Prisma.sql renders the
- * placeholders of the connected database (? for SQLite, $n for PostgreSQL); both upsert natively.
+ * One multi-row INSERT … ON CONFLICT per chunk (../raw-insert.ts): a createMany's plan, compiled anew
+ * each time, took 14–33 ms of the process's one thread for 64 results, stalling every call in flight.
+ * SQLite and PostgreSQL both upsert natively.
  */
 export async function upsertExampleResults(
   db: Db,
@@ -203,20 +225,26 @@ export async function upsertExampleResults(
   results: ScoredExample[],
 ): Promise<void> {
   const byKey = new Map(results.map((r) => [r.exampleId, r]));
-  const rows = [...byKey.values()].map(
-    (r) =>
-      Prisma.sql`(${randomUUID()}, ${runId}, ${phase}, ${r.exampleId}, ${split}, ${r.output ?? null}, ${r.error ?? null}, ${r.score}, ${JSON.stringify(r.metrics ?? null)}, ${r.usage.inputTokens}, ${r.usage.outputTokens}, ${r.costUsd}, ${Math.round(r.latencyMs)}, ${r.cached})`,
-  );
+  const rows = [...byKey.values()].map((r) => [
+    randomUUID(),
+    runId,
+    phase,
+    r.exampleId,
+    split,
+    r.output ?? null,
+    r.error ?? null,
+    r.score,
+    JSON.stringify(r.metrics ?? null),
+    r.usage.inputTokens,
+    r.usage.outputTokens,
+    r.costUsd,
+    Math.round(r.latencyMs),
+    r.cached,
+  ]);
   await db.$transaction(
     async (tx) => {
       for (let i = 0; i < rows.length; i += CHUNK)
-        await tx.$executeRaw`INSERT INTO "ExampleResult" ("id", "runId", "phase", "exampleKey", "split", "output", "error", "score", "metrics", "inputTokens", "outputTokens", "costUsd", "latencyMs", "cached")
-          VALUES ${Prisma.join(rows.slice(i, i + CHUNK))}
-          ON CONFLICT ("runId", "phase", "exampleKey") DO UPDATE SET "split" = excluded."split",
-            "output" = excluded."output", "error" = excluded."error", "score" = excluded."score",
-            "metrics" = excluded."metrics", "inputTokens" = excluded."inputTokens",
-            "outputTokens" = excluded."outputTokens", "costUsd" = excluded."costUsd",
-            "latencyMs" = excluded."latencyMs", "cached" = excluded."cached"`;
+        await insertValues(tx, "ExampleResult", RESULT_COLUMNS, rows.slice(i, i + CHUNK), REPLACE_RESULT);
     },
     { timeout: BULK_TIMEOUT_MS, maxWait: 60_000 },
   );
